@@ -1,0 +1,920 @@
+//! The plumbing every generated client shares: [`Client`] and its builder, requests, responses
+//! and errors. Operation methods (in the crate's `client` module) describe a request and call
+//! one function here; nothing in this module depends on the API it serves.
+//!
+//! This file is written once in apigen and copied verbatim into each generated crate, so every
+//! crate builds on its own.
+
+use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
+pub use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What the generated code fixes for the whole API: default server, user agent and the
+/// response header that carries the request id.
+#[derive(Clone, Copy, Debug)]
+pub struct ApiDefaults {
+    /// The base URL used when the builder is given none.
+    pub base_url: Option<&'static str>,
+    /// The default `User-Agent`.
+    pub user_agent: &'static str,
+    /// The response header that carries the server's request id (lowercase).
+    pub request_id_header: &'static str,
+}
+
+/// A secret string (token, password, API key). Its `Debug` output is `[redacted]`.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Secret(secret.into())
+    }
+
+    /// The secret itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// The credential for one security scheme of the spec.
+#[derive(Clone, Debug)]
+pub enum Credential {
+    /// `Authorization: Bearer <token>`.
+    Bearer(Secret),
+    /// `Authorization: Basic <base64(username:password)>`.
+    Basic {
+        /// The user name.
+        username: String,
+        /// The password.
+        password: Secret,
+    },
+    /// An API key sent in a header.
+    Header {
+        /// The header name.
+        name: &'static str,
+        /// The key.
+        value: Secret,
+    },
+    /// An API key sent as a query parameter.
+    Query {
+        /// The parameter name.
+        name: &'static str,
+        /// The key.
+        value: Secret,
+    },
+    /// An API key sent as a cookie.
+    Cookie {
+        /// The cookie name.
+        name: &'static str,
+        /// The key.
+        value: Secret,
+    },
+}
+
+/// A credential checked by [`ClientBuilder::build`], ready to be sent.
+#[derive(Clone, Debug)]
+enum Prepared {
+    Header(HeaderName, HeaderValue),
+    Basic { username: String, password: Secret },
+    Query(&'static str, Secret),
+    Cookie(&'static str, Secret),
+}
+
+/// Builds a [`Client`]. Start with `Client::builder()`.
+#[derive(Clone)]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    credentials: BTreeMap<&'static str, Credential>,
+    http: Option<reqwest::Client>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    user_agent: String,
+    request_id_header: &'static str,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("custom_http_client", &self.http.is_some())
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with the API's defaults. Generated code calls this from `Client::builder()`.
+    pub fn new(defaults: ApiDefaults) -> Self {
+        ClientBuilder {
+            base_url: defaults.base_url.map(str::to_owned),
+            credentials: BTreeMap::new(),
+            http: None,
+            timeout: None,
+            connect_timeout: None,
+            user_agent: defaults.user_agent.to_owned(),
+            request_id_header: defaults.request_id_header,
+        }
+    }
+
+    /// Sends requests to this base URL (e.g. `http://127.0.0.1:4010` for a mock server),
+    /// instead of a server of the spec.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Uses this `reqwest::Client` (for proxies, custom TLS roots, middleware) instead of one
+    /// the builder makes. [`ClientBuilder::connect_timeout`] does not apply to it.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Gives up on a request that has not completed after this long.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Gives up on connecting after this long.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Sends this `User-Agent` instead of the default.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Sets the credential of the security scheme `scheme`. The generated methods named after
+    /// each scheme (such as `bearer_token`) call this.
+    pub fn credential(mut self, scheme: &'static str, credential: Credential) -> Self {
+        self.credentials.insert(scheme, credential);
+        self
+    }
+
+    /// Checks the settings and makes the client.
+    pub fn build(self) -> Result<Client, BuildError> {
+        let base_url = self.base_url.ok_or_else(|| {
+            BuildError::new("no base URL: the spec lists no server, so call `base_url`")
+        })?;
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        match reqwest::Url::parse(&base_url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {}
+            _ => {
+                return Err(BuildError::new(format!(
+                    "the base URL `{base_url}` is not an absolute http(s) URL"
+                )));
+            }
+        }
+        let mut credentials = BTreeMap::new();
+        for (scheme, credential) in self.credentials {
+            credentials.insert(scheme, prepare(scheme, credential)?);
+        }
+        let user_agent = HeaderValue::from_str(&self.user_agent)
+            .map_err(|_| BuildError::new("the user agent is not a valid header value"))?;
+        let request_id_header = HeaderName::from_bytes(self.request_id_header.as_bytes())
+            .map_err(|_| BuildError::new("the request id header is not a valid header name"))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                let mut builder = reqwest::Client::builder();
+                if let Some(timeout) = self.connect_timeout {
+                    builder = builder.connect_timeout(timeout);
+                }
+                builder.build().map_err(|e| BuildError {
+                    message: "the HTTP client could not be set up".to_owned(),
+                    source: Some(e),
+                })?
+            }
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                credentials,
+                user_agent,
+                request_id_header,
+                timeout: self.timeout,
+            }),
+        })
+    }
+}
+
+/// Checks a credential once, so that sending never fails on it. Messages never hold the secret.
+fn prepare(scheme: &'static str, credential: Credential) -> Result<Prepared, BuildError> {
+    let invalid = || {
+        BuildError::new(format!(
+            "the credential for `{scheme}` has characters that cannot be sent in an HTTP header"
+        ))
+    };
+    Ok(match credential {
+        Credential::Bearer(token) => {
+            let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+                .map_err(|_| invalid())?;
+            value.set_sensitive(true);
+            Prepared::Header(header::AUTHORIZATION, value)
+        }
+        Credential::Basic { username, password } => Prepared::Basic { username, password },
+        Credential::Header { name, value } => {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
+            let mut value = HeaderValue::from_str(value.expose()).map_err(|_| invalid())?;
+            value.set_sensitive(true);
+            Prepared::Header(name, value)
+        }
+        Credential::Query { name, value } => Prepared::Query(name, value),
+        Credential::Cookie { name, value } => {
+            HeaderValue::from_str(value.expose()).map_err(|_| invalid())?;
+            Prepared::Cookie(name, value)
+        }
+    })
+}
+
+/// Why [`ClientBuilder::build`] failed.
+#[derive(Debug)]
+pub struct BuildError {
+    message: String,
+    source: Option<reqwest::Error>,
+}
+
+impl BuildError {
+    fn new(message: impl Into<String>) -> Self {
+        BuildError {
+            message: message.into(),
+            source: None,
+        }
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for BuildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|e| e as _)
+    }
+}
+
+/// The API client. Cloning is cheap (one `Arc`), and clones share connections.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    credentials: BTreeMap<&'static str, Prepared>,
+    user_agent: HeaderValue,
+    request_id_header: HeaderName,
+    timeout: Option<Duration>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let schemes: Vec<&str> = self.inner.credentials.keys().copied().collect();
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("credentials_for", &schemes)
+            .field("timeout", &self.inner.timeout)
+            .finish()
+    }
+}
+
+impl Client {
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+}
+
+/// A request as an operation method describes it.
+#[derive(Debug)]
+pub struct Request {
+    operation: &'static str,
+    method: Method,
+    path: String,
+    query: Vec<(&'static str, String)>,
+    headers: Vec<(&'static str, String)>,
+    cookies: Vec<(&'static str, String)>,
+    body: Option<(&'static str, Vec<u8>)>,
+    accept: Option<&'static str>,
+    security: &'static [&'static [&'static str]],
+}
+
+impl Request {
+    /// A request of `operation` (its `operationId`) to `path`, which is already encoded.
+    pub fn new(operation: &'static str, method: Method, path: String) -> Self {
+        Request {
+            operation,
+            method,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            cookies: Vec::new(),
+            body: None,
+            accept: None,
+            security: &[],
+        }
+    }
+
+    /// The security requirements: alternatives, each a list of scheme names to apply together.
+    pub fn security(&mut self, requirements: &'static [&'static [&'static str]]) {
+        self.security = requirements;
+    }
+
+    /// Adds a query parameter; it is percent-encoded when sent.
+    pub fn query(&mut self, name: &'static str, value: String) {
+        self.query.push((name, value));
+    }
+
+    /// Adds a header parameter.
+    pub fn header(&mut self, name: &'static str, value: String) {
+        self.headers.push((name, value));
+    }
+
+    /// Adds a cookie parameter.
+    pub fn cookie(&mut self, name: &'static str, value: String) {
+        self.cookies.push((name, value));
+    }
+
+    /// Sends `body` as JSON, with this content type.
+    pub fn json<T: serde::Serialize + ?Sized>(
+        &mut self,
+        content_type: &'static str,
+        body: &T,
+    ) -> Result<(), RequestError> {
+        let bytes = serde_json::to_vec(body).map_err(|e| RequestError {
+            operation: self.operation,
+            message: format!("the body cannot be serialized as JSON: {e}"),
+        })?;
+        self.body = Some((content_type, bytes));
+        Ok(())
+    }
+
+    /// Sends `body` as is, with this content type.
+    pub fn raw_body(&mut self, content_type: &'static str, body: Vec<u8>) {
+        self.body = Some((content_type, body));
+    }
+
+    /// Asks for this media type in `Accept`.
+    pub fn accept(&mut self, media_type: &'static str) {
+        self.accept = Some(media_type);
+    }
+}
+
+/// Characters kept as they are in a path segment: RFC 3986's unreserved set.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Appends a path parameter to `path`, percent-encoded so that it stays one segment whatever it
+/// holds (`/`, `?`, `#`, spaces...). Empty values and `.`/`..` are refused: URL parsers would
+/// drop or resolve them and the request would go to another resource.
+pub fn push_path_param(
+    path: &mut String,
+    operation: &'static str,
+    name: &'static str,
+    value: &str,
+) -> Result<(), RequestError> {
+    if value.is_empty() || value == "." || value == ".." {
+        return Err(RequestError {
+            operation,
+            message: format!("path parameter `{name}` cannot be {value:?}"),
+        });
+    }
+    path.extend(percent_encoding::utf8_percent_encode(value, PATH_SEGMENT));
+    Ok(())
+}
+
+/// A structured parameter value as JSON text (for parameters that are objects).
+pub fn json_text<T: serde::Serialize + ?Sized>(
+    operation: &'static str,
+    value: &T,
+) -> Result<String, RequestError> {
+    serde_json::to_string(value).map_err(|e| RequestError {
+        operation,
+        message: format!("a parameter cannot be serialized as JSON: {e}"),
+    })
+}
+
+/// A response as received, before decoding.
+struct RawResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    request_id: Option<String>,
+    body: Vec<u8>,
+}
+
+/// A request that could not be sent or answered.
+enum Failure {
+    Request(RequestError),
+    Timeout(TransportError),
+    Transport(TransportError),
+}
+
+impl<E> From<Failure> for Error<E> {
+    fn from(failure: Failure) -> Self {
+        match failure {
+            Failure::Request(e) => Error::InvalidRequest(e),
+            Failure::Timeout(e) => Error::Timeout(e),
+            Failure::Transport(e) => Error::Transport(e),
+        }
+    }
+}
+
+impl Client {
+    /// Sends a request and reads the whole response. Not generic, so compiled once.
+    async fn exchange(&self, request: Request) -> Result<RawResponse, Failure> {
+        let inner = &*self.inner;
+        let operation = request.operation;
+        let invalid = |message: String| Failure::Request(RequestError { operation, message });
+
+        let mut url = reqwest::Url::parse(&format!("{}{}", inner.base_url, request.path))
+            .map_err(|e| invalid(format!("the URL cannot be built: {e}")))?;
+        let mut cookies = request.cookies;
+        let mut auth_headers = Vec::new();
+        let mut basic = None;
+        let mut secret_in_url = false;
+        let chosen = request.security.iter().find(|schemes| {
+            !schemes.is_empty() && schemes.iter().all(|s| inner.credentials.contains_key(s))
+        });
+        let mut query = request.query;
+        for scheme in chosen.copied().unwrap_or_default() {
+            match inner.credentials.get(scheme) {
+                Some(Prepared::Header(name, value)) => auth_headers.push((name, value)),
+                Some(Prepared::Basic { username, password }) => basic = Some((username, password)),
+                Some(Prepared::Query(name, value)) => {
+                    query.push((name, value.expose().to_owned()));
+                    secret_in_url = true;
+                }
+                Some(Prepared::Cookie(name, value)) => {
+                    cookies.push((name, value.expose().to_owned()));
+                }
+                None => {}
+            }
+        }
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+
+        let mut builder = inner
+            .http
+            .request(request.method, url)
+            .header(header::USER_AGENT, inner.user_agent.clone());
+        if let Some(timeout) = inner.timeout {
+            builder = builder.timeout(timeout);
+        }
+        if let Some(accept) = request.accept {
+            builder = builder.header(header::ACCEPT, accept);
+        }
+        for (name, value) in auth_headers {
+            builder = builder.header(name, value.clone());
+        }
+        if let Some((username, password)) = basic {
+            builder = builder.basic_auth(username, Some(password.expose()));
+        }
+        for (name, value) in request.headers {
+            let value = HeaderValue::from_str(&value).map_err(|_| {
+                invalid(format!("header parameter `{name}` has characters HTTP does not allow"))
+            })?;
+            builder = builder.header(name, value);
+        }
+        if !cookies.is_empty() {
+            let joined = cookies
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let mut value = HeaderValue::from_str(&joined)
+                .map_err(|_| invalid("a cookie has characters HTTP does not allow".to_owned()))?;
+            value.set_sensitive(true);
+            builder = builder.header(header::COOKIE, value);
+        }
+        if let Some((content_type, body)) = request.body {
+            builder = builder.header(header::CONTENT_TYPE, content_type).body(body);
+        }
+
+        let transport = |e: reqwest::Error| {
+            // A URL holding an API key must not reach error messages.
+            let source = if secret_in_url { e.without_url() } else { e };
+            let error = TransportError { operation, source };
+            if error.source.is_timeout() {
+                Failure::Timeout(error)
+            } else {
+                Failure::Transport(error)
+            }
+        };
+        let response = builder.send().await.map_err(transport)?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let request_id = headers
+            .get(&inner.request_id_header)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = response.bytes().await.map_err(transport)?.to_vec();
+        Ok(RawResponse {
+            status,
+            headers,
+            request_id,
+            body,
+        })
+    }
+}
+
+/// Sends a request whose success body is JSON of type `T`.
+pub async fn send_json<T: DeserializeOwned, E: ErrorBody>(
+    client: &Client,
+    mut request: Request,
+) -> Result<ResponseValue<T>, Error<E>> {
+    request.accept("application/json");
+    let operation = request.operation;
+    let raw = client.exchange(request).await?;
+    finish(operation, raw, |body| serde_json::from_slice(body))
+}
+
+/// Sends a request whose success response has no body (any body is ignored).
+pub async fn send_empty<E: ErrorBody>(
+    client: &Client,
+    request: Request,
+) -> Result<ResponseValue<()>, Error<E>> {
+    let operation = request.operation;
+    let raw = client.exchange(request).await?;
+    finish(operation, raw, |_| Ok(()))
+}
+
+/// Sends a request whose success body is text.
+pub async fn send_text<E: ErrorBody>(
+    client: &Client,
+    request: Request,
+) -> Result<ResponseValue<String>, Error<E>> {
+    let operation = request.operation;
+    let raw = client.exchange(request).await?;
+    finish(operation, raw, |body| {
+        Ok(String::from_utf8_lossy(body).into_owned())
+    })
+}
+
+/// Sends a request whose success body is kept as bytes.
+pub async fn send_bytes<E: ErrorBody>(
+    client: &Client,
+    request: Request,
+) -> Result<ResponseValue<Vec<u8>>, Error<E>> {
+    let operation = request.operation;
+    let raw = client.exchange(request).await?;
+    finish(operation, raw, |body| Ok(body.to_vec()))
+}
+
+/// Decodes a response: success bodies with `decode`, others by status into `E`.
+fn finish<T, E: ErrorBody>(
+    operation: &'static str,
+    raw: RawResponse,
+    decode: impl FnOnce(&[u8]) -> Result<T, serde_json::Error>,
+) -> Result<ResponseValue<T>, Error<E>> {
+    if raw.status.is_success() {
+        return match decode(&raw.body) {
+            Ok(value) => Ok(ResponseValue {
+                value,
+                status: raw.status,
+                headers: raw.headers,
+                request_id: raw.request_id,
+            }),
+            Err(source) => Err(Error::InvalidBody(Box::new(InvalidBody {
+                response: UnexpectedResponse::new(operation, raw),
+                source,
+            }))),
+        };
+    }
+    match E::from_response(raw.status.as_u16(), &raw.body) {
+        Some(Ok(body)) => Err(Error::Api(Box::new(ApiError {
+            operation,
+            status: raw.status,
+            request_id: raw.request_id,
+            headers: raw.headers,
+            body,
+        }))),
+        Some(Err(source)) => Err(Error::InvalidBody(Box::new(InvalidBody {
+            response: UnexpectedResponse::new(operation, raw),
+            source,
+        }))),
+        None => Err(Error::UnexpectedStatus(Box::new(UnexpectedResponse::new(
+            operation, raw,
+        )))),
+    }
+}
+
+/// The error bodies an operation documents, decoded by status code (never by shape).
+pub trait ErrorBody: Sized {
+    /// The body for `status`: `None` when the operation documents no response for it.
+    fn from_response(status: u16, body: &[u8]) -> Option<Result<Self, serde_json::Error>>;
+}
+
+/// A successful response: the decoded body with the status and headers it came with. It
+/// dereferences to the body.
+pub struct ResponseValue<T> {
+    value: T,
+    status: StatusCode,
+    headers: HeaderMap,
+    request_id: Option<String>,
+}
+
+impl<T> ResponseValue<T> {
+    /// The body.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The server's id for the request, from its request-id header.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl<T> std::ops::Deref for ResponseValue<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for ResponseValue<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseValue")
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("value", &self.value)
+            .finish()
+    }
+}
+
+/// Why a call failed. `E` is the operation's own enum of documented error bodies.
+///
+/// Every variant knows the operation; those with a response also keep its status, headers and
+/// request id (see [`Error::status`] and [`Error::request_id`]).
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The server answered with an error status the spec documents for this operation; the
+    /// body was decoded into the variant of `E` for that status.
+    Api(Box<ApiError<E>>),
+    /// The server answered with a status the spec does not document for this operation.
+    UnexpectedStatus(Box<UnexpectedResponse>),
+    /// The body could not be decoded into the type the spec gives for its status.
+    InvalidBody(Box<InvalidBody>),
+    /// The request could not be built from the arguments; nothing was sent.
+    InvalidRequest(RequestError),
+    /// The request did not complete within the timeout.
+    Timeout(TransportError),
+    /// Connecting, sending or receiving failed.
+    Transport(TransportError),
+}
+
+impl<E> Error<E> {
+    /// The `operationId` of the failed call.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Error::Api(e) => e.operation,
+            Error::UnexpectedStatus(e) => e.operation,
+            Error::InvalidBody(e) => e.response.operation,
+            Error::InvalidRequest(e) => e.operation,
+            Error::Timeout(e) | Error::Transport(e) => e.operation,
+        }
+    }
+
+    /// The HTTP status, if a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.response_parts().map(|(status, _, _)| status)
+    }
+
+    /// The server's request id, if a response arrived and carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.response_parts().and_then(|(_, id, _)| id)
+    }
+
+    /// The response headers, if a response arrived.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        self.response_parts().map(|(_, _, headers)| headers)
+    }
+
+    /// The documented error body, for [`Error::Api`].
+    pub fn body(&self) -> Option<&E> {
+        match self {
+            Error::Api(e) => Some(&e.body),
+            _ => None,
+        }
+    }
+
+    fn response_parts(&self) -> Option<(StatusCode, Option<&str>, &HeaderMap)> {
+        let response = match self {
+            Error::Api(e) => return Some((e.status, e.request_id.as_deref(), &e.headers)),
+            Error::UnexpectedStatus(e) => e,
+            Error::InvalidBody(e) => &e.response,
+            _ => return None,
+        };
+        Some((
+            response.status,
+            response.request_id.as_deref(),
+            &response.headers,
+        ))
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => f.debug_tuple("Api").field(e).finish(),
+            Error::UnexpectedStatus(e) => f.debug_tuple("UnexpectedStatus").field(e).finish(),
+            Error::InvalidBody(e) => f.debug_tuple("InvalidBody").field(e).finish(),
+            Error::InvalidRequest(e) => f.debug_tuple("InvalidRequest").field(e).finish(),
+            Error::Timeout(e) => f.debug_tuple("Timeout").field(e).finish(),
+            Error::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
+        }
+    }
+}
+
+/// ` (request id X)`, or nothing.
+fn request_id_suffix(request_id: Option<&str>) -> String {
+    request_id
+        .map(|id| format!(" (request id {id})"))
+        .unwrap_or_default()
+}
+
+impl<E: fmt::Debug> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => write!(
+                f,
+                "{}: the server answered {}{}: {:?}",
+                e.operation,
+                e.status,
+                request_id_suffix(e.request_id.as_deref()),
+                e.body
+            ),
+            Error::UnexpectedStatus(e) => write!(
+                f,
+                "{}: the server answered {}, which the spec does not document{}: {}",
+                e.operation,
+                e.status,
+                request_id_suffix(e.request_id.as_deref()),
+                e.body_excerpt()
+            ),
+            Error::InvalidBody(e) => write!(
+                f,
+                "{}: the body of the {} response does not match the spec{}: {}; the body was: {}",
+                e.response.operation,
+                e.response.status,
+                request_id_suffix(e.response.request_id.as_deref()),
+                e.source,
+                e.response.body_excerpt()
+            ),
+            Error::InvalidRequest(e) => write!(f, "{}: {}", e.operation, e.message),
+            Error::Timeout(e) => write!(f, "{}: the request timed out: {}", e.operation, e.source),
+            Error::Transport(e) => write!(f, "{}: the request failed: {}", e.operation, e.source),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::InvalidBody(e) => Some(&e.source),
+            Error::Timeout(e) | Error::Transport(e) => Some(&e.source),
+            _ => None,
+        }
+    }
+}
+
+impl<E> From<RequestError> for Error<E> {
+    fn from(error: RequestError) -> Self {
+        Error::InvalidRequest(error)
+    }
+}
+
+/// A documented error response.
+pub struct ApiError<E> {
+    /// The `operationId` of the call.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The server's request id.
+    pub request_id: Option<String>,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body, decoded by status.
+    pub body: E,
+}
+
+impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("body", &self.body)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A response the client could not make sense of, with its raw body.
+pub struct UnexpectedResponse {
+    /// The `operationId` of the call.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The server's request id.
+    pub request_id: Option<String>,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body as text (invalid UTF-8 replaced).
+    pub body: String,
+}
+
+impl UnexpectedResponse {
+    fn new(operation: &'static str, raw: RawResponse) -> Self {
+        UnexpectedResponse {
+            operation,
+            status: raw.status,
+            request_id: raw.request_id,
+            headers: raw.headers,
+            body: String::from_utf8_lossy(&raw.body).into_owned(),
+        }
+    }
+
+    /// The start of the body, short enough for a log line.
+    pub fn body_excerpt(&self) -> String {
+        const MAX: usize = 200;
+        if self.body.chars().count() <= MAX {
+            return self.body.clone();
+        }
+        let cut: String = self.body.chars().take(MAX).collect();
+        format!("{cut}… ({} bytes in all)", self.body.len())
+    }
+}
+
+impl fmt::Debug for UnexpectedResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnexpectedResponse")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("body", &self.body_excerpt())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A body that does not match the type the spec gives it.
+#[derive(Debug)]
+pub struct InvalidBody {
+    /// The response.
+    pub response: UnexpectedResponse,
+    /// What the decoder said.
+    pub source: serde_json::Error,
+}
+
+/// A request that could not be built from the arguments.
+#[derive(Debug)]
+pub struct RequestError {
+    /// The `operationId` of the call.
+    pub operation: &'static str,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// A failure to connect, send or receive.
+#[derive(Debug)]
+pub struct TransportError {
+    /// The `operationId` of the call.
+    pub operation: &'static str,
+    /// What `reqwest` said.
+    pub source: reqwest::Error,
+}

@@ -1,0 +1,357 @@
+//! One diagnostic type for everything the generator reports about a spec.
+//!
+//! Every problem carries what a person needs to find it: the spec file, the line and column where
+//! the parser knows them, the JSON pointer into the document and the operation it concerns.
+
+use std::fmt;
+
+/// How bad a [`Diagnostic`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Generation went on, with a documented degradation.
+    Warning,
+    /// Generation cannot produce a correct client.
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// One problem found in a spec, with its location.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// The spec file, as the user named it.
+    pub file: Option<String>,
+    /// 1-based line in `file`, where known.
+    pub line: Option<usize>,
+    /// 1-based column in `file`, where known.
+    pub column: Option<usize>,
+    /// JSON pointer to the offending node, e.g. `#/components/schemas/Foo/properties/bar`.
+    pub pointer: Option<String>,
+    /// The `operationId` of the operation concerned, if any.
+    pub operation_id: Option<String>,
+    /// How to fix it, where we know.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    fn new(severity: Severity, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            message: message.into(),
+            file: None,
+            line: None,
+            column: None,
+            pointer: None,
+            operation_id: None,
+            hint: None,
+        }
+    }
+
+    /// A new error.
+    pub fn error(message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, message)
+    }
+
+    /// A new warning.
+    pub fn warning(message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, message)
+    }
+
+    /// Sets the JSON pointer.
+    pub fn at(mut self, pointer: &Pointer) -> Self {
+        self.pointer = Some(pointer.to_string());
+        self
+    }
+
+    /// Sets the operation id.
+    pub fn in_operation(mut self, operation_id: Option<&str>) -> Self {
+        self.operation_id = operation_id.map(str::to_owned);
+        self
+    }
+
+    /// Sets the hint.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Sets the file, unless one is set already.
+    pub fn in_file(mut self, file: &str) -> Self {
+        if self.file.is_none() {
+            self.file = Some(file.to_owned());
+        }
+        self
+    }
+
+    /// Sets line and column (1-based).
+    pub fn at_line(mut self, line: usize, column: usize) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+
+    /// `file:line:column`, or as much of it as is known.
+    pub fn location(&self) -> Option<String> {
+        let file = self.file.as_deref()?;
+        Some(match (self.line, self.column) {
+            (Some(line), Some(column)) => format!("{file}:{line}:{column}"),
+            (Some(line), None) => format!("{file}:{line}"),
+            _ => file.to_owned(),
+        })
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// One line: `severity: file:line:col: #/pointer (operation `id`): message (hint: ...)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.severity)?;
+        if let Some(location) = self.location() {
+            write!(f, "{location}: ")?;
+        }
+        if let Some(pointer) = &self.pointer {
+            write!(f, "{pointer}: ")?;
+        }
+        if let Some(operation) = &self.operation_id {
+            write!(f, "operation `{operation}`: ")?;
+        }
+        f.write_str(&self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, " (hint: {hint})")?;
+        }
+        Ok(())
+    }
+}
+
+/// A list of diagnostics, in the order they were found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// An empty list.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    /// Adds all of `other`.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    /// Whether any is an error.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Whether there are none at all.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// All of them.
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.items.iter()
+    }
+
+    /// Only the errors.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter().filter(|d| d.severity == Severity::Error)
+    }
+
+    /// Only the warnings.
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter().filter(|d| d.severity == Severity::Warning)
+    }
+
+    /// Sets the file on every diagnostic that has none.
+    pub fn in_file(self, file: &str) -> Self {
+        Diagnostics {
+            items: self.items.into_iter().map(|d| d.in_file(file)).collect(),
+        }
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Diagnostics {
+            items: vec![diagnostic],
+        }
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, diagnostic) in self.items.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{diagnostic}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// A JSON pointer into the spec (RFC 6901, written as a URI fragment: `#/paths/~1pets/get`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pointer {
+    tokens: Vec<String>,
+}
+
+impl Pointer {
+    /// The document root, `#`.
+    pub fn root() -> Self {
+        Self::default()
+    }
+
+    /// Parses a local `$ref` such as `#/components/schemas/Foo`. `None` when it is not local.
+    pub fn parse_ref(reference: &str) -> Option<Self> {
+        let rest = reference.strip_prefix('#')?;
+        if rest.is_empty() {
+            return Some(Self::root());
+        }
+        let rest = rest.strip_prefix('/')?;
+        let tokens = rest
+            .split('/')
+            .map(|token| percent_decode(token).replace("~1", "/").replace("~0", "~"))
+            .collect();
+        Some(Pointer { tokens })
+    }
+
+    /// This pointer with one more token.
+    pub fn join(&self, token: impl AsRef<str>) -> Self {
+        let mut tokens = self.tokens.clone();
+        tokens.push(token.as_ref().to_owned());
+        Pointer { tokens }
+    }
+
+    /// The unescaped tokens.
+    pub fn tokens(&self) -> &[String] {
+        &self.tokens
+    }
+
+    /// The last token, e.g. the component name of `#/components/schemas/Foo`.
+    pub fn last(&self) -> Option<&str> {
+        self.tokens.last().map(String::as_str)
+    }
+
+    /// Looks the pointer up in a JSON document.
+    pub fn lookup<'v>(&self, root: &'v serde_json::Value) -> Option<&'v serde_json::Value> {
+        let mut node = root;
+        for token in &self.tokens {
+            node = match node {
+                serde_json::Value::Object(map) => map.get(token)?,
+                serde_json::Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+}
+
+impl fmt::Display for Pointer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("#")?;
+        for token in &self.tokens {
+            write!(f, "/{}", token.replace('~', "~0").replace('/', "~1"))?;
+        }
+        Ok(())
+    }
+}
+
+/// `$ref`s are URI fragments, so `%7B` may stand for `{`.
+fn percent_decode(token: &str) -> String {
+    if !token.contains('%') {
+        return token.to_owned();
+    }
+    let bytes = token.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| token.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_escape_and_parse_symmetrically() {
+        let pointer = Pointer::root()
+            .join("paths")
+            .join("/v1/checkoutSessions/{id}")
+            .join("get");
+        assert_eq!(pointer.to_string(), "#/paths/~1v1~1checkoutSessions~1{id}/get");
+        assert_eq!(Pointer::parse_ref(&pointer.to_string()), Some(pointer));
+        assert_eq!(
+            Pointer::parse_ref("#/paths/~1a~1%7Bid%7D").unwrap().tokens(),
+            &["paths".to_owned(), "/a/{id}".to_owned()]
+        );
+        assert_eq!(Pointer::parse_ref("other.yaml#/x"), None);
+        assert_eq!(Pointer::parse_ref("#/a~0b").unwrap().last(), Some("a~b"));
+    }
+
+    #[test]
+    fn display_names_every_known_location() {
+        let d = Diagnostic::error("dangling $ref")
+            .at(&Pointer::root().join("components"))
+            .in_operation(Some("getThing"))
+            .in_file("spec.yaml")
+            .at_line(3, 5)
+            .with_hint("define it");
+        assert_eq!(
+            d.to_string(),
+            "error: spec.yaml:3:5: #/components: operation `getThing`: dangling $ref (hint: define it)"
+        );
+    }
+}

@@ -1,0 +1,307 @@
+//! Spec descriptions → rustdoc.
+//!
+//! Descriptions are Markdown written for web pages. In rustdoc, a fenced or indented code block
+//! becomes a doctest that must compile, `[x]` becomes an intra-doc link, a bare URL or `<tag>`
+//! draws a warning, and clippy checks tabs and list continuations. This module rewrites a
+//! description so that it renders the same and trips none of those.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc = "..."]` attributes, one per line, for outer docs.
+pub fn outer(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// `#![doc = "..."]` attributes, one per line, for inner (module) docs.
+pub fn inner(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        quote!(#![doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// Builds doc text from paragraphs: skips empty ones, separates them with a blank line.
+#[derive(Default)]
+pub struct DocBuilder {
+    lines: Vec<String>,
+}
+
+impl DocBuilder {
+    /// A new, empty doc.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a paragraph of spec Markdown (sanitized).
+    pub fn markdown(mut self, text: Option<&str>) -> Self {
+        if let Some(text) = text {
+            let lines = sanitize(text);
+            if !lines.is_empty() {
+                self.separate();
+                self.lines.extend(lines);
+            }
+        }
+        self
+    }
+
+    /// Adds a paragraph of our own text (trusted: written by the generator).
+    pub fn line(mut self, text: impl Into<String>) -> Self {
+        self.separate();
+        self.lines.push(text.into());
+        self
+    }
+
+    /// Adds our own lines without a blank line before them (a list, a code block).
+    pub fn raw_lines(mut self, lines: impl IntoIterator<Item = String>) -> Self {
+        self.lines.extend(lines);
+        self
+    }
+
+    /// Adds `fallback` if nothing has been added so far.
+    pub fn or(mut self, fallback: impl Into<String>) -> Self {
+        if self.lines.is_empty() {
+            self.lines.push(fallback.into());
+        }
+        self
+    }
+
+    fn separate(&mut self) {
+        if !self.lines.is_empty() {
+            self.lines.push(String::new());
+        }
+    }
+
+    /// Outer doc attributes.
+    pub fn outer(&self) -> TokenStream {
+        outer(&self.lines)
+    }
+
+    /// Inner doc attributes.
+    pub fn inner(&self) -> TokenStream {
+        inner(&self.lines)
+    }
+}
+
+/// Rewrites one description into safe rustdoc lines.
+pub fn sanitize(text: &str) -> Vec<String> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    ");
+    let mut out: Vec<String> = Vec::new();
+    let mut in_fence: Option<String> = None;
+    // Width of the list item marker the following lines continue, if any.
+    let mut list_indent: Option<usize> = None;
+    for raw in text.lines() {
+        let trimmed = raw.trim();
+        if let Some(fence) = &in_fence {
+            if trimmed.starts_with(fence.as_str()) {
+                out.push(fence.clone());
+                in_fence = None;
+            } else {
+                out.push(raw.trim_end().to_owned());
+            }
+            continue;
+        }
+        if let Some(fence) = fence_of(trimmed) {
+            // Every code block in a description is text: none of it is Rust that compiles.
+            out.push(format!("{fence}text"));
+            in_fence = Some(fence);
+            list_indent = None;
+            continue;
+        }
+        if trimmed.is_empty() {
+            out.push(String::new());
+            list_indent = None;
+            continue;
+        }
+        // Leading indentation would make an indented code block (a doctest); drop it.
+        let line = inline(trimmed);
+        if let Some(width) = list_marker_width(&line) {
+            list_indent = Some(width);
+            out.push(line);
+        } else if let Some(width) = list_indent {
+            out.push(format!("{}{line}", " ".repeat(width)));
+        } else {
+            out.push(line);
+        }
+    }
+    if let Some(fence) = in_fence {
+        out.push(fence);
+    }
+    while out.last().is_some_and(String::is_empty) {
+        out.pop();
+    }
+    while out.first().is_some_and(String::is_empty) {
+        out.remove(0);
+    }
+    // Markdown headings inside an item's docs would outrank rustdoc's own; make them bold.
+    out.into_iter().map(demote_heading).collect()
+}
+
+fn fence_of(trimmed: &str) -> Option<String> {
+    for marker in ["```", "~~~"] {
+        if trimmed.starts_with(marker) {
+            let len = trimmed.chars().take_while(|c| Some(*c) == marker.chars().next()).count();
+            return Some(marker.chars().next().map_or_else(String::new, |c| {
+                std::iter::repeat_n(c, len).collect()
+            }));
+        }
+    }
+    None
+}
+
+/// `- `, `* `, `+ ` or `12. ` at the start of a line: the width of the marker.
+fn list_marker_width(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && line[digits..].starts_with(". ") {
+        return Some(digits + 2);
+    }
+    None
+}
+
+fn demote_heading(line: String) -> String {
+    let hashes = line.chars().take_while(|c| *c == '#').count();
+    if hashes > 0 && line[hashes..].starts_with(' ') {
+        format!("**{}**", line[hashes..].trim())
+    } else {
+        line
+    }
+}
+
+/// Rewrites inline Markdown outside code spans: bare URLs become `<url>`, `[` and `]` that are
+/// not part of a link are escaped, and `<` that does not open a URL is escaped.
+fn inline(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while !rest.is_empty() {
+        // Code spans are kept as written.
+        if rest.starts_with('`') {
+            let ticks = rest.chars().take_while(|c| *c == '`').count();
+            let fence = &rest[..ticks];
+            if let Some(end) = rest[ticks..].find(fence) {
+                let span_end = ticks + end + ticks;
+                out.push_str(&rest[..span_end]);
+                rest = &rest[span_end..];
+                continue;
+            }
+            out.push_str(fence);
+            rest = &rest[ticks..];
+            continue;
+        }
+        // A Markdown link `[text](url)` is kept.
+        if rest.starts_with('[') {
+            if let Some(len) = markdown_link_len(rest) {
+                out.push_str(&rest[..len]);
+                rest = &rest[len..];
+                continue;
+            }
+            out.push_str("\\[");
+            rest = &rest[1..];
+            continue;
+        }
+        if rest.starts_with(']') {
+            out.push_str("\\]");
+            rest = &rest[1..];
+            continue;
+        }
+        if rest.starts_with('<') {
+            if let Some(end) = rest.find('>') {
+                let inside = &rest[1..end];
+                if is_url(inside) {
+                    out.push_str(&rest[..=end]);
+                    rest = &rest[end + 1..];
+                    continue;
+                }
+            }
+            out.push_str("&lt;");
+            rest = &rest[1..];
+            continue;
+        }
+        if is_url_start(rest) {
+            let len = rest
+                .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '`')
+                .unwrap_or(rest.len());
+            // Trailing punctuation belongs to the sentence.
+            let url = rest[..len].trim_end_matches(['.', ',', ';', ':', ')', '\'', '"']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        }
+        let Some(c) = rest.chars().next() else { break };
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+fn is_url_start(s: &str) -> bool {
+    s.starts_with("http://") || s.starts_with("https://")
+}
+
+fn is_url(s: &str) -> bool {
+    is_url_start(s) && !s.contains(char::is_whitespace)
+}
+
+/// Length of `[text](target)` at the start of `s`, if that is what it starts with.
+fn markdown_link_len(s: &str) -> Option<usize> {
+    let close = s.find("](")?;
+    if s[1..close].contains(['[', ']']) {
+        return None;
+    }
+    let end = s[close + 2..].find(')')?;
+    Some(close + 2 + end + 1)
+}
+
+/// A wire value or name shown in docs as code.
+pub fn code(text: &str) -> String {
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_blocks_become_text_and_indentation_is_dropped() {
+        let lines = sanitize("Example:\n\n```\nlet x = 1;\n```\n\n    indented code\n");
+        assert_eq!(lines, ["Example:", "", "```text", "let x = 1;", "```", "", "indented code"]);
+        assert_eq!(sanitize("```json\n{}\n```"), ["```text", "{}", "```"]);
+    }
+
+    #[test]
+    fn list_continuations_are_indented() {
+        let lines = sanitize("Statuses:\n- `a` means\nsomething\n- b\n\nAfter.");
+        assert_eq!(lines, ["Statuses:", "- `a` means", "  something", "- b", "", "After."]);
+    }
+
+    #[test]
+    fn inline_markup_is_made_safe() {
+        assert_eq!(
+            sanitize("See https://example.com/a. Or [the docs](https://x.y) [sic] a<b `[c]`"),
+            ["See <https://example.com/a>. Or [the docs](https://x.y) \\[sic\\] a&lt;b `[c]`"]
+        );
+        assert_eq!(sanitize("<https://x.y> and\ttab"), ["<https://x.y> and    tab"]);
+        assert_eq!(sanitize("# Title\ntext"), ["**Title**", "text"]);
+    }
+}

@@ -1,0 +1,401 @@
+//! `operations.rs`: one method per operation (and its `_with_response` twin) on `Client`.
+//!
+//! A method only describes its request — path from the parsed template, parameters, body,
+//! security — and hands it to one runtime function chosen by the success body.
+
+use super::doc::{DocBuilder, code};
+use super::{Context, Scope, ident, rust_type};
+use crate::ir::{
+    Api, Body, Operation, Param, ParamLocation, PathSegment, Primitive, StatusMatch,
+    TypeDef, TypeKind, TypeRef,
+};
+use crate::names::unraw;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub(super) fn operations_rs(cx: &Context<'_>) -> TokenStream {
+    let module_doc = DocBuilder::new()
+        .line("The operations of the API, as methods on [`Client`].")
+        .inner();
+    let methods = cx.api.operations.iter().map(|op| operation(cx, op));
+    let needs_runtime = !cx.api.operations.is_empty();
+    let imports = if needs_runtime {
+        quote! {
+            use crate::models;
+            use crate::runtime::{self, Client, Error, Method, Request, ResponseValue};
+        }
+    } else {
+        quote!(use crate::runtime::Client;)
+    };
+    quote! {
+        #module_doc
+        #imports
+
+        impl Client {
+            #(#methods)*
+        }
+    }
+}
+
+fn operation(cx: &Context<'_>, op: &Operation) -> TokenStream {
+    let api = cx.api;
+    let method = ident(&op.method_name);
+    let with_response = format_ident!("{}_with_response", unraw(&op.method_name));
+    let operation_id = &op.operation_id;
+
+    // Arguments: path parameters in template order, then the parameter struct, then the body.
+    let mut args = Vec::new();
+    let mut arg_names = Vec::new();
+    for param in &op.path_params {
+        let name = ident(&param.name);
+        let ty = path_arg_type(api, &param.ty);
+        args.push(quote!(#name: #ty));
+        arg_names.push(quote!(#name));
+    }
+    if let Some(params) = op.params.and_then(|id| api.types.get(&id)) {
+        let ty = ident(&params.name);
+        args.push(quote!(params: &models::#ty));
+        arg_names.push(quote!(params));
+    }
+    if let Some(body) = &op.body {
+        let ty = match &body.body {
+            Body::Json(ty) => {
+                let ty = rust_type(api, ty, Scope::Crate);
+                quote!(&#ty)
+            }
+            Body::Text => quote!(&str),
+            Body::Binary | Body::Empty => quote!(Vec<u8>),
+        };
+        let ty = if body.required { ty } else { quote!(Option<#ty>) };
+        args.push(quote!(body: #ty));
+        arg_names.push(quote!(body));
+    }
+
+    let errors = api
+        .types
+        .get(&op.errors)
+        .map_or_else(|| ident("Unknown"), |def| ident(&def.name));
+    let (success, send) = match &op.success {
+        Body::Json(ty) => (rust_type(api, ty, Scope::Crate), quote!(send_json)),
+        Body::Empty => (quote!(()), quote!(send_empty)),
+        Body::Text => (quote!(String), quote!(send_text)),
+        Body::Binary => (quote!(Vec<u8>), quote!(send_bytes)),
+    };
+
+    let path = build_path(op);
+    let mut statements = Vec::new();
+    let http_method = format_ident!("{}", op.method.as_str());
+    if let Some(security) = security(op) {
+        statements.push(security);
+    }
+    if let Some(params) = op.params.and_then(|id| api.types.get(&id)) {
+        statements.extend(params_statements(api, op, params));
+    }
+    if let Some(body) = &op.body {
+        statements.push(body_statement(body));
+    }
+    let request_mut = if statements.is_empty() {
+        quote!()
+    } else {
+        quote!(mut)
+    };
+
+    let doc = operation_doc(cx, op);
+    let with_response_doc = DocBuilder::new()
+        .line(format!(
+            "Like [`Client::{}`], but also returns the response's status, headers and request id.",
+            unraw(&op.method_name)
+        ))
+        .outer();
+    quote! {
+        #doc
+        pub async fn #method(&self, #(#args),*) -> Result<#success, Error<models::#errors>> {
+            self.#with_response(#(#arg_names),*).await.map(ResponseValue::into_inner)
+        }
+
+        #with_response_doc
+        pub async fn #with_response(
+            &self,
+            #(#args),*
+        ) -> Result<ResponseValue<#success>, Error<models::#errors>> {
+            #path
+            let #request_mut request = Request::new(#operation_id, Method::#http_method, path);
+            #(#statements)*
+            runtime::#send(self, request).await
+        }
+    }
+}
+
+/// The type of a path argument: borrowed where the value is not `Copy`.
+fn path_arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Primitive(Primitive::String) => quote!(&str),
+        TypeRef::Primitive(p) if p.is_copy() => rust_type(api, ty, Scope::Crate),
+        TypeRef::Array(item) => {
+            let item = rust_type(api, item, Scope::Crate);
+            quote!(&[#item])
+        }
+        _ => {
+            let ty = rust_type(api, ty, Scope::Crate);
+            quote!(&#ty)
+        }
+    }
+}
+
+/// `let path = ...`: the literal pieces of the parsed template, with each parameter appended
+/// percent-encoded by the runtime. Parameter names never reach a format string.
+fn build_path(op: &Operation) -> TokenStream {
+    let operation_id = &op.operation_id;
+    let mut segments = op.path.segments.iter().peekable();
+    let start = match segments.peek() {
+        Some(PathSegment::Literal(literal)) => {
+            let literal = literal.clone();
+            segments.next();
+            quote!(String::from(#literal))
+        }
+        _ => quote!(String::new()),
+    };
+    let pushes: Vec<TokenStream> = segments
+        .map(|segment| match segment {
+            PathSegment::Literal(literal) => quote!(path.push_str(#literal);),
+            PathSegment::Param(wire) => {
+                let param = op.path_params.iter().find(|p| &p.wire == wire);
+                let value = match param {
+                    Some(param) => {
+                        let name = ident(&param.name);
+                        path_text(&param.ty, quote!(#name))
+                    }
+                    None => quote!(""),
+                };
+                quote!(runtime::push_path_param(&mut path, #operation_id, #wire, #value)?;)
+            }
+        })
+        .collect();
+    if pushes.is_empty() {
+        quote!(let path = #start;)
+    } else {
+        quote! {
+            let mut path = #start;
+            #(#pushes)*
+        }
+    }
+}
+
+/// A `&str` of a path argument.
+fn path_text(ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Primitive(Primitive::String) => value,
+        TypeRef::Array(item) => {
+            let each = text(item, quote!(value));
+            quote!(&#value.iter().map(|value| #each).collect::<Vec<_>>().join(","))
+        }
+        _ => {
+            let text = text(ty, value);
+            quote!(&#text)
+        }
+    }
+}
+
+/// A `String` of a value given by reference, in the form used in URLs and headers.
+fn text(ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Primitive(Primitive::String) => quote!(#value.clone()),
+        TypeRef::Primitive(Primitive::DateTime) => {
+            quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+        }
+        TypeRef::Primitive(_) => quote!(#value.to_string()),
+        // Enums print their wire value; anything structured is sent as JSON text.
+        TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Array(_) => quote!(#value.to_string()),
+    }
+}
+
+/// Whether the value has a plain text form (`Display`), or needs JSON.
+fn is_json(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Primitive(_) => false,
+        TypeRef::Named(id) => !matches!(
+            api.types.get(id),
+            Some(TypeDef {
+                kind: TypeKind::Enum(_),
+                ..
+            })
+        ),
+        TypeRef::Map(_) | TypeRef::Array(_) => true,
+    }
+}
+
+/// Statements that add the parameters of the parameter struct.
+fn params_statements(api: &Api, op: &Operation, params: &TypeDef) -> Vec<TokenStream> {
+    let TypeKind::Params(p) = &params.kind else {
+        return Vec::new();
+    };
+    let operation_id = &op.operation_id;
+    p.params
+        .iter()
+        .map(|param| {
+            let field = ident(&param.name);
+            let add = add_param(api, param, operation_id);
+            if param.required {
+                quote! {
+                    let value = &params.#field;
+                    #add
+                }
+            } else {
+                quote! {
+                    if let Some(value) = &params.#field {
+                        #add
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+/// Adds one parameter held in `value` (a reference).
+fn add_param(api: &Api, param: &Param, operation_id: &str) -> TokenStream {
+    let wire = &param.wire;
+    let adder = match param.location {
+        ParamLocation::Query => quote!(query),
+        ParamLocation::Header => quote!(header),
+        ParamLocation::Cookie => quote!(cookie),
+        ParamLocation::Path => quote!(query),
+    };
+    let single = |ty: &TypeRef, value: TokenStream| {
+        if is_json(api, ty) {
+            quote!(runtime::json_text(#operation_id, #value)?)
+        } else {
+            text(ty, value)
+        }
+    };
+    match &param.ty {
+        // Query lists are exploded (`a=1&a=2`); header and cookie lists are comma-separated.
+        TypeRef::Array(item) if !is_json(api, item) => {
+            let each = single(item, quote!(value));
+            if param.location == ParamLocation::Query {
+                quote! {
+                    for value in value {
+                        request.query(#wire, #each);
+                    }
+                }
+            } else {
+                quote! {
+                    request.#adder(#wire, value.iter().map(|value| #each).collect::<Vec<_>>().join(","));
+                }
+            }
+        }
+        ty => {
+            let value = single(ty, quote!(value));
+            quote!(request.#adder(#wire, #value);)
+        }
+    }
+}
+
+fn body_statement(body: &crate::ir::RequestBody) -> TokenStream {
+    let media_type = &body.media_type;
+    let send = match &body.body {
+        Body::Json(_) => quote!(request.json(#media_type, body)?;),
+        Body::Text => quote!(request.raw_body(#media_type, body.as_bytes().to_vec());),
+        Body::Binary | Body::Empty => quote!(request.raw_body(#media_type, body);),
+    };
+    if body.required {
+        send
+    } else {
+        quote! {
+            if let Some(body) = body {
+                #send
+            }
+        }
+    }
+}
+
+/// `request.security(&[&["scheme"], ...])`, if the operation has any requirement.
+fn security(op: &Operation) -> Option<TokenStream> {
+    if op.security.iter().all(Vec::is_empty) {
+        return None;
+    }
+    let alternatives = op.security.iter().map(|schemes| quote!(&[#(#schemes),*]));
+    Some(quote!(request.security(&[#(#alternatives),*]);))
+}
+
+fn operation_doc(cx: &Context<'_>, op: &Operation) -> TokenStream {
+    let api = cx.api;
+    let method = op.method.as_str();
+    let endpoint = format!("`{method} {}`", op.path.raw);
+    let mut doc = DocBuilder::new()
+        .markdown(op.summary.as_deref())
+        .or(format!("{endpoint}."))
+        .markdown(op.description.as_deref())
+        .line(format!("{endpoint} (operation {}).", code(&op.operation_id)));
+    if !op.path_params.is_empty() || op.params.is_some() || op.body.is_some() {
+        doc = doc.line("# Arguments");
+        let mut lines = Vec::new();
+        for param in &op.path_params {
+            lines.push(argument_line(unraw(&param.name), param.doc.as_deref()));
+        }
+        if op.params.is_some() {
+            lines.push("- `params`: the query and header parameters.".to_owned());
+        }
+        if let Some(body) = &op.body {
+            let what = if body.required {
+                "the request body"
+            } else {
+                "the request body; `None` sends no body"
+            };
+            let text = body.doc.as_deref().map(first_sentence);
+            lines.push(match text {
+                Some(text) => format!("- `body`: {what}. {text}"),
+                None => format!("- `body`: {what}."),
+            });
+        }
+        doc = doc.raw_lines(std::iter::once(String::new()).chain(lines));
+    }
+    let errors = api.types.get(&op.errors);
+    let documented: Vec<String> = match errors.map(|d| &d.kind) {
+        Some(TypeKind::Errors(set)) => set
+            .variants
+            .iter()
+            .map(|v| {
+                let status = match v.status {
+                    StatusMatch::Code(code) => code.to_string(),
+                    StatusMatch::Range(class) => format!("{class}xx"),
+                    StatusMatch::Default => "any other status".to_owned(),
+                };
+                format!("{status} (`{}`)", v.name)
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let errors_name = errors.map_or("", |d| d.name.as_str());
+    let documented = if documented.is_empty() {
+        "The spec documents no error responses for it.".to_owned()
+    } else {
+        format!(
+            "[`Error::Api`](crate::Error::Api) holds a [`models::{errors_name}`] for the \
+             statuses the spec documents: {}.",
+            documented.join(", ")
+        )
+    };
+    doc = doc
+        .line("# Errors")
+        .line(documented)
+        .line(
+            "Other [`Error`](crate::Error) variants report undocumented statuses, bodies that \
+             do not decode, invalid arguments, timeouts and transport failures.",
+        );
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let doc = doc.outer();
+    quote!(#doc #deprecated)
+}
+
+fn argument_line(name: &str, doc: Option<&str>) -> String {
+    match doc.map(first_sentence) {
+        Some(text) => format!("- `{name}`: {text}"),
+        None => format!("- `{name}`"),
+    }
+}
+
+/// The first line of a description, made safe, for argument lists.
+fn first_sentence(text: &str) -> String {
+    let lines = super::doc::sanitize(text);
+    lines.into_iter().next().unwrap_or_default()
+}

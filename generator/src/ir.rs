@@ -1,0 +1,396 @@
+//! The typed intermediate representation between the OpenAPI document and the emitted Rust.
+//!
+//! Lowering (`lower`) builds it, naming (`names`) gives every item its final Rust identifier,
+//! and the emitters only read it. Types live in an arena keyed by [`TypeId`] in a `BTreeMap`, so
+//! every walk over them has one deterministic order.
+
+use crate::diagnostics::Pointer;
+use std::collections::BTreeMap;
+
+/// The whole API, ready to emit.
+#[derive(Clone, Debug, Default)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// `servers`, in spec order; the first is the default.
+    pub servers: Vec<Server>,
+    /// `components.securitySchemes` the client can apply.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Every named type.
+    pub types: BTreeMap<TypeId, TypeDef>,
+    /// Every operation, sorted by method name.
+    pub operations: Vec<Operation>,
+    /// The response header that carries the request id (lowercase).
+    pub request_id_header: String,
+}
+
+/// Index of a [`TypeDef`] in [`Api::types`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub u32);
+
+/// A type as used by a field, parameter or body.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    /// A built-in type.
+    Primitive(Primitive),
+    /// One of the named types in [`Api::types`].
+    Named(TypeId),
+    /// `Vec<T>`.
+    Array(Box<TypeRef>),
+    /// `BTreeMap<String, T>` (ordered so that output is deterministic).
+    Map(Box<TypeRef>),
+}
+
+/// Built-in types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Primitive {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// `uuid::Uuid`.
+    Uuid,
+    /// `chrono::DateTime<chrono::Utc>`, RFC 3339 on the wire.
+    DateTime,
+    /// `chrono::NaiveDate`, `YYYY-MM-DD` on the wire.
+    Date,
+    /// `serde_json::Value`: any JSON.
+    Json,
+}
+
+impl Primitive {
+    /// Whether the Rust type is `Copy`.
+    pub fn is_copy(self) -> bool {
+        !matches!(self, Primitive::String | Primitive::Json)
+    }
+}
+
+/// A named type.
+#[derive(Clone, Debug)]
+pub struct TypeDef {
+    /// The Rust name, final after `names`.
+    pub name: String,
+    /// Where in the spec it comes from.
+    pub origin: Pointer,
+    /// Its description.
+    pub doc: Option<String>,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// The kinds of named types.
+#[derive(Clone, Debug)]
+pub enum TypeKind {
+    /// A struct with named fields (an object schema).
+    Struct(Struct),
+    /// A string enum, open: unknown values deserialize into `Unknown(String)`.
+    Enum(StringEnum),
+    /// The query and header parameters of one operation.
+    Params(Params),
+    /// The documented error responses of one operation, by status.
+    Errors(ErrorSet),
+}
+
+/// An object schema.
+#[derive(Clone, Debug, Default)]
+pub struct Struct {
+    /// The fields, in spec order.
+    pub fields: Vec<Field>,
+    /// The type of `additionalProperties` values, collected into a flattened map.
+    pub additional: Option<TypeRef>,
+}
+
+/// A field of a struct.
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// Rust identifier (may be a raw identifier such as `r#type`).
+    pub name: String,
+    /// Property name on the wire.
+    pub wire: String,
+    /// The type, without the `Option` that `required`/`nullable` add.
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// `readOnly: true`: sent by the server only.
+    pub read_only: bool,
+    /// Description of the property (or of the schema it refers to).
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Held in a `Box` because the type contains itself.
+    pub boxed: bool,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`.
+    pub fn optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+/// An open string enum.
+#[derive(Clone, Debug, Default)]
+pub struct StringEnum {
+    /// The known values, in spec order.
+    pub variants: Vec<EnumVariant>,
+}
+
+/// One known value of a [`StringEnum`].
+#[derive(Clone, Debug)]
+pub struct EnumVariant {
+    /// Rust variant name.
+    pub name: String,
+    /// The value on the wire.
+    pub wire: String,
+}
+
+/// The non-path parameters of an operation, as one struct.
+#[derive(Clone, Debug, Default)]
+pub struct Params {
+    /// The operation's Rust method name, for docs.
+    pub method_name: String,
+    /// Query, header and cookie parameters, in spec order.
+    pub params: Vec<Param>,
+}
+
+impl Params {
+    /// Whether `Default` can be derived: every parameter is optional.
+    pub fn all_optional(&self) -> bool {
+        self.params.iter().all(|p| !p.required)
+    }
+}
+
+/// The documented error responses of an operation.
+#[derive(Clone, Debug, Default)]
+pub struct ErrorSet {
+    /// The operation's Rust method name, for docs.
+    pub method_name: String,
+    /// One variant per documented non-success status.
+    pub variants: Vec<ErrorVariant>,
+}
+
+/// One documented error response.
+#[derive(Clone, Debug)]
+pub struct ErrorVariant {
+    /// Rust variant name.
+    pub name: String,
+    /// Which statuses it covers.
+    pub status: StatusMatch,
+    /// The body.
+    pub body: Body,
+    /// The response's description.
+    pub doc: Option<String>,
+}
+
+/// Statuses a response applies to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusMatch {
+    /// One status code.
+    Code(u16),
+    /// A class such as `4XX` (the digit).
+    Range(u16),
+    /// `default`: every status not listed otherwise.
+    Default,
+}
+
+/// The body of a request or response.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// No body.
+    Empty,
+    /// JSON of this type.
+    Json(TypeRef),
+    /// Text, kept as a `String`.
+    Text,
+    /// Bytes of any other media type.
+    Binary,
+}
+
+/// Where a parameter goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ParamLocation {
+    /// In the URL path.
+    Path,
+    /// In the query string.
+    Query,
+    /// An HTTP header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// A parameter of an operation.
+#[derive(Clone, Debug)]
+pub struct Param {
+    /// Rust identifier.
+    pub name: String,
+    /// The name on the wire.
+    pub wire: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Its type; arrays are sent exploded (`a=1&a=2`) in the query.
+    pub ty: TypeRef,
+    /// `required: true`.
+    pub required: bool,
+    /// Its description.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// HTTP methods OpenAPI knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// Upper-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// A path template, parsed once: `/v1/things/{id}/parts` → literal, parameter, literal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathTemplate {
+    /// The template as written in the spec.
+    pub raw: String,
+    /// Its pieces in order.
+    pub segments: Vec<PathSegment>,
+}
+
+/// A piece of a [`PathTemplate`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathSegment {
+    /// Text sent as is.
+    Literal(String),
+    /// A parameter (its wire name), percent-encoded when sent.
+    Param(String),
+}
+
+/// A request body.
+#[derive(Clone, Debug)]
+pub struct RequestBody {
+    /// The media type sent as `Content-Type`.
+    pub media_type: String,
+    /// What is sent.
+    pub body: Body,
+    /// `required: true`; otherwise the method takes an `Option`.
+    pub required: bool,
+    /// Its description.
+    pub doc: Option<String>,
+}
+
+/// One operation: one method on the client.
+#[derive(Clone, Debug)]
+pub struct Operation {
+    /// `operationId` (or one made up from method and path).
+    pub operation_id: String,
+    /// Rust method name.
+    pub method_name: String,
+    /// HTTP method.
+    pub method: Method,
+    /// The path.
+    pub path: PathTemplate,
+    /// Where it is in the spec.
+    pub origin: Pointer,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// `tags`.
+    pub tags: Vec<String>,
+    /// Path parameters, in template order: positional arguments of the method.
+    pub path_params: Vec<Param>,
+    /// The struct of the other parameters, if there are any.
+    pub params: Option<TypeId>,
+    /// The request body.
+    pub body: Option<RequestBody>,
+    /// What a successful response holds.
+    pub success: Body,
+    /// The documented errors (always a [`TypeKind::Errors`]).
+    pub errors: TypeId,
+    /// Alternatives of security requirements: each inner list is a set of scheme names that
+    /// must all be applied. Empty: no authentication.
+    pub security: Vec<Vec<String>>,
+}
+
+/// A server from `servers`.
+#[derive(Clone, Debug)]
+pub struct Server {
+    /// Rust variant name.
+    pub name: String,
+    /// URL, with variables replaced by their defaults.
+    pub url: String,
+    /// Its description.
+    pub description: Option<String>,
+}
+
+/// A security scheme the client can apply.
+#[derive(Clone, Debug)]
+pub struct SecurityScheme {
+    /// The key under `components.securitySchemes`.
+    pub key: String,
+    /// The builder method that sets its credential.
+    pub method_name: String,
+    /// How it is sent.
+    pub kind: SecurityKind,
+    /// Its description.
+    pub doc: Option<String>,
+}
+
+/// How a credential is sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecurityKind {
+    /// `Authorization: Bearer <token>` (HTTP bearer, OAuth 2, OpenID Connect).
+    Bearer,
+    /// `Authorization: Basic ...`.
+    Basic,
+    /// An API key in a header.
+    ApiKeyHeader(String),
+    /// An API key in the query string.
+    ApiKeyQuery(String),
+    /// An API key in a cookie.
+    ApiKeyCookie(String),
+}

@@ -1,0 +1,73 @@
+//! apigen turns an OpenAPI 3.0 document into a typed, async Rust client crate.
+//!
+//! The stages, each in its own module: [`load`] parses the spec, `lower` builds the typed
+//! [`ir`], [`names`] makes every identifier valid and unique, `emit` writes Rust with `quote` and
+//! `prettyplease`, and [`output`] writes or checks the files. [`generate`] runs them all in
+//! memory; nothing touches the disk until [`GeneratedFiles::write_to`].
+//!
+//! ```no_run
+//! use apigen::{Config, SpecInput, generate};
+//!
+//! let spec = SpecInput::read("spec/circle-checkout.yaml".as_ref())?;
+//! let files = generate(&Config::new("circle-api"), &spec)?;
+//! files.write_to("generated-client".as_ref())?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod config;
+pub mod diagnostics;
+mod emit;
+pub mod ir;
+pub mod load;
+mod lower;
+pub mod names;
+pub mod output;
+
+pub use config::{ClientEntry, Config, Project};
+pub use diagnostics::{Diagnostic, Diagnostics, Pointer, Severity};
+pub use emit::MARKER;
+pub use load::SpecInput;
+pub use output::{Drift, FileDrift, GeneratedFiles, WriteReport};
+
+/// Generates the files of a client crate for `spec`, in memory.
+///
+/// On success the files come with the warnings of any degradation; on failure every error found
+/// is returned (not just the first), each with its location.
+pub fn generate(config: &Config, spec: &SpecInput) -> Result<GeneratedFiles, Diagnostics> {
+    config.validate()?;
+    let (api, warnings) = lower_spec(spec)?;
+    let crate_version = config
+        .crate_version
+        .clone()
+        .or_else(|| is_semver(&api.version).then(|| api.version.clone()))
+        .unwrap_or_else(|| "0.1.0".to_owned());
+    let cx = emit::Context {
+        api: &api,
+        config,
+        spec_name: &spec.name,
+        crate_version,
+    };
+    let files = emit::emit(&cx).map_err(|d| d.in_file(&spec.name))?;
+    Ok(GeneratedFiles { files, warnings })
+}
+
+/// Parses and lowers a spec into the IR (with its warnings), without emitting anything.
+pub fn lower_spec(spec: &SpecInput) -> Result<(ir::Api, Diagnostics), Diagnostics> {
+    let doc = load::parse(spec)?;
+    let (api, diagnostics) = lower::lower(&doc);
+    let diagnostics = diagnostics.in_file(&spec.name);
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok((api, diagnostics))
+    }
+}
+
+/// `MAJOR.MINOR.PATCH` with numbers only: what Cargo accepts without surprises.
+fn is_semver(version: &str) -> bool {
+    let parts: Vec<&str> = version.split('.').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()) && (p.len() == 1 || !p.starts_with('0')))
+}

@@ -1,0 +1,648 @@
+//! Path items → operations: parameters, request bodies, responses, security.
+
+use super::{Lowerer, SchemaOrRef};
+use crate::diagnostics::{Diagnostic, Pointer};
+use crate::ir::{
+    Body, ErrorSet, ErrorVariant, Method, Operation, Param, ParamLocation, Params, PathSegment,
+    PathTemplate, Primitive, RequestBody, StatusMatch, TypeDef, TypeKind, TypeRef,
+};
+use crate::names::{self, Namespace};
+use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use std::borrow::Cow;
+
+/// Header parameters OpenAPI says to ignore: the client sets these itself.
+const IGNORED_HEADERS: &[&str] = &["accept", "content-type", "authorization"];
+
+pub(super) fn lower_operations(l: &mut Lowerer<'_>) -> Vec<Operation> {
+    let doc = l.doc;
+    let mut operations = Vec::new();
+    // Methods the runtime's `Client` has itself.
+    let mut method_names = Namespace::with_reserved(&["builder", "base_url"]);
+    let mut seen_ids = std::collections::BTreeMap::<String, Pointer>::new();
+    for (path, item) in &doc.api.paths.paths {
+        let at = Pointer::root().join("paths").join(path);
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { reference } => {
+                l.error(
+                    format!("path items given by `$ref` ({reference}) are not supported"),
+                    &at,
+                );
+                continue;
+            }
+        };
+        let template = match parse_template(path) {
+            Ok(template) => template,
+            Err(message) => {
+                l.error(message, &at);
+                continue;
+            }
+        };
+        for (method, op) in item.iter() {
+            let op_at = at.join(method);
+            let operation_id = match &op.operation_id {
+                Some(id) if !id.trim().is_empty() => id.clone(),
+                _ => format!("{method} {path}"),
+            };
+            if let Some(first) = seen_ids.get(&operation_id) {
+                l.warn(
+                    format!(
+                        "operationId `{operation_id}` is used before, at {first}; this \
+                         operation's method gets a number"
+                    ),
+                    &op_at.join("operationId"),
+                );
+            }
+            seen_ids
+                .entry(operation_id.clone())
+                .or_insert_with(|| op_at.clone());
+            l.operation_id = Some(operation_id.clone());
+            let method_name = claim_method_name(&mut method_names, &names::snake_name(&operation_id));
+            let lowered = lower_operation(
+                l,
+                OperationInput {
+                    operation_id,
+                    method_name,
+                    method: parse_method(method),
+                    template: template.clone(),
+                    op,
+                    path_params: &item.parameters,
+                    at: op_at,
+                },
+            );
+            l.operation_id = None;
+            if let Some(lowered) = lowered {
+                operations.push(lowered);
+            }
+        }
+    }
+    operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
+    operations
+}
+
+/// Claims `name` and `name_with_response` together.
+fn claim_method_name(namespace: &mut Namespace, base: &str) -> String {
+    let base = names::unraw(base).to_owned();
+    let mut n = 1;
+    loop {
+        let candidate = if n == 1 {
+            names::snake_name(&base)
+        } else {
+            format!("{base}_{n}")
+        };
+        let with_response = format!("{}_with_response", names::unraw(&candidate));
+        if namespace.is_free(&candidate) && namespace.is_free(&with_response) {
+            namespace.insert(&candidate);
+            namespace.insert(&with_response);
+            return candidate;
+        }
+        n += 1;
+    }
+}
+
+fn parse_method(method: &str) -> Method {
+    match method {
+        "get" => Method::Get,
+        "put" => Method::Put,
+        "post" => Method::Post,
+        "delete" => Method::Delete,
+        "options" => Method::Options,
+        "head" => Method::Head,
+        "patch" => Method::Patch,
+        _ => Method::Trace,
+    }
+}
+
+/// Splits `/v1/things/{id}/parts` into literals and parameters.
+pub(crate) fn parse_template(raw: &str) -> Result<PathTemplate, String> {
+    let mut segments = Vec::new();
+    let mut rest = raw;
+    while let Some(open) = rest.find('{') {
+        let (literal, after) = rest.split_at(open);
+        if literal.contains('}') {
+            return Err(format!("path template `{raw}` has a `}}` with no `{{`"));
+        }
+        if !literal.is_empty() {
+            segments.push(PathSegment::Literal(literal.to_owned()));
+        }
+        let Some(close) = after.find('}') else {
+            return Err(format!("path template `{raw}` has a `{{` that is never closed"));
+        };
+        let name = &after[1..close];
+        if name.is_empty() || name.contains('{') {
+            return Err(format!("path template `{raw}` has an empty or nested parameter"));
+        }
+        segments.push(PathSegment::Param(name.to_owned()));
+        rest = &after[close + 1..];
+    }
+    if rest.contains('}') {
+        return Err(format!("path template `{raw}` has a `}}` with no `{{`"));
+    }
+    if !rest.is_empty() {
+        segments.push(PathSegment::Literal(rest.to_owned()));
+    }
+    Ok(PathTemplate {
+        raw: raw.to_owned(),
+        segments,
+    })
+}
+
+struct OperationInput<'d> {
+    operation_id: String,
+    method_name: String,
+    method: Method,
+    template: PathTemplate,
+    op: &'d openapiv3::Operation,
+    path_params: &'d [ReferenceOr<Parameter>],
+    at: Pointer,
+}
+
+fn lower_operation<'d>(l: &mut Lowerer<'d>, input: OperationInput<'d>) -> Option<Operation> {
+    let OperationInput {
+        operation_id,
+        method_name,
+        method,
+        template,
+        op,
+        path_params,
+        at,
+    } = input;
+    let type_base = names::type_name(&operation_id);
+    let errors_before = l.diags.errors().count();
+
+    let params = lower_params(l, path_params, op, &at, &type_base);
+    let mut path_args = Vec::new();
+    for segment in &template.segments {
+        if let PathSegment::Param(wire) = segment {
+            match params
+                .iter()
+                .find(|p| p.location == ParamLocation::Path && &p.wire == wire)
+            {
+                Some(param) => path_args.push(param.clone()),
+                None => l.push(
+                    Diagnostic::error(format!(
+                        "path parameter `{{{wire}}}` is not declared in `parameters`"
+                    ))
+                    .at(&at)
+                    .with_hint(format!(
+                        "add `- {{name: {wire}, in: path, required: true, schema: {{type: string}}}}`"
+                    )),
+                ),
+            }
+        }
+    }
+    for param in params.iter().filter(|p| p.location == ParamLocation::Path) {
+        if !path_args.iter().any(|a| a.wire == param.wire) {
+            l.warn(
+                format!(
+                    "path parameter `{}` does not appear in the path `{}`; it is left out",
+                    param.wire, template.raw
+                ),
+                &at.join("parameters"),
+            );
+        }
+    }
+    let other: Vec<Param> = params
+        .into_iter()
+        .filter(|p| p.location != ParamLocation::Path)
+        .collect();
+    let params = (!other.is_empty()).then(|| {
+        l.add_type(
+            format!("{type_base}Params"),
+            at.join("parameters"),
+            None,
+            TypeKind::Params(Params {
+                method_name: method_name.clone(),
+                params: other,
+            }),
+        )
+    });
+
+    let body = request_body(l, op, &at, &type_base);
+    let (success, variants) = responses(l, op, &at, &type_base);
+    let errors = l.add_type(
+        format!("{type_base}Error"),
+        at.join("responses"),
+        None,
+        TypeKind::Errors(ErrorSet {
+            method_name: method_name.clone(),
+            variants,
+        }),
+    );
+    let security = security(l, op, &at);
+
+    if l.diags.errors().count() > errors_before {
+        return None;
+    }
+    Some(Operation {
+        operation_id,
+        method_name,
+        method,
+        path: template,
+        origin: at,
+        summary: op.summary.clone().filter(|s| !s.trim().is_empty()),
+        description: op.description.clone().filter(|s| !s.trim().is_empty()),
+        deprecated: op.deprecated,
+        tags: op.tags.clone(),
+        path_params: path_args,
+        params,
+        body,
+        success,
+        errors,
+        security,
+    })
+}
+
+/// Path-level parameters, overridden by operation-level ones of the same name and location.
+fn lower_params<'d>(
+    l: &mut Lowerer<'d>,
+    path_level: &'d [ReferenceOr<Parameter>],
+    op: &'d openapiv3::Operation,
+    at: &Pointer,
+    type_base: &str,
+) -> Vec<Param> {
+    let doc = l.doc;
+    let components = doc.api.components.as_ref().map(|c| &c.parameters);
+    let path_item_at = Pointer::root().join("paths").join(at.tokens().get(1).map_or("", |s| s));
+    let mut resolved: Vec<(Pointer, Cow<'_, Parameter>)> = Vec::new();
+    let sources = [
+        (path_level, path_item_at.join("parameters")),
+        (op.parameters.as_slice(), at.join("parameters")),
+    ];
+    for (list, list_at) in sources {
+        for (i, param) in list.iter().enumerate() {
+            let Some((pointer, param)) =
+                l.resolve(param, &list_at.join(i.to_string()), "parameters", components)
+            else {
+                continue;
+            };
+            let key = (param.parameter_data_ref().name.clone(), location_of(&param));
+            resolved.retain(|(_, p)| (p.parameter_data_ref().name.clone(), location_of(p)) != key);
+            resolved.push((pointer, param));
+        }
+    }
+
+    let mut params = Vec::new();
+    for (pointer, param) in resolved {
+        let data = param.parameter_data_ref();
+        let location = location_of(&param);
+        if location == ParamLocation::Header
+            && IGNORED_HEADERS.contains(&data.name.to_ascii_lowercase().as_str())
+        {
+            l.warn(
+                format!(
+                    "header parameter `{}` is ignored: OpenAPI leaves it to the client",
+                    data.name
+                ),
+                &pointer,
+            );
+            continue;
+        }
+        let hint = match Lowerer::component_name(&pointer, "parameters") {
+            Some(component) => names::type_name(component),
+            None => format!("{type_base}{}", names::type_name(&data.name)),
+        };
+        let (ty, schema_doc) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let schema_at = pointer.join("schema");
+                let ty = l.schema_type(SchemaOrRef::from(schema), &schema_at, &hint);
+                let meta = l.schema_meta(SchemaOrRef::from(schema), &schema_at);
+                (ty, meta.description)
+            }
+            ParameterSchemaOrContent::Content(_) => {
+                l.warn(
+                    "parameters described by `content` are sent as plain text",
+                    &pointer.join("content"),
+                );
+                (TypeRef::Primitive(Primitive::String), None)
+            }
+        };
+        if location != ParamLocation::Path && !is_plain(l, &ty) {
+            l.warn(
+                format!(
+                    "parameter `{}` is not a scalar or a list of scalars; it is sent as JSON text",
+                    data.name
+                ),
+                &pointer,
+            );
+        }
+        params.push(Param {
+            name: names::snake_name(&data.name),
+            wire: data.name.clone(),
+            location,
+            ty,
+            // Path parameters are always required, whatever the spec says.
+            required: data.required || location == ParamLocation::Path,
+            doc: data.description.clone().or(schema_doc),
+            deprecated: data.deprecated.unwrap_or(false),
+        });
+    }
+    params
+}
+
+/// Scalars and lists of scalars, which have a plain text form in a query or header.
+fn is_plain(l: &Lowerer<'_>, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Primitive(Primitive::Json) => false,
+        TypeRef::Primitive(_) => true,
+        TypeRef::Named(id) => matches!(
+            l.types.get(id),
+            Some(TypeDef {
+                kind: TypeKind::Enum(_),
+                ..
+            })
+        ),
+        TypeRef::Array(item) => !matches!(**item, TypeRef::Array(_)) && is_plain(l, item),
+        TypeRef::Map(_) => false,
+    }
+}
+
+fn location_of(param: &Parameter) -> ParamLocation {
+    match param {
+        Parameter::Query { .. } => ParamLocation::Query,
+        Parameter::Header { .. } => ParamLocation::Header,
+        Parameter::Path { .. } => ParamLocation::Path,
+        Parameter::Cookie { .. } => ParamLocation::Cookie,
+    }
+}
+
+/// How a media type's content is handled.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum MediaKind {
+    Json,
+    Text,
+    Binary,
+}
+
+fn media_kind(media_type: &str) -> MediaKind {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
+        MediaKind::Json
+    } else if essence.starts_with("text/") {
+        MediaKind::Text
+    } else {
+        MediaKind::Binary
+    }
+}
+
+/// The media type to use: JSON if offered, else the first.
+fn pick_media(
+    content: &indexmap::IndexMap<String, MediaType>,
+) -> Option<(&String, &MediaType, MediaKind)> {
+    content
+        .iter()
+        .map(|(name, media)| (name, media, media_kind(name)))
+        .min_by_key(|(_, _, kind)| *kind)
+}
+
+fn media_body(
+    l: &mut Lowerer<'_>,
+    media: Option<(&String, &MediaType, MediaKind)>,
+    at: &Pointer,
+    hint: &str,
+) -> Body {
+    let Some((name, media, kind)) = media else {
+        return Body::Empty;
+    };
+    let media_at = at.join("content").join(name);
+    match kind {
+        MediaKind::Json => Body::Json(match &media.schema {
+            Some(schema) => l.schema_type(schema.into(), &media_at.join("schema"), hint),
+            None => TypeRef::Primitive(Primitive::Json),
+        }),
+        MediaKind::Text => Body::Text,
+        MediaKind::Binary => Body::Binary,
+    }
+}
+
+fn request_body<'d>(
+    l: &mut Lowerer<'d>,
+    op: &'d openapiv3::Operation,
+    at: &Pointer,
+    type_base: &str,
+) -> Option<RequestBody> {
+    let doc = l.doc;
+    let body = op.request_body.as_ref()?;
+    let components = doc.api.components.as_ref().map(|c| &c.request_bodies);
+    let (pointer, body) = l.resolve(body, &at.join("requestBody"), "requestBodies", components)?;
+    let hint = match Lowerer::component_name(&pointer, "requestBodies") {
+        Some(component) => names::type_name(component),
+        None => format!("{type_base}Request"),
+    };
+    let media = pick_media(&body.content);
+    let Some((media_type, _, kind)) = media else {
+        l.warn("request body has no `content`; none is sent", &pointer);
+        return None;
+    };
+    let media_type = media_type.clone();
+    if kind == MediaKind::Binary {
+        l.warn(
+            format!("`{media_type}` request bodies are passed as bytes the caller encodes"),
+            &pointer.join("content").join(&media_type),
+        );
+    }
+    let sent = media_body(l, media, &pointer, &hint);
+    let operation = l.operation_id.clone().unwrap_or_default();
+    let description = body.description.as_deref().unwrap_or("").trim();
+    document_body(l, &sent, format!("The body of a `{operation}` request. {description}"));
+    Some(RequestBody {
+        media_type: if kind == MediaKind::Json && media_type == "*/*" {
+            "application/json".to_owned()
+        } else {
+            media_type
+        },
+        body: sent,
+        required: body.required,
+        doc: body.description.clone().filter(|d| !d.trim().is_empty()),
+    })
+}
+
+/// The success body and the error variants.
+fn responses<'d>(
+    l: &mut Lowerer<'d>,
+    op: &'d openapiv3::Operation,
+    at: &Pointer,
+    type_base: &str,
+) -> (Body, Vec<ErrorVariant>) {
+    let doc = l.doc;
+    let components = doc.api.components.as_ref().map(|c| &c.responses);
+    let responses_at = at.join("responses");
+    let listed = op
+        .responses
+        .responses
+        .iter()
+        .map(|(code, response)| {
+            let (status, key) = match code {
+                StatusCode::Code(n) => (StatusMatch::Code(*n), n.to_string()),
+                StatusCode::Range(n) => (StatusMatch::Range(*n), format!("{n}XX")),
+            };
+            (status, key, response)
+        })
+        .chain(
+            op.responses
+                .default
+                .iter()
+                .map(|r| (StatusMatch::Default, "default".to_owned(), r)),
+        );
+
+    let mut successes: Vec<(StatusMatch, Body)> = Vec::new();
+    let mut errors = Vec::new();
+    for (status, key, response) in listed {
+        let Some((pointer, response)) =
+            l.resolve(response, &responses_at.join(&key), "responses", components)
+        else {
+            continue;
+        };
+        let component = Lowerer::component_name(&pointer, "responses").map(str::to_owned);
+        let is_success = match status {
+            StatusMatch::Code(code) => (200..300).contains(&code),
+            StatusMatch::Range(class) => class == 2,
+            StatusMatch::Default => false,
+        };
+        let variant = variant_name(status, component.as_deref());
+        let hint = match (&component, is_success) {
+            (Some(component), _) => names::type_name(component),
+            (None, true) => format!("{type_base}Response"),
+            (None, false) => format!("{type_base}{variant}"),
+        };
+        let body = media_body(l, pick_media(&response.content), &pointer, &hint);
+        let description = response.description.trim();
+        let doc = match (&component, status) {
+            (Some(_), _) => description.to_owned(),
+            (None, StatusMatch::Code(code)) => format!(
+                "The body of a {code} response to `{}`. {description}",
+                l.operation_id.as_deref().unwrap_or_default()
+            ),
+            (None, _) => format!(
+                "The body of a `{key}` response to `{}`. {description}",
+                l.operation_id.as_deref().unwrap_or_default()
+            ),
+        };
+        document_body(l, &body, doc);
+        if is_success {
+            successes.push((status, body));
+        } else {
+            errors.push(ErrorVariant {
+                name: variant,
+                status,
+                body,
+                doc: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+            });
+        }
+    }
+
+    let success = match successes.iter().find(|(_, body)| *body != Body::Empty) {
+        None => Body::Empty,
+        Some((status, first)) => {
+            let first = first.clone();
+            if successes.iter().any(|(_, b)| *b != Body::Empty && *b != first) {
+                let status = match status {
+                    StatusMatch::Code(code) => code.to_string(),
+                    _ => "2XX".to_owned(),
+                };
+                l.warn(
+                    format!(
+                        "success responses have different bodies; every 2xx response is \
+                         decoded as the body of {status}"
+                    ),
+                    &responses_at,
+                );
+            }
+            first
+        }
+    };
+    (success, errors)
+}
+
+/// Gives a type made for an inline body schema without a description a doc saying what it is.
+fn document_body(l: &mut Lowerer<'_>, body: &Body, doc: String) {
+    let Body::Json(TypeRef::Named(id)) = body else {
+        return;
+    };
+    if let Some(def) = l.type_mut(*id) {
+        if def.doc.is_none() && Lowerer::component_name(&def.origin, "schemas").is_none() {
+            def.doc = Some(doc.trim().to_owned()).filter(|d| !d.is_empty());
+        }
+    }
+}
+
+/// `NotAuthorized` from a response component, else the status's reason phrase.
+fn variant_name(status: StatusMatch, component: Option<&str>) -> String {
+    if let Some(component) = component {
+        return names::type_name(component);
+    }
+    match status {
+        StatusMatch::Code(code) => http::StatusCode::from_u16(code)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .map(names::type_name)
+            .unwrap_or_else(|| format!("Status{code}")),
+        StatusMatch::Range(4) => "ClientError".to_owned(),
+        StatusMatch::Range(5) => "ServerError".to_owned(),
+        StatusMatch::Range(class) => format!("Status{class}xx"),
+        StatusMatch::Default => "Default".to_owned(),
+    }
+}
+
+/// The operation's security requirements (or the document's), as lists of scheme names.
+fn security(l: &mut Lowerer<'_>, op: &openapiv3::Operation, at: &Pointer) -> Vec<Vec<String>> {
+    let doc = l.doc;
+    let requirements = op.security.as_ref().or(doc.api.security.as_ref());
+    let known = doc
+        .api
+        .components
+        .as_ref()
+        .map(|c| &c.security_schemes);
+    let mut out = Vec::new();
+    for requirement in requirements.into_iter().flatten() {
+        let mut schemes = Vec::new();
+        for name in requirement.keys() {
+            if known.is_some_and(|k| k.contains_key(name)) {
+                schemes.push(name.clone());
+            } else {
+                l.warn(
+                    format!("security scheme `{name}` is not defined in components.securitySchemes; it is ignored"),
+                    &at.join("security"),
+                );
+            }
+        }
+        out.push(schemes);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_parse_into_literals_and_params() {
+        let t = parse_template("/v1/pairs/{trading-pair}/x{y}").unwrap();
+        assert_eq!(
+            t.segments,
+            vec![
+                PathSegment::Literal("/v1/pairs/".into()),
+                PathSegment::Param("trading-pair".into()),
+                PathSegment::Literal("/x".into()),
+                PathSegment::Param("y".into()),
+            ]
+        );
+        assert!(parse_template("/a/{b").is_err());
+        assert!(parse_template("/a/b}").is_err());
+        assert!(parse_template("/a/{}").is_err());
+    }
+
+    #[test]
+    fn error_variants_are_named_by_component_then_reason() {
+        assert_eq!(variant_name(StatusMatch::Code(401), Some("NotAuthorized")), "NotAuthorized");
+        assert_eq!(variant_name(StatusMatch::Code(404), None), "NotFound");
+        assert_eq!(variant_name(StatusMatch::Code(599), None), "Status599");
+        assert_eq!(variant_name(StatusMatch::Range(5), None), "ServerError");
+        assert_eq!(variant_name(StatusMatch::Default, None), "Default");
+    }
+}

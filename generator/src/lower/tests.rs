@@ -1,0 +1,112 @@
+use crate::ir::{Api, Body, Primitive, TypeKind, TypeRef};
+use crate::load::SpecInput;
+use crate::{Diagnostics, lower_spec};
+
+fn spec(body: &str) -> String {
+    format!("openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\n{body}")
+}
+
+fn lower_ok(body: &str) -> Api {
+    let (api, _) = lower_spec(&SpecInput::new("t.yaml", spec(body))).unwrap();
+    api
+}
+
+fn lower_err(body: &str) -> Diagnostics {
+    lower_spec(&SpecInput::new("t.yaml", spec(body))).unwrap_err()
+}
+
+fn type_named<'a>(api: &'a Api, name: &str) -> &'a TypeKind {
+    &api.types
+        .values()
+        .find(|d| d.name == name)
+        .unwrap_or_else(|| panic!("no type {name}"))
+        .kind
+}
+
+#[test]
+fn every_dangling_ref_is_reported_with_its_pointer() {
+    let errors = lower_err(
+        "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        \
+         x: {$ref: '#/components/schemas/Nope1'}\n        y: {$ref: '#/components/schemas/Nope2'}\n",
+    );
+    let pointers: Vec<_> = errors.errors().map(|d| d.pointer.clone().unwrap()).collect();
+    assert_eq!(
+        pointers,
+        [
+            "#/components/schemas/A/properties/x",
+            "#/components/schemas/A/properties/y"
+        ]
+    );
+    assert!(errors.iter().all(|d| d.file.as_deref() == Some("t.yaml")));
+}
+
+#[test]
+fn ref_cycles_without_a_schema_are_errors() {
+    let errors = lower_err(
+        "paths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n    \
+         B: {$ref: '#/components/schemas/A'}\n",
+    );
+    assert!(errors.errors().any(|d| d.message.contains("cycle")), "{errors}");
+}
+
+#[test]
+fn recursive_structs_are_boxed_but_lists_are_not() {
+    let api = lower_ok(
+        "paths: {}\ncomponents:\n  schemas:\n    Node:\n      type: object\n      properties:\n        \
+         parent: {$ref: '#/components/schemas/Node'}\n        children:\n          type: array\n          \
+         items: {$ref: '#/components/schemas/Node'}\n",
+    );
+    let TypeKind::Struct(node) = type_named(&api, "Node") else {
+        panic!("not a struct")
+    };
+    assert!(node.fields[0].boxed);
+    assert!(!node.fields[1].boxed);
+}
+
+#[test]
+fn primitive_components_are_inlined_and_enums_named_from_their_path() {
+    let api = lower_ok(
+        "paths: {}\ncomponents:\n  schemas:\n    Id: {type: string, format: uuid}\n    Money:\n      \
+         type: object\n      required: [currency]\n      properties:\n        id: {$ref: '#/components/schemas/Id'}\n        \
+         currency: {type: string, enum: [USD, EUR]}\n",
+    );
+    let TypeKind::Struct(money) = type_named(&api, "Money") else {
+        panic!("not a struct")
+    };
+    assert_eq!(money.fields[0].ty, TypeRef::Primitive(Primitive::Uuid));
+    assert!(matches!(type_named(&api, "MoneyCurrency"), TypeKind::Enum(_)));
+    assert!(!api.types.values().any(|d| d.name == "Id"));
+}
+
+#[test]
+fn undeclared_path_parameters_are_errors_with_a_hint() {
+    let errors = lower_err(
+        "paths:\n  /pairs/{trading-pair}:\n    get:\n      operationId: getPair\n      responses:\n        \
+         '200': {description: ok}\n",
+    );
+    let d = errors.errors().next().unwrap();
+    assert_eq!(d.operation_id.as_deref(), Some("getPair"));
+    assert_eq!(d.pointer.as_deref(), Some("#/paths/~1pairs~1{trading-pair}/get"));
+    assert!(d.hint.as_deref().unwrap().contains("trading-pair"));
+}
+
+#[test]
+fn shared_error_responses_become_one_type_and_errors_are_typed_by_status() {
+    let api = lower_ok(
+        "paths:\n  /a:\n    get:\n      operationId: a\n      responses:\n        '200': {description: ok}\n        \
+         '404': {$ref: '#/components/responses/NotFound'}\n  /b:\n    get:\n      operationId: b\n      \
+         responses:\n        '204': {description: ok}\n        '404': {$ref: '#/components/responses/NotFound'}\n\
+         components:\n  responses:\n    NotFound:\n      description: gone\n      content:\n        application/json:\n          \
+         schema: {type: object, title: NotFound, properties: {code: {type: integer}}}\n",
+    );
+    let not_found: Vec<_> = api.types.values().filter(|d| d.name.starts_with("NotFound")).collect();
+    assert_eq!(not_found.len(), 1);
+    for op in &api.operations {
+        let TypeKind::Errors(errors) = &api.types[&op.errors].kind else {
+            panic!("not errors")
+        };
+        assert_eq!(errors.variants[0].name, "NotFound");
+        assert!(matches!(errors.variants[0].body, Body::Json(TypeRef::Named(_))));
+        assert_eq!(op.success, Body::Empty);
+    }
+}

@@ -1,0 +1,216 @@
+//! The `apigen` command.
+//!
+//! - `apigen` regenerates every client `apigen.toml` lists;
+//! - `apigen --check` compares them with the files on disk and prints a diff if they differ;
+//! - `apigen generate SPEC --out DIR [--name CRATE]` generates a crate for any spec.
+//!
+//! Exit codes: 0 success, 1 a problem in a spec or drift, 2 a usage problem.
+
+use apigen::{Config, Diagnostics, GeneratedFiles, Project, SpecInput};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "apigen", version, about = "Generates typed async Rust clients from OpenAPI 3.0 specs")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Compare the generated crates with the files on disk instead of writing; exit 1 on any
+    /// difference.
+    #[arg(long, global = true)]
+    check: bool,
+    /// The project file (default: `apigen.toml` in this directory or the nearest above it).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a client crate from one spec.
+    Generate {
+        /// The OpenAPI 3.0 spec (YAML or JSON).
+        spec: PathBuf,
+        /// The crate directory to write.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The crate name (default: the name of the output directory).
+        #[arg(long, value_name = "CRATE")]
+        name: Option<String>,
+    },
+}
+
+/// What a run ends with.
+enum Outcome {
+    Ok,
+    /// A spec problem or drift.
+    Failed,
+    /// Bad arguments or configuration.
+    Usage,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match &cli.command {
+        Some(Command::Generate { spec, out, name }) => generate_one(spec, out, name.as_deref(), cli.check),
+        None => run_project(cli.config.as_deref(), cli.check),
+    };
+    match outcome {
+        Outcome::Ok => ExitCode::SUCCESS,
+        Outcome::Failed => ExitCode::from(1),
+        Outcome::Usage => ExitCode::from(2),
+    }
+}
+
+fn run_project(config: Option<&Path>, check: bool) -> Outcome {
+    let path = match config {
+        Some(path) => path.to_path_buf(),
+        None => {
+            let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            match Project::find(&here) {
+                Some(path) => path,
+                None => {
+                    eprintln!(
+                        "error: no {} in this directory or above it; pass --config FILE, or run \
+                         `apigen generate SPEC --out DIR`",
+                        Project::FILE_NAME
+                    );
+                    return Outcome::Usage;
+                }
+            }
+        }
+    };
+    let project = match Project::load(&path) {
+        Ok(project) => project,
+        Err(diagnostics) => {
+            report(&diagnostics);
+            return Outcome::Usage;
+        }
+    };
+    let mut outcome = Outcome::Ok;
+    for entry in &project.clients {
+        let config = match project.config_for(entry) {
+            Ok(config) => config,
+            Err(diagnostics) => {
+                report(&diagnostics);
+                outcome = Outcome::Failed;
+                continue;
+            }
+        };
+        // Names in headers and messages are as written in apigen.toml, so output does not depend
+        // on where the command runs.
+        let spec_path = project.root.join(&entry.spec);
+        let spec = match SpecInput::read(&spec_path) {
+            Ok(spec) => SpecInput::new(entry.spec.clone(), spec.bytes),
+            Err(diagnostics) => {
+                report(&diagnostics.in_file(&entry.spec));
+                outcome = Outcome::Failed;
+                continue;
+            }
+        };
+        let out = project.root.join(&entry.out);
+        let regenerate = project.regenerate.as_deref().unwrap_or("apigen");
+        if !finish(&config, &spec, &out, &entry.out, check, regenerate) {
+            outcome = Outcome::Failed;
+        }
+    }
+    outcome
+}
+
+fn generate_one(spec_path: &Path, out: &Path, name: Option<&str>, check: bool) -> Outcome {
+    let name = match name {
+        Some(name) => name.to_owned(),
+        None => match out.file_name().and_then(|n| n.to_str()) {
+            Some(name) => name.to_owned(),
+            None => {
+                eprintln!("error: cannot take a crate name from `{}`; pass --name", out.display());
+                return Outcome::Usage;
+            }
+        },
+    };
+    let command = format!(
+        "apigen generate {} --out {} --name {name}",
+        spec_path.display(),
+        out.display()
+    );
+    let config = Config::new(name).regenerate_command(command.clone());
+    let spec = match SpecInput::read(spec_path) {
+        Ok(spec) => spec,
+        Err(diagnostics) => {
+            report(&diagnostics);
+            return Outcome::Failed;
+        }
+    };
+    if finish(&config, &spec, out, &out.display().to_string(), check, &command) {
+        Outcome::Ok
+    } else {
+        Outcome::Failed
+    }
+}
+
+/// Generates, then writes or checks. Returns whether all went well.
+fn finish(
+    config: &Config,
+    spec: &SpecInput,
+    out: &Path,
+    out_name: &str,
+    check: bool,
+    regenerate: &str,
+) -> bool {
+    let files: GeneratedFiles = match apigen::generate(config, spec) {
+        Ok(files) => files,
+        Err(diagnostics) => {
+            report(&diagnostics);
+            eprintln!(
+                "apigen: {} not generated; {} left as it was",
+                config.crate_name(),
+                out_name
+            );
+            return false;
+        }
+    };
+    report(files.warnings());
+    if check {
+        match files.check_against(out) {
+            Ok(drift) if drift.is_clean() => {
+                eprintln!("apigen: {out_name} is up to date with {}", spec.name);
+                true
+            }
+            Ok(drift) => {
+                print!("{drift}");
+                eprintln!(
+                    "apigen: {out_name} differs from what {} generates ({} file(s)); run `{regenerate}`",
+                    spec.name,
+                    drift.files.len()
+                );
+                false
+            }
+            Err(e) => {
+                eprintln!("error: cannot read {out_name}: {e}");
+                false
+            }
+        }
+    } else {
+        match files.write_to(out) {
+            Ok(written) => {
+                eprintln!(
+                    "apigen: {out_name}: {} written, {} unchanged, {} removed",
+                    written.written.len(),
+                    written.unchanged.len(),
+                    written.removed.len()
+                );
+                true
+            }
+            Err(e) => {
+                eprintln!("error: cannot write {out_name}: {e}");
+                false
+            }
+        }
+    }
+}
+
+fn report(diagnostics: &Diagnostics) {
+    for diagnostic in diagnostics {
+        eprintln!("{diagnostic}");
+    }
+}

@@ -1,0 +1,276 @@
+//! Identifiers: every name that goes from the spec into Rust passes through here.
+//!
+//! Names are ASCII, cased with `heck`, never keywords, never prelude names that the emitted code
+//! relies on, and unique within their namespace. Every mapping is a pure function of the input,
+//! so output is deterministic. The wire name is always kept beside the Rust name (serde renames).
+
+use crate::ir::{Api, TypeKind};
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::BTreeSet;
+
+/// Keywords of every edition (strict and reserved), which need `r#` as field or method names.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
+    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
+    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "static", "struct", "trait", "true", "try", "type", "typeof", "union", "unsafe",
+    "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Type names the emitted `models.rs` uses unqualified: a schema of that name would shadow them.
+const RESERVED_TYPES: &[&str] = &[
+    "Box", "Clone", "Copy", "Default", "Deserialize", "Eq", "From", "Hash", "Into", "Iterator",
+    "Option", "Ord", "PartialEq", "PartialOrd", "Result", "Self", "Send", "Serialize", "Sized",
+    "String", "Sync", "ToOwned", "ToString", "TryFrom", "TryInto", "Vec",
+];
+
+/// Splits on everything that is not an ASCII letter or digit.
+fn words(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// `UpperCamelCase`, keeping a `_` between two digit runs so `v2.15` and `v21.5` stay apart.
+fn upper_camel(raw: &str) -> String {
+    let mut out = String::new();
+    for word in words(raw) {
+        let cased = word.to_upper_camel_case();
+        if out.ends_with(|c: char| c.is_ascii_digit()) && cased.starts_with(|c: char| c.is_ascii_digit())
+        {
+            out.push('_');
+        }
+        out.push_str(&cased);
+    }
+    out
+}
+
+/// `snake_case`.
+fn snake(raw: &str) -> String {
+    words(raw)
+        .map(|w| w.to_snake_case())
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+/// A type name: `checkout-session` → `CheckoutSession`.
+pub fn type_name(raw: &str) -> String {
+    let name = upper_camel(raw);
+    if name.is_empty() {
+        return "Unnamed".to_owned();
+    }
+    let name = if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("T{name}")
+    } else {
+        name
+    };
+    if RESERVED_TYPES.contains(&name.as_str()) {
+        format!("{name}Model")
+    } else {
+        name
+    }
+}
+
+/// An enum variant name for a wire value: `card_restricted,` → `CardRestricted`, `00` → `V00`.
+pub fn variant_name(raw: &str) -> String {
+    let name = upper_camel(raw);
+    if name.is_empty() {
+        return symbol_name(raw);
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{name}")
+    } else if name == "Self" {
+        "SelfValue".to_owned()
+    } else {
+        name
+    }
+}
+
+/// Names for values made only of symbols, such as `+` or the empty string.
+fn symbol_name(raw: &str) -> String {
+    if raw.is_empty() {
+        return "Empty".to_owned();
+    }
+    let mut out = String::new();
+    for c in raw.chars() {
+        let word = match c {
+            '+' => "Plus",
+            '-' => "Minus",
+            '*' => "Star",
+            '/' => "Slash",
+            '.' => "Dot",
+            '<' => "Lt",
+            '>' => "Gt",
+            '=' => "Eq",
+            '!' => "Bang",
+            '@' => "At",
+            '#' => "Hash",
+            '$' => "Dollar",
+            '%' => "Percent",
+            '&' => "Amp",
+            '_' => "Underscore",
+            ' ' => "Space",
+            _ => "Symbol",
+        };
+        out.push_str(word);
+    }
+    out
+}
+
+/// A field, parameter or method name: `successUrl` → `success_url`, `type` → `r#type`.
+pub fn snake_name(raw: &str) -> String {
+    let name = snake(raw);
+    if name.is_empty() {
+        return "value".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        return format!("_{name}");
+    }
+    if NOT_RAW.contains(&name.as_str()) {
+        return format!("{name}_");
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        return format!("r#{name}");
+    }
+    name
+}
+
+/// The name without a raw-identifier prefix, for building derived names (`r#type` → `type`).
+pub fn unraw(name: &str) -> &str {
+    name.strip_prefix("r#").unwrap_or(name)
+}
+
+/// Hands out names unique within one namespace, in the order they are asked for.
+#[derive(Debug, Default)]
+pub struct Namespace {
+    taken: BTreeSet<String>,
+}
+
+impl Namespace {
+    /// A namespace in which `reserved` are already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Namespace {
+            taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    /// Whether `name` is still free.
+    pub fn is_free(&self, name: &str) -> bool {
+        !self.taken.contains(name)
+    }
+
+    /// Takes `name` (whether or not it was free).
+    pub fn insert(&mut self, name: &str) {
+        self.taken.insert(name.to_owned());
+    }
+
+    /// `name` if free, else `name2`, `name3`… (`name_2` for snake-case names).
+    pub fn claim(&mut self, name: &str) -> String {
+        if self.taken.insert(name.to_owned()) {
+            return name.to_owned();
+        }
+        let snake = name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_');
+        let base = unraw(name);
+        (2..)
+            .map(|n| {
+                if snake {
+                    format!("{base}_{n}")
+                } else {
+                    format!("{base}{n}")
+                }
+            })
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .unwrap_or_else(|| name.to_owned())
+    }
+}
+
+/// Makes every type name unique. Types were created in a deterministic order (component schemas
+/// first), and earlier ones keep their names; later ones get a number.
+pub fn assign_type_names(api: &mut Api) {
+    let mut namespace = Namespace::with_reserved(RESERVED_TYPES);
+    for def in api.types.values_mut() {
+        def.name = namespace.claim(&def.name);
+    }
+}
+
+/// Makes field, variant and parameter names unique within each type.
+pub fn dedupe_members(api: &mut Api) {
+    for def in api.types.values_mut() {
+        let mut namespace = Namespace::default();
+        match &mut def.kind {
+            TypeKind::Struct(s) => {
+                for field in &mut s.fields {
+                    field.name = namespace.claim(&field.name);
+                }
+            }
+            TypeKind::Enum(e) => {
+                namespace = Namespace::with_reserved(&["Unknown"]);
+                for variant in &mut e.variants {
+                    variant.name = namespace.claim(&variant.name);
+                }
+            }
+            TypeKind::Params(p) => {
+                for param in &mut p.params {
+                    param.name = namespace.claim(&param.name);
+                }
+            }
+            TypeKind::Errors(e) => {
+                for variant in &mut e.variants {
+                    variant.name = namespace.claim(&variant.name);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names() {
+        assert_eq!(type_name("checkout-session"), "CheckoutSession");
+        assert_eq!(type_name("v2.15"), "V2_15");
+        assert_eq!(type_name("1stThing"), "T1stThing");
+        assert_eq!(type_name("Option"), "OptionModel");
+        assert_eq!(type_name("÷"), "Unnamed");
+    }
+
+    #[test]
+    fn variant_names() {
+        assert_eq!(variant_name("card_restricted,"), "CardRestricted");
+        assert_eq!(variant_name("00"), "V00");
+        assert_eq!(variant_name("1stChargeback"), "V1stChargeback");
+        assert_eq!(variant_name(""), "Empty");
+        assert_eq!(variant_name("+"), "Plus");
+        assert_eq!(variant_name("USD"), "Usd");
+        assert_eq!(variant_name("ETH-SEPOLIA"), "EthSepolia");
+    }
+
+    #[test]
+    fn snake_names() {
+        assert_eq!(snake_name("successUrl"), "success_url");
+        assert_eq!(snake_name("trading-pair"), "trading_pair");
+        assert_eq!(snake_name("X-Request-Id"), "x_request_id");
+        assert_eq!(snake_name("type"), "r#type");
+        assert_eq!(snake_name("self"), "self_");
+        assert_eq!(snake_name("3ds"), "_3ds");
+        assert_eq!(snake_name("a.b c"), "a_b_c");
+        assert_eq!(snake_name("$"), "value");
+    }
+
+    #[test]
+    fn namespaces_number_repeats() {
+        let mut types = Namespace::default();
+        assert_eq!(types.claim("Foo"), "Foo");
+        assert_eq!(types.claim("Foo"), "Foo2");
+        assert_eq!(types.claim("Foo"), "Foo3");
+        let mut fields = Namespace::default();
+        assert_eq!(fields.claim("foo_bar"), "foo_bar");
+        assert_eq!(fields.claim("foo_bar"), "foo_bar_2");
+        assert_eq!(fields.claim("r#type"), "r#type");
+        assert_eq!(fields.claim("r#type"), "type_2");
+    }
+}
