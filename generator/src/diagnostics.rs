@@ -182,7 +182,9 @@ impl Diagnostics {
 
     /// Only the warnings.
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.items.iter().filter(|d| d.severity == Severity::Warning)
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
     }
 
     /// Sets the file on every diagnostic that has none.
@@ -331,10 +333,15 @@ mod tests {
             .join("paths")
             .join("/v1/checkoutSessions/{id}")
             .join("get");
-        assert_eq!(pointer.to_string(), "#/paths/~1v1~1checkoutSessions~1{id}/get");
+        assert_eq!(
+            pointer.to_string(),
+            "#/paths/~1v1~1checkoutSessions~1{id}/get"
+        );
         assert_eq!(Pointer::parse_ref(&pointer.to_string()), Some(pointer));
         assert_eq!(
-            Pointer::parse_ref("#/paths/~1a~1%7Bid%7D").unwrap().tokens(),
+            Pointer::parse_ref("#/paths/~1a~1%7Bid%7D")
+                .unwrap()
+                .tokens(),
             &["paths".to_owned(), "/a/{id}".to_owned()]
         );
         assert_eq!(Pointer::parse_ref("other.yaml#/x"), None);

@@ -68,9 +68,7 @@ pub fn parse(input: &SpecInput) -> Result<Document, Diagnostics> {
 
     let raw = if looks_like_json(file, text) {
         serde_json::from_str::<Value>(text).map_err(|e| {
-            located(
-                Diagnostic::error(format!("invalid JSON: {e}")).at_line(e.line(), e.column()),
-            )
+            located(Diagnostic::error(format!("invalid JSON: {e}")).at_line(e.line(), e.column()))
         })?
     } else {
         let mut yaml = serde_yaml::from_str::<serde_yaml::Value>(text).map_err(|e| {
@@ -81,21 +79,26 @@ pub fn parse(input: &SpecInput) -> Result<Document, Diagnostics> {
             located(d)
         })?;
         yaml.apply_merge().map_err(|e| {
-            located(Diagnostic::error(format!("invalid YAML merge key (`<<`): {e}")))
+            located(Diagnostic::error(format!(
+                "invalid YAML merge key (`<<`): {e}"
+            )))
         })?;
-        yaml_to_json(yaml, &Pointer::root()).map_err(located)?
+        yaml_to_json(yaml, &Pointer::root()).map_err(|d| d.in_file(file))?
     };
 
-    check_version(&raw).map_err(located)?;
+    check_version(&raw).map_err(|d| d.in_file(file))?;
 
     let api = serde_path_to_error::deserialize::<_, OpenAPI>(&raw).map_err(|e| {
-        let pointer = path_to_pointer(e.path());
+        // `openapiv3` flattens extensions into most objects, which hides the path of an error
+        // below them; parsing the parts one by one finds the innermost one that fails.
+        let (pointer, message) = locate::first_error(&raw).unwrap_or_else(|| {
+            (
+                path_to_pointer(Pointer::root(), e.path()),
+                e.inner().to_string(),
+            )
+        });
         located(
-            Diagnostic::error(format!(
-                "not a valid OpenAPI 3.0 document: {}",
-                e.inner()
-            ))
-            .at(&pointer),
+            Diagnostic::error(format!("not a valid OpenAPI 3.0 document: {message}")).at(&pointer),
         )
     })?;
 
@@ -112,12 +115,13 @@ fn looks_like_json(file: &str, text: &str) -> bool {
 
 /// Refuses documents that are not OpenAPI 3.0 before typed parsing, which would only say
 /// "missing field `paths`" or similar.
-fn check_version(raw: &Value) -> Result<(), Diagnostic> {
+fn check_version(raw: &Value) -> Result<(), Diagnostics> {
     let Value::Object(map) = raw else {
         return Err(Diagnostic::error(format!(
             "the spec is {}, not an object with an `openapi` field",
             kind_of(raw)
-        )));
+        ))
+        .into());
     };
     if let Some(swagger) = map.get("swagger") {
         return Err(Diagnostic::error(format!(
@@ -128,19 +132,22 @@ fn check_version(raw: &Value) -> Result<(), Diagnostic> {
         .with_hint(
             "convert it first, e.g. `npx swagger2openapi spec.yaml -o spec-v3.yaml` \
              or with https://converter.swagger.io",
-        ));
+        )
+        .into());
     }
     let Some(version) = map.get("openapi") else {
         return Err(Diagnostic::error("the spec has no `openapi` version field")
             .at(&Pointer::root())
-            .with_hint("start the document with `openapi: 3.0.3`"));
+            .with_hint("start the document with `openapi: 3.0.3`")
+            .into());
     };
     let version = scalar_text(version);
     if !version.starts_with("3.0") {
         return Err(Diagnostic::error(format!(
             "OpenAPI {version} is not supported; apigen reads OpenAPI 3.0.x"
         ))
-        .at(&Pointer::root().join("openapi")));
+        .at(&Pointer::root().join("openapi"))
+        .into());
     }
     Ok(())
 }
@@ -165,7 +172,7 @@ fn kind_of(value: &Value) -> &'static str {
 
 /// YAML → JSON. YAML allows keys that are numbers (`200:` for a status code) or booleans; JSON
 /// and OpenAPI mean them as strings.
-fn yaml_to_json(value: serde_yaml::Value, at: &Pointer) -> Result<Value, Diagnostic> {
+fn yaml_to_json(value: serde_yaml::Value, at: &Pointer) -> Result<Value, Diagnostics> {
     use serde_yaml::Value as Y;
     Ok(match value {
         Y::Null => Value::Null,
@@ -177,10 +184,12 @@ fn yaml_to_json(value: serde_yaml::Value, at: &Pointer) -> Result<Value, Diagnos
                 Value::from(u)
             } else {
                 let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f).map(Value::Number).ok_or_else(|| {
-                    Diagnostic::error(format!("the number {n} cannot be represented in JSON"))
-                        .at(at)
-                })?
+                serde_json::Number::from_f64(f)
+                    .map(Value::Number)
+                    .ok_or_else(|| {
+                        Diagnostic::error(format!("the number {n} cannot be represented in JSON"))
+                            .at(at)
+                    })?
             }
         }
         Y::String(s) => Value::String(s),
@@ -203,7 +212,8 @@ fn yaml_to_json(value: serde_yaml::Value, at: &Pointer) -> Result<Value, Diagnos
                         return Err(Diagnostic::error(format!(
                             "a mapping key must be a scalar, found {other:?}"
                         ))
-                        .at(at));
+                        .at(at)
+                        .into());
                     }
                 };
                 let child = at.join(&key);
@@ -215,9 +225,9 @@ fn yaml_to_json(value: serde_yaml::Value, at: &Pointer) -> Result<Value, Diagnos
     })
 }
 
-fn path_to_pointer(path: &serde_path_to_error::Path) -> Pointer {
+fn path_to_pointer(base: Pointer, path: &serde_path_to_error::Path) -> Pointer {
     use serde_path_to_error::Segment;
-    let mut pointer = Pointer::root();
+    let mut pointer = base;
     for segment in path {
         pointer = match segment {
             Segment::Seq { index } => pointer.join(index.to_string()),
@@ -227,6 +237,190 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> Pointer {
         };
     }
     pointer
+}
+
+/// Finds where typed parsing fails, part by part.
+mod locate {
+    use super::path_to_pointer;
+    use crate::diagnostics::Pointer;
+    use openapiv3::{
+        Header, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema,
+        SecurityScheme,
+    };
+    use serde::de::DeserializeOwned;
+    use serde_json::Value;
+
+    type Found = Option<(Pointer, String)>;
+
+    const METHODS: &[&str] = &[
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+
+    /// The innermost part of the document that does not parse, with the error.
+    pub(super) fn first_error(raw: &Value) -> Found {
+        let root = Pointer::root();
+        if let Some(paths) = raw.get("paths").and_then(Value::as_object) {
+            for (path, item) in paths.iter().filter(|(k, _)| !k.starts_with("x-")) {
+                let at = root.join("paths").join(path);
+                if let Some(found) = path_item(item, &at) {
+                    return Some(found);
+                }
+            }
+        }
+        let components = raw.get("components").and_then(Value::as_object)?;
+        for (section, entries) in components {
+            let Some(entries) = entries.as_object() else {
+                continue;
+            };
+            for (name, entry) in entries {
+                let at = root.join("components").join(section).join(name);
+                let found = match section.as_str() {
+                    "schemas" => schema(entry, &at, 0),
+                    "responses" => response(entry, &at),
+                    "parameters" => parameter(entry, &at),
+                    "requestBodies" => check::<ReferenceOr<RequestBody>>(entry, &at),
+                    "headers" => check::<ReferenceOr<Header>>(entry, &at),
+                    "securitySchemes" => check::<ReferenceOr<SecurityScheme>>(entry, &at),
+                    _ => None,
+                };
+                if found.is_some() {
+                    return found;
+                }
+            }
+        }
+        None
+    }
+
+    fn check<T: DeserializeOwned>(value: &Value, at: &Pointer) -> Found {
+        serde_path_to_error::deserialize::<_, T>(value)
+            .err()
+            .map(|e| (path_to_pointer(at.clone(), e.path()), e.inner().to_string()))
+    }
+
+    fn path_item(item: &Value, at: &Pointer) -> Found {
+        if let Some(map) = item.as_object() {
+            for (i, p) in map
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                if let Some(found) = parameter(p, &at.join("parameters").join(i.to_string())) {
+                    return Some(found);
+                }
+            }
+            for method in METHODS {
+                if let Some(op) = map.get(*method) {
+                    if let Some(found) = operation(op, &at.join(method)) {
+                        return Some(found);
+                    }
+                }
+            }
+        }
+        check::<ReferenceOr<PathItem>>(item, at)
+    }
+
+    fn operation(op: &Value, at: &Pointer) -> Found {
+        if let Some(map) = op.as_object() {
+            for (i, p) in map
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                if let Some(found) = parameter(p, &at.join("parameters").join(i.to_string())) {
+                    return Some(found);
+                }
+            }
+            if let Some(body) = map.get("requestBody") {
+                if let Some(found) =
+                    check::<ReferenceOr<RequestBody>>(body, &at.join("requestBody"))
+                {
+                    return Some(found);
+                }
+            }
+            for (code, r) in map
+                .get("responses")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(found) = response(r, &at.join("responses").join(code)) {
+                    return Some(found);
+                }
+            }
+        }
+        check::<Operation>(op, at)
+    }
+
+    fn parameter(p: &Value, at: &Pointer) -> Found {
+        if let Some(s) = p.get("schema") {
+            if let Some(found) = schema(s, &at.join("schema"), 0) {
+                return Some(found);
+            }
+        }
+        check::<ReferenceOr<Parameter>>(p, at)
+    }
+
+    fn response(r: &Value, at: &Pointer) -> Found {
+        for (media, m) in r
+            .get("content")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(s) = m.get("schema") {
+                if let Some(found) = schema(s, &at.join("content").join(media).join("schema"), 0) {
+                    return Some(found);
+                }
+            }
+        }
+        check::<ReferenceOr<Response>>(r, at)
+    }
+
+    fn schema(s: &Value, at: &Pointer, depth: usize) -> Found {
+        if depth < 64 {
+            if let Some(map) = s.as_object() {
+                let singles = ["items", "additionalProperties", "not"];
+                for key in singles {
+                    if let Some(inner) = map.get(key).filter(|v| v.is_object()) {
+                        if let Some(found) = schema(inner, &at.join(key), depth + 1) {
+                            return Some(found);
+                        }
+                    }
+                }
+                for (name, inner) in map
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Some(found) = schema(inner, &at.join("properties").join(name), depth + 1)
+                    {
+                        return Some(found);
+                    }
+                }
+                for key in ["allOf", "oneOf", "anyOf"] {
+                    for (i, inner) in map
+                        .get(key)
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .enumerate()
+                    {
+                        if let Some(found) =
+                            schema(inner, &at.join(key).join(i.to_string()), depth + 1)
+                        {
+                            return Some(found);
+                        }
+                    }
+                }
+            }
+        }
+        check::<ReferenceOr<Schema>>(s, at)
+    }
 }
 
 /// 1-based line and column of a byte offset.
@@ -273,7 +467,11 @@ mod tests {
         assert!(first_error("  \n").message.contains("empty"));
         assert!(first_error("- a\n- b\n").message.contains("a list"));
         assert!(first_error("info: {}\n").message.contains("no `openapi`"));
-        assert!(first_error("openapi: 4.0.0\n").message.contains("not supported"));
+        assert!(
+            first_error("openapi: 4.0.0\n")
+                .message
+                .contains("not supported")
+        );
     }
 
     #[test]
@@ -291,11 +489,14 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_located() {
-        let d = parse(&SpecInput::new("t.yaml", b"openapi: 3.0.3\ninfo: \xff\n".to_vec()))
-            .unwrap_err()
-            .into_iter()
-            .next()
-            .unwrap();
+        let d = parse(&SpecInput::new(
+            "t.yaml",
+            b"openapi: 3.0.3\ninfo: \xff\n".to_vec(),
+        ))
+        .unwrap_err()
+        .into_iter()
+        .next()
+        .unwrap();
         assert_eq!((d.line, d.column), (Some(2), Some(7)));
     }
 }

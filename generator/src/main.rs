@@ -12,7 +12,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "apigen", version, about = "Generates typed async Rust clients from OpenAPI 3.0 specs")]
+#[command(
+    name = "apigen",
+    version,
+    about = "Generates typed async Rust clients from OpenAPI 3.0 specs"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -52,7 +56,9 @@ enum Outcome {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match &cli.command {
-        Some(Command::Generate { spec, out, name }) => generate_one(spec, out, name.as_deref(), cli.check),
+        Some(Command::Generate { spec, out, name }) => {
+            generate_one(spec, out, name.as_deref(), cli.check)
+        }
         None => run_project(cli.config.as_deref(), cli.check),
     };
     match outcome {
@@ -123,7 +129,10 @@ fn generate_one(spec_path: &Path, out: &Path, name: Option<&str>, check: bool) -
         None => match out.file_name().and_then(|n| n.to_str()) {
             Some(name) => name.to_owned(),
             None => {
-                eprintln!("error: cannot take a crate name from `{}`; pass --name", out.display());
+                eprintln!(
+                    "error: cannot take a crate name from `{}`; pass --name",
+                    out.display()
+                );
                 return Outcome::Usage;
             }
         },
@@ -141,7 +150,14 @@ fn generate_one(spec_path: &Path, out: &Path, name: Option<&str>, check: bool) -
             return Outcome::Failed;
         }
     };
-    if finish(&config, &spec, out, &out.display().to_string(), check, &command) {
+    if finish(
+        &config,
+        &spec,
+        out,
+        &out.display().to_string(),
+        check,
+        &command,
+    ) {
         Outcome::Ok
     } else {
         Outcome::Failed

@@ -10,11 +10,11 @@ use std::collections::BTreeSet;
 
 /// Keywords of every edition (strict and reserved), which need `r#` as field or method names.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
-    "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
-    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "static", "struct", "trait", "true", "try", "type", "typeof", "union", "unsafe",
-    "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -22,9 +22,32 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
 /// Type names the emitted `models.rs` uses unqualified: a schema of that name would shadow them.
 const RESERVED_TYPES: &[&str] = &[
-    "Box", "Clone", "Copy", "Default", "Deserialize", "Eq", "From", "Hash", "Into", "Iterator",
-    "Option", "Ord", "PartialEq", "PartialOrd", "Result", "Self", "Send", "Serialize", "Sized",
-    "String", "Sync", "ToOwned", "ToString", "TryFrom", "TryInto", "Vec",
+    "Box",
+    "Clone",
+    "Copy",
+    "Default",
+    "Deserialize",
+    "Eq",
+    "From",
+    "Hash",
+    "Into",
+    "Iterator",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Self",
+    "Send",
+    "Serialize",
+    "Sized",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Vec",
 ];
 
 /// Splits on everything that is not an ASCII letter or digit.
@@ -38,7 +61,8 @@ fn upper_camel(raw: &str) -> String {
     let mut out = String::new();
     for word in words(raw) {
         let cased = word.to_upper_camel_case();
-        if out.ends_with(|c: char| c.is_ascii_digit()) && cased.starts_with(|c: char| c.is_ascii_digit())
+        if out.ends_with(|c: char| c.is_ascii_digit())
+            && cased.starts_with(|c: char| c.is_ascii_digit())
         {
             out.push('_');
         }

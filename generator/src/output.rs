@@ -214,8 +214,8 @@ fn existing_files(dir: &Path) -> io::Result<Vec<String>> {
     let mut out = Vec::new();
     let mut stack = vec![PathBuf::new()];
     while let Some(relative) = stack.pop() {
-        let mut entries: Vec<_> = std::fs::read_dir(dir.join(&relative))?
-            .collect::<Result<_, _>>()?;
+        let mut entries: Vec<_> =
+            std::fs::read_dir(dir.join(&relative))?.collect::<Result<_, _>>()?;
         entries.sort_by_key(|e| e.file_name());
         for entry in entries {
             let name = entry.file_name();
@@ -223,7 +223,8 @@ fn existing_files(dir: &Path) -> io::Result<Vec<String>> {
             let path = relative.join(&*name);
             let file_type = entry.file_type()?;
             if file_type.is_dir() {
-                let skip = name.starts_with('.') || (relative.as_os_str().is_empty() && name == "target");
+                let skip =
+                    name.starts_with('.') || (relative.as_os_str().is_empty() && name == "target");
                 if !skip {
                     stack.push(path);
                 }
@@ -252,7 +253,9 @@ fn is_generated(path: &Path) -> bool {
         return false;
     };
     let head = String::from_utf8_lossy(&head[..n]);
-    head.lines().next().is_some_and(|line| line.contains(MARKER))
+    head.lines()
+        .next()
+        .is_some_and(|line| line.contains(MARKER))
 }
 
 fn remove_empty_parents(dir: &Path, relative: &str) {

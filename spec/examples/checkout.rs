@@ -29,7 +29,9 @@ async fn main() -> ExitCode {
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let api_key = std::env::var("CIRCLE_API_KEY").map_err(|_| "set CIRCLE_API_KEY")?;
-    let mut builder = Client::builder().server(Server::Sandbox).bearer_token(api_key);
+    let mut builder = Client::builder()
+        .server(Server::Sandbox)
+        .bearer_token(api_key);
     if let Ok(base_url) = std::env::var("CIRCLE_BASE_URL") {
         builder = builder.base_url(base_url);
     }
@@ -43,8 +45,13 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             currency: CheckoutSessionMoneyCurrency::Usd,
         },
     };
-    let created = client.create_checkout_session_with_response(Some(&request)).await?;
-    let session = created.data.clone().ok_or("the created session is missing from the response")?;
+    let created = client
+        .create_checkout_session_with_response(Some(&request))
+        .await?;
+    let session = created
+        .data
+        .clone()
+        .ok_or("the created session is missing from the response")?;
     println!(
         "created {} ({}, {} {}), request id {}",
         session.id,
@@ -56,11 +63,19 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
 
     let got = client.get_checkout_session(session.id).await?;
     if let Some(got) = got.data {
-        println!("read {}: {}, expires {}", got.id, got.status, got.expires_on);
+        println!(
+            "read {}: {}, expires {}",
+            got.id, got.status, got.expires_on
+        );
     }
 
     let longer = client
-        .extend_checkout_session(session.id, Some(&ExtendCheckoutSessionRequest { extend_time: Some(1800) }))
+        .extend_checkout_session(
+            session.id,
+            Some(&ExtendCheckoutSessionRequest {
+                extend_time: Some(1800),
+            }),
+        )
         .await?;
     if let Some(longer) = longer.data {
         println!("extended {}: now expires {}", longer.id, longer.expires_on);

@@ -1,1 +1,118 @@
-//! Test helpers.
+//! Helpers shared by the test suites of apigen and of the clients it generates.
+//!
+//! The real-world specs are read in place from the shared folder beside the checkout: the
+//! directory named by `APIGEN_SHARED_DIR`, by default `../shared` relative to the workspace root.
+
+use apigen::{Config, GeneratedFiles, SpecInput};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The environment variable naming the shared folder.
+pub const SHARED_DIR_VAR: &str = "APIGEN_SHARED_DIR";
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the test crate sits in the workspace")
+        .to_path_buf()
+}
+
+/// The shared folder: `$APIGEN_SHARED_DIR`, or `../shared` beside the workspace.
+pub fn shared_dir() -> PathBuf {
+    match std::env::var_os(SHARED_DIR_VAR) {
+        Some(dir) => PathBuf::from(dir),
+        None => workspace_root().join("..").join("shared"),
+    }
+}
+
+/// A spec from `tests/fixtures/`, named as a user would name it (for headers and messages).
+pub fn fixture(name: &str) -> SpecInput {
+    let relative = format!("tests/fixtures/{name}.yaml");
+    let bytes = std::fs::read(workspace_root().join(&relative))
+        .unwrap_or_else(|e| panic!("cannot read {relative}: {e}"));
+    SpecInput::new(relative, bytes)
+}
+
+/// The crate name a fixture is generated under.
+pub fn fixture_crate_name(name: &str) -> String {
+    format!("fixture-{}", name.replace('_', "-"))
+}
+
+/// Generates a fixture's crate in memory, panicking with the diagnostics on failure.
+pub fn generate_fixture(name: &str) -> GeneratedFiles {
+    let config =
+        Config::new(fixture_crate_name(name)).regenerate_command("cargo test -p apigen-tests");
+    apigen::generate(&config, &fixture(name))
+        .unwrap_or_else(|diagnostics| panic!("{name} does not generate:\n{diagnostics}"))
+}
+
+/// Names of all fixtures, sorted.
+pub fn fixture_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(workspace_root().join("tests/fixtures"))
+        .expect("tests/fixtures exists")
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            let stem = path.file_stem()?.to_string_lossy().into_owned();
+            (path.extension()? == "yaml").then_some(stem)
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// Writes crates into one scratch workspace under `target/` and runs
+/// `cargo clippy --all-targets -- -D warnings` on all of them at once, sharing one target
+/// directory so dependencies build once. Returns cargo's output on failure.
+pub fn clippy_clean(
+    workspace_name: &str,
+    crates: &[(String, GeneratedFiles)],
+) -> Result<(), String> {
+    let root = workspace_root()
+        .join("target")
+        .join("apigen-tests")
+        .join(workspace_name);
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).map_err(|e| e.to_string())?;
+    let mut members = Vec::new();
+    for (dir, files) in crates {
+        files
+            .write_to(&root.join(dir))
+            .map_err(|e| format!("cannot write {dir}: {e}"))?;
+        members.push(format!("{dir:?}"));
+    }
+    std::fs::write(
+        root.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            members.join(", ")
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+    // The workspace's lock file pins the same versions the committed client is tested with.
+    let _ = std::fs::copy(workspace_root().join("Cargo.lock"), root.join("Cargo.lock"));
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args(["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"])
+        .current_dir(&root)
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace_root()
+                .join("target")
+                .join("apigen-tests")
+                .join("target"),
+        )
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "cargo clippy failed in {}:\n{}{}",
+            root.display(),
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
+}
+
+pub mod prism;

@@ -61,7 +61,10 @@ pub(super) fn client_rs(cx: &Context<'_>) -> TokenStream {
             SecurityKind::Basic => (
                 "as HTTP Basic authentication".to_owned(),
                 quote!(username: impl Into<String>, password: impl Into<String>),
-                quote!(Credential::Basic { username: username.into(), password: Secret::new(password) }),
+                quote!(Credential::Basic {
+                    username: username.into(),
+                    password: Secret::new(password)
+                }),
             ),
             SecurityKind::ApiKeyHeader(name) => (
                 format!("in the {} header", code(name)),

@@ -98,7 +98,10 @@ impl DocBuilder {
 
 /// Rewrites one description into safe rustdoc lines.
 pub fn sanitize(text: &str) -> Vec<String> {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    ");
+    let text = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\t', "    ");
     let mut out: Vec<String> = Vec::new();
     let mut in_fence: Option<String> = None;
     // Width of the list item marker the following lines continue, if any.
@@ -151,12 +154,10 @@ pub fn sanitize(text: &str) -> Vec<String> {
 }
 
 fn fence_of(trimmed: &str) -> Option<String> {
-    for marker in ["```", "~~~"] {
-        if trimmed.starts_with(marker) {
-            let len = trimmed.chars().take_while(|c| Some(*c) == marker.chars().next()).count();
-            return Some(marker.chars().next().map_or_else(String::new, |c| {
-                std::iter::repeat_n(c, len).collect()
-            }));
+    for fence_char in ["`", "~"] {
+        let len = trimmed.len() - trimmed.trim_start_matches(fence_char).len();
+        if len >= 3 {
+            return Some(fence_char.repeat(len));
         }
     }
     None
@@ -285,14 +286,35 @@ mod tests {
     #[test]
     fn code_blocks_become_text_and_indentation_is_dropped() {
         let lines = sanitize("Example:\n\n```\nlet x = 1;\n```\n\n    indented code\n");
-        assert_eq!(lines, ["Example:", "", "```text", "let x = 1;", "```", "", "indented code"]);
+        assert_eq!(
+            lines,
+            [
+                "Example:",
+                "",
+                "```text",
+                "let x = 1;",
+                "```",
+                "",
+                "indented code"
+            ]
+        );
         assert_eq!(sanitize("```json\n{}\n```"), ["```text", "{}", "```"]);
     }
 
     #[test]
     fn list_continuations_are_indented() {
         let lines = sanitize("Statuses:\n- `a` means\nsomething\n- b\n\nAfter.");
-        assert_eq!(lines, ["Statuses:", "- `a` means", "  something", "- b", "", "After."]);
+        assert_eq!(
+            lines,
+            [
+                "Statuses:",
+                "- `a` means",
+                "  something",
+                "- b",
+                "",
+                "After."
+            ]
+        );
     }
 
     #[test]
@@ -301,7 +323,10 @@ mod tests {
             sanitize("See https://example.com/a. Or [the docs](https://x.y) [sic] a<b `[c]`"),
             ["See <https://example.com/a>. Or [the docs](https://x.y) \\[sic\\] a&lt;b `[c]`"]
         );
-        assert_eq!(sanitize("<https://x.y> and\ttab"), ["<https://x.y> and    tab"]);
+        assert_eq!(
+            sanitize("<https://x.y> and\ttab"),
+            ["<https://x.y> and    tab"]
+        );
         assert_eq!(sanitize("# Title\ntext"), ["**Title**", "text"]);
     }
 }

@@ -8,12 +8,14 @@ use quote::quote;
 
 /// Versions the generated code is written against. The crate states them itself (no workspace
 /// inheritance, no path dependencies) so that it builds anywhere.
-const REQWEST: &str = r#"reqwest = { version = "0.12.28", default-features = false, features = ["rustls-tls"] }"#;
+const REQWEST: &str =
+    r#"reqwest = { version = "0.12.28", default-features = false, features = ["rustls-tls"] }"#;
 const SERDE: &str = r#"serde = { version = "1.0.219", features = ["derive"] }"#;
 const SERDE_JSON: &str = r#"serde_json = "1.0.140""#;
 const PERCENT_ENCODING: &str = r#"percent-encoding = "2.3.1""#;
 const UUID: &str = r#"uuid = { version = "1.17.0", features = ["serde"] }"#;
-const CHRONO: &str = r#"chrono = { version = "0.4.41", default-features = false, features = ["serde", "std"] }"#;
+const CHRONO: &str =
+    r#"chrono = { version = "0.4.41", default-features = false, features = ["serde", "std"] }"#;
 const TOKIO: &str = r#"tokio = { version = "1.45.1", features = ["macros", "rt-multi-thread"] }"#;
 
 pub(super) fn cargo_toml(cx: &Context<'_>) -> String {
@@ -58,7 +60,14 @@ pub(super) fn lib_rs(cx: &Context<'_>) -> TokenStream {
     let crate_ident = cx.crate_ident();
     let mut usage = vec![
         "```no_run".to_owned(),
-        format!("use {crate_ident}::{{Client{}}};", if api.servers.is_empty() { "" } else { ", Server" }),
+        format!(
+            "use {crate_ident}::{{Client{}}};",
+            if api.servers.is_empty() {
+                ""
+            } else {
+                ", Server"
+            }
+        ),
         String::new(),
         "# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
         "let client = Client::builder()".to_owned(),
@@ -69,7 +78,10 @@ pub(super) fn lib_rs(cx: &Context<'_>) -> TokenStream {
     }
     if let Some(scheme) = api.security_schemes.first() {
         usage.push(match scheme.kind {
-            SecurityKind::Basic => format!("    .{}(\"user\", std::env::var(\"API_PASSWORD\")?)", scheme.method_name),
+            SecurityKind::Basic => format!(
+                "    .{}(\"user\", std::env::var(\"API_PASSWORD\")?)",
+                scheme.method_name
+            ),
             _ => format!("    .{}(std::env::var(\"API_TOKEN\")?)", scheme.method_name),
         });
     }
@@ -98,7 +110,11 @@ pub(super) fn lib_rs(cx: &Context<'_>) -> TokenStream {
         )
         .raw_lines(std::iter::once(String::new()).chain(usage))
         .inner();
-    let server = (!api.servers.is_empty()).then(|| quote!(pub use client::Server;));
+    let server = (!api.servers.is_empty()).then(|| {
+        quote!(
+            pub use client::Server;
+        )
+    });
     quote! {
         #doc
         #![warn(missing_docs)]

@@ -77,7 +77,22 @@ impl Context<'_> {
 pub(crate) fn emit(cx: &Context<'_>) -> Result<BTreeMap<String, String>, Diagnostics> {
     let mut files = BTreeMap::new();
     files.insert("Cargo.toml".to_owned(), manifest::cargo_toml(cx));
-    files.insert("src/lib.rs".to_owned(), cx.rust_file(manifest::lib_rs(cx), "lib.rs")?);
+    // The code is laid out by prettyplease; rustfmt would lay it out differently and make every
+    // `cargo fmt` in a workspace that holds the crate look like drift.
+    files.insert(
+        "rustfmt.toml".to_owned(),
+        format!(
+            "{}
+# prettyplease formats this crate; rustfmt leaves it as generated.
+             disable_all_formatting = true
+",
+            cx.header("#", cx.spec_name)
+        ),
+    );
+    files.insert(
+        "src/lib.rs".to_owned(),
+        cx.rust_file(manifest::lib_rs(cx), "lib.rs")?,
+    );
     files.insert(
         "src/models.rs".to_owned(),
         cx.rust_file(types::models_rs(cx), "models.rs")?,
@@ -117,10 +132,10 @@ fn space_items(code: &str) -> String {
         let (this, next_trimmed) = (line.trim(), next.trim());
         let same_depth = indent(line) == indent(next);
         let item_ends = this == "}" || (indent(line) == 0 && this.ends_with(';'));
-        let next_starts_item = !next_trimmed.starts_with('}')
-            && !next_trimmed.starts_with(')')
-            && !next_trimmed.starts_with("else")
-            && !(this.starts_with("use ") && next_trimmed.starts_with("use "));
+        let continues = next_trimmed.starts_with(['}', ')'])
+            || next_trimmed.starts_with("else")
+            || (this.starts_with("use ") && next_trimmed.starts_with("use "));
+        let next_starts_item = !continues;
         let after_module_doc = this.starts_with("//!") && !next_trimmed.starts_with("//!");
         if (item_ends && same_depth && next_starts_item) || after_module_doc {
             out.push('\n');

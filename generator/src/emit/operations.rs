@@ -6,8 +6,8 @@
 use super::doc::{DocBuilder, code};
 use super::{Context, Scope, ident, rust_type};
 use crate::ir::{
-    Api, Body, Operation, Param, ParamLocation, PathSegment, Primitive, StatusMatch,
-    TypeDef, TypeKind, TypeRef,
+    Api, Body, Operation, Param, ParamLocation, PathSegment, Primitive, StatusMatch, TypeDef,
+    TypeKind, TypeRef,
 };
 use crate::names::unraw;
 use proc_macro2::TokenStream;
@@ -25,7 +25,9 @@ pub(super) fn operations_rs(cx: &Context<'_>) -> TokenStream {
             use crate::runtime::{self, Client, Error, Method, Request, ResponseValue};
         }
     } else {
-        quote!(use crate::runtime::Client;)
+        quote!(
+            use crate::runtime::Client;
+        )
     };
     quote! {
         #module_doc
@@ -66,7 +68,11 @@ fn operation(cx: &Context<'_>, op: &Operation) -> TokenStream {
             Body::Text => quote!(&str),
             Body::Binary | Body::Empty => quote!(Vec<u8>),
         };
-        let ty = if body.required { ty } else { quote!(Option<#ty>) };
+        let ty = if body.required {
+            ty
+        } else {
+            quote!(Option<#ty>)
+        };
         args.push(quote!(body: #ty));
         arg_names.push(quote!(body));
     }
@@ -185,6 +191,9 @@ fn build_path(op: &Operation) -> TokenStream {
 fn path_text(ty: &TypeRef, value: TokenStream) -> TokenStream {
     match ty {
         TypeRef::Primitive(Primitive::String) => value,
+        TypeRef::Array(item) if **item == TypeRef::Primitive(Primitive::String) => {
+            quote!(&#value.join(","))
+        }
         TypeRef::Array(item) => {
             let each = text(item, quote!(value));
             quote!(&#value.iter().map(|value| #each).collect::<Vec<_>>().join(","))
@@ -277,6 +286,8 @@ fn add_param(api: &Api, param: &Param, operation_id: &str) -> TokenStream {
                         request.query(#wire, #each);
                     }
                 }
+            } else if **item == TypeRef::Primitive(Primitive::String) {
+                quote!(request.#adder(#wire, value.join(","));)
             } else {
                 quote! {
                     request.#adder(#wire, value.iter().map(|value| #each).collect::<Vec<_>>().join(","));
@@ -325,7 +336,10 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> TokenStream {
         .markdown(op.summary.as_deref())
         .or(format!("{endpoint}."))
         .markdown(op.description.as_deref())
-        .line(format!("{endpoint} (operation {}).", code(&op.operation_id)));
+        .line(format!(
+            "{endpoint} (operation {}).",
+            code(&op.operation_id)
+        ));
     if !op.path_params.is_empty() || op.params.is_some() || op.body.is_some() {
         doc = doc.line("# Arguments");
         let mut lines = Vec::new();
@@ -375,13 +389,10 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> TokenStream {
             documented.join(", ")
         )
     };
-    doc = doc
-        .line("# Errors")
-        .line(documented)
-        .line(
-            "Other [`Error`](crate::Error) variants report undocumented statuses, bodies that \
+    doc = doc.line("# Errors").line(documented).line(
+        "Other [`Error`](crate::Error) variants report undocumented statuses, bodies that \
              do not decode, invalid arguments, timeouts and transport failures.",
-        );
+    );
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let doc = doc.outer();
     quote!(#doc #deprecated)

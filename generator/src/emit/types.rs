@@ -237,11 +237,8 @@ fn errors_item(cx: &Context<'_>, def: &TypeDef, e: &ErrorSet) -> TokenStream {
             e.method_name
         ))
         .outer();
-    let payloads: Vec<Option<(TokenStream, bool)>> = e
-        .variants
-        .iter()
-        .map(|v| payload(cx, &v.body))
-        .collect();
+    let payloads: Vec<Option<(TokenStream, bool)>> =
+        e.variants.iter().map(|v| payload(cx, &v.body)).collect();
     let variants = e.variants.iter().zip(&payloads).map(|(v, payload)| {
         let variant = ident(&v.name);
         let doc = DocBuilder::new()
@@ -276,7 +273,9 @@ fn errors_item(cx: &Context<'_>, def: &TypeDef, e: &ErrorSet) -> TokenStream {
                 (Body::Json(_), Some((_, true))) => {
                     quote!(serde_json::from_slice(body).map(|b| Self::#variant(Box::new(b))))
                 }
-                (Body::Json(_), Some(_)) => quote!(serde_json::from_slice(body).map(Self::#variant)),
+                (Body::Json(_), Some(_)) => {
+                    quote!(serde_json::from_slice(body).map(Self::#variant))
+                }
                 (Body::Text, _) => {
                     quote!(Ok(Self::#variant(String::from_utf8_lossy(body).into_owned())))
                 }
@@ -291,7 +290,11 @@ fn errors_item(cx: &Context<'_>, def: &TypeDef, e: &ErrorSet) -> TokenStream {
     let arms = arms.into_iter().map(|(_, arm)| arm);
     let fallback = (!has_default).then(|| quote!(_ => None,));
     let uses_body = e.variants.iter().any(|v| v.body != Body::Empty);
-    let body_param = if uses_body { quote!(body) } else { quote!(_body) };
+    let body_param = if uses_body {
+        quote!(body)
+    } else {
+        quote!(_body)
+    };
     let body_fn = if e.variants.is_empty() {
         quote! {
             fn from_response(_status: u16, _body: &[u8]) -> Option<Result<Self, serde_json::Error>> {

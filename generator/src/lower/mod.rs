@@ -23,7 +23,10 @@ pub fn lower(doc: &Document) -> (Api, Diagnostics) {
     // Component schemas first: they are the types users know by name, so they claim names first.
     if let Some(components) = &doc.api.components {
         for (name, schema) in &components.schemas {
-            let at = Pointer::root().join("components").join("schemas").join(name);
+            let at = Pointer::root()
+                .join("components")
+                .join("schemas")
+                .join(name);
             lowerer.schema_type(SchemaOrRef::from(schema), &at, &names::type_name(name));
         }
     }
@@ -87,6 +90,9 @@ pub(crate) struct Lowerer<'d> {
     next_id: u32,
     /// The operation being lowered, attached to diagnostics.
     operation_id: Option<String>,
+    /// (pointer, message) of every diagnostic so far: a broken schema reached from many places
+    /// is reported once.
+    reported: BTreeSet<(String, String)>,
 }
 
 impl<'d> Lowerer<'d> {
@@ -99,26 +105,27 @@ impl<'d> Lowerer<'d> {
             active: BTreeSet::new(),
             next_id: 0,
             operation_id: None,
+            reported: BTreeSet::new(),
         }
     }
 
     pub(crate) fn warn(&mut self, message: impl Into<String>, at: &Pointer) {
-        let d = Diagnostic::warning(message)
-            .at(at)
-            .in_operation(self.operation_id.as_deref());
-        self.diags.push(d);
+        self.push(Diagnostic::warning(message).at(at));
     }
 
     pub(crate) fn error(&mut self, message: impl Into<String>, at: &Pointer) {
-        let d = Diagnostic::error(message)
-            .at(at)
-            .in_operation(self.operation_id.as_deref());
-        self.diags.push(d);
+        self.push(Diagnostic::error(message).at(at));
     }
 
     pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
-        self.diags
-            .push(diagnostic.in_operation(self.operation_id.as_deref()));
+        let key = (
+            diagnostic.pointer.clone().unwrap_or_default(),
+            diagnostic.message.clone(),
+        );
+        if self.reported.insert(key) {
+            self.diags
+                .push(diagnostic.in_operation(self.operation_id.as_deref()));
+        }
     }
 
     /// Adds a named type to the arena.
@@ -178,9 +185,7 @@ impl<'d> Lowerer<'d> {
     ) -> Option<(Pointer, Cow<'d, T>)> {
         match item {
             ReferenceOr::Item(value) => Some((at.clone(), Cow::Borrowed(value))),
-            ReferenceOr::Reference { reference } => {
-                self.follow(reference, at, section, components)
-            }
+            ReferenceOr::Reference { reference } => self.follow(reference, at, section, components),
         }
     }
 

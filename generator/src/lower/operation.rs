@@ -57,7 +57,8 @@ pub(super) fn lower_operations(l: &mut Lowerer<'_>) -> Vec<Operation> {
                 .entry(operation_id.clone())
                 .or_insert_with(|| op_at.clone());
             l.operation_id = Some(operation_id.clone());
-            let method_name = claim_method_name(&mut method_names, &names::snake_name(&operation_id));
+            let method_name =
+                claim_method_name(&mut method_names, &names::snake_name(&operation_id));
             let lowered = lower_operation(
                 l,
                 OperationInput {
@@ -126,11 +127,15 @@ pub(crate) fn parse_template(raw: &str) -> Result<PathTemplate, String> {
             segments.push(PathSegment::Literal(literal.to_owned()));
         }
         let Some(close) = after.find('}') else {
-            return Err(format!("path template `{raw}` has a `{{` that is never closed"));
+            return Err(format!(
+                "path template `{raw}` has a `{{` that is never closed"
+            ));
         };
         let name = &after[1..close];
         if name.is_empty() || name.contains('{') {
-            return Err(format!("path template `{raw}` has an empty or nested parameter"));
+            return Err(format!(
+                "path template `{raw}` has an empty or nested parameter"
+            ));
         }
         segments.push(PathSegment::Param(name.to_owned()));
         rest = &after[close + 1..];
@@ -263,7 +268,9 @@ fn lower_params<'d>(
 ) -> Vec<Param> {
     let doc = l.doc;
     let components = doc.api.components.as_ref().map(|c| &c.parameters);
-    let path_item_at = Pointer::root().join("paths").join(at.tokens().get(1).map_or("", |s| s));
+    let path_item_at = Pointer::root()
+        .join("paths")
+        .join(at.tokens().get(1).map_or("", |s| s));
     let mut resolved: Vec<(Pointer, Cow<'_, Parameter>)> = Vec::new();
     let sources = [
         (path_level, path_item_at.join("parameters")),
@@ -271,9 +278,12 @@ fn lower_params<'d>(
     ];
     for (list, list_at) in sources {
         for (i, param) in list.iter().enumerate() {
-            let Some((pointer, param)) =
-                l.resolve(param, &list_at.join(i.to_string()), "parameters", components)
-            else {
+            let Some((pointer, param)) = l.resolve(
+                param,
+                &list_at.join(i.to_string()),
+                "parameters",
+                components,
+            ) else {
                 continue;
             };
             let key = (param.parameter_data_ref().name.clone(), location_of(&param));
@@ -449,7 +459,11 @@ fn request_body<'d>(
     let sent = media_body(l, media, &pointer, &hint);
     let operation = l.operation_id.clone().unwrap_or_default();
     let description = body.description.as_deref().unwrap_or("").trim();
-    document_body(l, &sent, format!("The body of a `{operation}` request. {description}"));
+    document_body(
+        l,
+        &sent,
+        format!("The body of a `{operation}` request. {description}"),
+    );
     Some(RequestBody {
         media_type: if kind == MediaKind::Json && media_type == "*/*" {
             "application/json".to_owned()
@@ -540,7 +554,10 @@ fn responses<'d>(
         None => Body::Empty,
         Some((status, first)) => {
             let first = first.clone();
-            if successes.iter().any(|(_, b)| *b != Body::Empty && *b != first) {
+            if successes
+                .iter()
+                .any(|(_, b)| *b != Body::Empty && *b != first)
+            {
                 let status = match status {
                     StatusMatch::Code(code) => code.to_string(),
                     _ => "2XX".to_owned(),
@@ -593,11 +610,7 @@ fn variant_name(status: StatusMatch, component: Option<&str>) -> String {
 fn security(l: &mut Lowerer<'_>, op: &openapiv3::Operation, at: &Pointer) -> Vec<Vec<String>> {
     let doc = l.doc;
     let requirements = op.security.as_ref().or(doc.api.security.as_ref());
-    let known = doc
-        .api
-        .components
-        .as_ref()
-        .map(|c| &c.security_schemes);
+    let known = doc.api.components.as_ref().map(|c| &c.security_schemes);
     let mut out = Vec::new();
     for requirement in requirements.into_iter().flatten() {
         let mut schemes = Vec::new();
@@ -639,7 +652,10 @@ mod tests {
 
     #[test]
     fn error_variants_are_named_by_component_then_reason() {
-        assert_eq!(variant_name(StatusMatch::Code(401), Some("NotAuthorized")), "NotAuthorized");
+        assert_eq!(
+            variant_name(StatusMatch::Code(401), Some("NotAuthorized")),
+            "NotAuthorized"
+        );
         assert_eq!(variant_name(StatusMatch::Code(404), None), "NotFound");
         assert_eq!(variant_name(StatusMatch::Code(599), None), "Status599");
         assert_eq!(variant_name(StatusMatch::Range(5), None), "ServerError");

@@ -143,7 +143,12 @@ pub(crate) struct SchemaMeta {
 impl<'d> Lowerer<'d> {
     /// The type of a schema or `$ref`. `at` is where the schema (or the `$ref`) sits; `hint` names
     /// the type if one must be made and the schema has no name of its own.
-    pub(crate) fn schema_type(&mut self, schema: SchemaOrRef<'_>, at: &Pointer, hint: &str) -> TypeRef {
+    pub(crate) fn schema_type(
+        &mut self,
+        schema: SchemaOrRef<'_>,
+        at: &Pointer,
+        hint: &str,
+    ) -> TypeRef {
         let Some((pointer, schema)) = self.resolve_schema(schema, at) else {
             return TypeRef::Primitive(Primitive::Json);
         };
@@ -158,7 +163,10 @@ impl<'d> Lowerer<'d> {
             );
             return TypeRef::Primitive(Primitive::Json);
         }
-        let name = match (Self::component_name(&pointer, "schemas"), &schema.schema_data.title) {
+        let name = match (
+            Self::component_name(&pointer, "schemas"),
+            &schema.schema_data.title,
+        ) {
             (Some(component), _) => names::type_name(component),
             (None, Some(title)) if !title.trim().is_empty() => names::type_name(title),
             _ => hint.to_owned(),
@@ -197,9 +205,15 @@ impl<'d> Lowerer<'d> {
             return self.all_of(schema, &view, at, name);
         }
         if !view.one_of.is_empty() || !view.any_of.is_empty() {
-            let keyword = if view.one_of.is_empty() { "anyOf" } else { "oneOf" };
+            let keyword = if view.one_of.is_empty() {
+                "anyOf"
+            } else {
+                "oneOf"
+            };
             self.warn(
-                format!("`{keyword}` is not supported yet; the value is typed as `serde_json::Value`"),
+                format!(
+                    "`{keyword}` is not supported yet; the value is typed as `serde_json::Value`"
+                ),
                 at,
             );
             return TypeRef::Primitive(Primitive::Json);
@@ -350,7 +364,13 @@ impl<'d> Lowerer<'d> {
         let id = self.reserve_struct(name, at, schema);
         let mut merged = Merged::default();
         for (i, part) in view.all_of.iter().enumerate() {
-            self.merge_part(part.into(), &at.join("allOf").join(i.to_string()), name, &mut merged, 0);
+            self.merge_part(
+                part.into(),
+                &at.join("allOf").join(i.to_string()),
+                name,
+                &mut merged,
+                0,
+            );
         }
         if let Some(properties) = view.properties {
             for (wire, property) in properties {
@@ -409,7 +429,13 @@ impl<'d> Lowerer<'d> {
         }
     }
 
-    fn string_enum(&mut self, schema: &Schema, view: &View<'_>, at: &Pointer, name: &str) -> TypeRef {
+    fn string_enum(
+        &mut self,
+        schema: &Schema,
+        view: &View<'_>,
+        at: &Pointer,
+        name: &str,
+    ) -> TypeRef {
         let mut seen = BTreeSet::new();
         let variants = view
             .enum_strings

@@ -21,7 +21,9 @@ pub(super) fn servers(l: &mut Lowerer<'_>) -> Vec<Server> {
         }
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             l.warn(
-                format!("server URL `{url}` is not absolute; set one with `ClientBuilder::base_url`"),
+                format!(
+                    "server URL `{url}` is not absolute; set one with `ClientBuilder::base_url`"
+                ),
                 &at,
             );
             continue;
@@ -87,17 +89,19 @@ pub(super) fn security_schemes(l: &mut Lowerer<'_>) -> Vec<SecurityScheme> {
                 scheme,
                 description,
                 ..
-            } => match scheme.to_ascii_lowercase().as_str() {
-                "bearer" => (SecurityKind::Bearer, description),
-                "basic" => (SecurityKind::Basic, description),
-                other => {
-                    l.warn(
+            } => {
+                match scheme.to_ascii_lowercase().as_str() {
+                    "bearer" => (SecurityKind::Bearer, description),
+                    "basic" => (SecurityKind::Basic, description),
+                    other => {
+                        l.warn(
                         format!("HTTP authentication scheme `{other}` is not supported; it is ignored"),
                         &at,
                     );
-                    continue;
+                        continue;
+                    }
                 }
-            },
+            }
             S::APIKey {
                 location,
                 name,
@@ -139,7 +143,11 @@ pub(super) fn security_schemes(l: &mut Lowerer<'_>) -> Vec<SecurityScheme> {
             .count()
             > 1;
         let wanted = if shared {
-            format!("{}_{}", names::unraw(&names::snake_name(&schemes[i].key)), name)
+            format!(
+                "{}_{}",
+                names::unraw(&names::snake_name(&schemes[i].key)),
+                name
+            )
         } else {
             name.to_owned()
         };
@@ -157,11 +165,7 @@ pub(super) fn request_id_header(doc: &Document) -> String {
             .iter()
             .any(|pattern| lower.contains(pattern))
     };
-    let shared = doc
-        .api
-        .components
-        .iter()
-        .flat_map(|c| c.responses.values());
+    let shared = doc.api.components.iter().flat_map(|c| c.responses.values());
     let inline = doc
         .api
         .operations()

@@ -29,7 +29,10 @@ fn every_dangling_ref_is_reported_with_its_pointer() {
         "paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        \
          x: {$ref: '#/components/schemas/Nope1'}\n        y: {$ref: '#/components/schemas/Nope2'}\n",
     );
-    let pointers: Vec<_> = errors.errors().map(|d| d.pointer.clone().unwrap()).collect();
+    let pointers: Vec<_> = errors
+        .errors()
+        .map(|d| d.pointer.clone().unwrap())
+        .collect();
     assert_eq!(
         pointers,
         [
@@ -46,7 +49,10 @@ fn ref_cycles_without_a_schema_are_errors() {
         "paths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n    \
          B: {$ref: '#/components/schemas/A'}\n",
     );
-    assert!(errors.errors().any(|d| d.message.contains("cycle")), "{errors}");
+    assert!(
+        errors.errors().any(|d| d.message.contains("cycle")),
+        "{errors}"
+    );
 }
 
 #[test]
@@ -74,7 +80,10 @@ fn primitive_components_are_inlined_and_enums_named_from_their_path() {
         panic!("not a struct")
     };
     assert_eq!(money.fields[0].ty, TypeRef::Primitive(Primitive::Uuid));
-    assert!(matches!(type_named(&api, "MoneyCurrency"), TypeKind::Enum(_)));
+    assert!(matches!(
+        type_named(&api, "MoneyCurrency"),
+        TypeKind::Enum(_)
+    ));
     assert!(!api.types.values().any(|d| d.name == "Id"));
 }
 
@@ -86,7 +95,10 @@ fn undeclared_path_parameters_are_errors_with_a_hint() {
     );
     let d = errors.errors().next().unwrap();
     assert_eq!(d.operation_id.as_deref(), Some("getPair"));
-    assert_eq!(d.pointer.as_deref(), Some("#/paths/~1pairs~1{trading-pair}/get"));
+    assert_eq!(
+        d.pointer.as_deref(),
+        Some("#/paths/~1pairs~1{trading-pair}/get")
+    );
     assert!(d.hint.as_deref().unwrap().contains("trading-pair"));
 }
 
@@ -99,14 +111,21 @@ fn shared_error_responses_become_one_type_and_errors_are_typed_by_status() {
          components:\n  responses:\n    NotFound:\n      description: gone\n      content:\n        application/json:\n          \
          schema: {type: object, title: NotFound, properties: {code: {type: integer}}}\n",
     );
-    let not_found: Vec<_> = api.types.values().filter(|d| d.name.starts_with("NotFound")).collect();
+    let not_found: Vec<_> = api
+        .types
+        .values()
+        .filter(|d| d.name.starts_with("NotFound"))
+        .collect();
     assert_eq!(not_found.len(), 1);
     for op in &api.operations {
         let TypeKind::Errors(errors) = &api.types[&op.errors].kind else {
             panic!("not errors")
         };
         assert_eq!(errors.variants[0].name, "NotFound");
-        assert!(matches!(errors.variants[0].body, Body::Json(TypeRef::Named(_))));
+        assert!(matches!(
+            errors.variants[0].body,
+            Body::Json(TypeRef::Named(_))
+        ));
         assert_eq!(op.success, Body::Empty);
     }
 }

@@ -394,3 +394,5 @@ pub enum SecurityKind {
     /// An API key in a cookie.
     ApiKeyCookie(String),
 }
+
+mod outline;

@@ -1,0 +1,411 @@
+//! The generated Circle client against a local mock server (loopback only): what goes on the
+//! wire, and how every kind of answer comes back.
+
+use chrono::{TimeZone, Utc};
+use circle_api::models::{
+    CheckoutSessionCreationRequest, CheckoutSessionMoney, CheckoutSessionMoneyCurrency,
+    CheckoutSessionStatus, ExtendCheckoutSessionRequest, GetCheckoutSessionError,
+    ListCheckoutSessionsParams,
+};
+use circle_api::{Client, Error, Server};
+use serde_json::{Value, json};
+use uuid::Uuid;
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TOKEN: &str = "sk_test_TOPSECRET_0b9f1c";
+const SESSION_ID: &str = "0f6f3c1e-7a52-4c8e-9a41-3b2d7c1e5a90";
+
+fn client_for(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .bearer_token(TOKEN)
+        .build()
+        .unwrap()
+}
+
+fn session(status: &str) -> Value {
+    json!({
+        "id": SESSION_ID,
+        "type": "checkout_session",
+        "successUrl": "https://shop.example.org/thanks",
+        "clientToken": "ck_test_abc",
+        "status": status,
+        "createDate": "2026-03-02T09:15:00.000Z",
+        "updateDate": "2026-03-02T09:15:00.000Z",
+        "expiresOn": "2026-03-02T09:45:00.000Z",
+        "amount": {"amount": "12.50", "currency": "USD"},
+        "amountPaid": {"amount": "0.00", "currency": "USD"},
+        "paymentIds": [],
+        "paymentIntentIds": []
+    })
+}
+
+fn creation_request() -> CheckoutSessionCreationRequest {
+    CheckoutSessionCreationRequest {
+        success_url: Some("https://shop.example.org/thanks".to_owned()),
+        amount: CheckoutSessionMoney {
+            amount: "12.50".to_owned(),
+            currency: CheckoutSessionMoneyCurrency::Usd,
+        },
+    }
+}
+
+fn id() -> Uuid {
+    SESSION_ID.parse().unwrap()
+}
+
+#[tokio::test]
+async fn create_sends_the_body_as_json_with_auth_and_decodes_201() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/checkoutSessions"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .and(header("content-type", "application/json"))
+        .and(header("accept", "application/json"))
+        .and(body_json(json!({
+            "successUrl": "https://shop.example.org/thanks",
+            "amount": {"amount": "12.50", "currency": "USD"}
+        })))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .insert_header("x-request-id", "7f1c9a3e-2b4d-4e6f-8a0c-1e3d5f7a9b2c")
+                .set_body_json(json!({"data": session("active")})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let response = client_for(&server)
+        .create_checkout_session_with_response(Some(&creation_request()))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    assert_eq!(
+        response.request_id(),
+        Some("7f1c9a3e-2b4d-4e6f-8a0c-1e3d5f7a9b2c")
+    );
+    let created = response.into_inner().data.unwrap();
+    assert_eq!(created.id, id());
+    assert_eq!(created.status, CheckoutSessionStatus::Active);
+    assert_eq!(created.amount.amount, "12.50");
+
+    let requests = server.received_requests().await.unwrap();
+    let agent = requests[0]
+        .headers
+        .get("user-agent")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(agent.starts_with("circle-api/2.15.0 apigen/"), "{agent}");
+}
+
+#[tokio::test]
+async fn an_absent_optional_body_sends_no_body_at_all() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/checkoutSessions"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"data": session("active")})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    client_for(&server)
+        .create_checkout_session(None)
+        .await
+        .unwrap();
+    let request = &server.received_requests().await.unwrap()[0];
+    assert!(
+        request.body.is_empty(),
+        "body: {:?}",
+        String::from_utf8_lossy(&request.body)
+    );
+    assert!(request.headers.get("content-type").is_none());
+}
+
+#[tokio::test]
+async fn get_and_extend_put_the_id_in_the_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/checkoutSessions/{SESSION_ID}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": session("active")})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path(format!("/v1/checkoutSessions/{SESSION_ID}/extend")))
+        .and(body_json(json!({"extendTime": 30})))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"data": session("active")})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = client_for(&server);
+    let got = client.get_checkout_session(id()).await.unwrap();
+    assert_eq!(got.data.unwrap().id, id());
+    let longer = client
+        .extend_checkout_session(
+            id(),
+            Some(&ExtendCheckoutSessionRequest {
+                extend_time: Some(30),
+            }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(longer.data.unwrap().id, id());
+}
+
+#[tokio::test]
+async fn list_sends_rfc3339_dates_and_encoded_cursors_in_the_query() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/checkoutSessions"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": [session("completed")]})),
+        )
+        .expect(2)
+        .mount(&server)
+        .await;
+
+    let client = client_for(&server);
+    let params = ListCheckoutSessionsParams {
+        from: Some(Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap()),
+        to: Some(
+            Utc.with_ymd_and_hms(2026, 3, 31, 23, 59, 59).unwrap()
+                + chrono::Duration::milliseconds(999),
+        ),
+        page_before: None,
+        page_after: Some("a b&c=d".to_owned()),
+        page_size: Some(5),
+    };
+    let page = client.list_checkout_sessions(&params).await.unwrap();
+    assert_eq!(
+        page.data.unwrap()[0].status,
+        CheckoutSessionStatus::Completed
+    );
+    client
+        .list_checkout_sessions(&ListCheckoutSessionsParams::default())
+        .await
+        .unwrap();
+
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(
+        requests[0].url.query(),
+        Some(
+            "from=2026-03-01T00%3A00%3A00Z&to=2026-03-31T23%3A59%3A59.999Z&pageAfter=a+b%26c%3Dd&pageSize=5"
+        )
+    );
+    assert_eq!(
+        requests[1].url.query(),
+        None,
+        "no parameters, no query string"
+    );
+}
+
+/// The three documented errors have the same shape; only the status tells them apart.
+#[tokio::test]
+async fn errors_are_typed_by_status_with_the_request_id() {
+    let server = MockServer::start().await;
+    let client = client_for(&server);
+    for (status, code) in [(400, 2), (401, 401), (404, 404)] {
+        server.reset().await;
+        Mock::given(method("GET"))
+            .respond_with(
+                ResponseTemplate::new(status)
+                    .insert_header("X-Request-Id", format!("req-{status}").as_str())
+                    .set_body_json(json!({"code": code, "message": "nope"})),
+            )
+            .mount(&server)
+            .await;
+        let error = client.get_checkout_session(id()).await.unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        assert_eq!(error.request_id(), Some(format!("req-{status}").as_str()));
+        assert_eq!(error.operation(), "getCheckoutSession");
+        let Error::Api(api) = &error else {
+            panic!("expected a documented error, got {error:?}")
+        };
+        match (&api.body, status) {
+            (GetCheckoutSessionError::BadRequest(body), 400) => assert_eq!(body.code, 2),
+            (GetCheckoutSessionError::NotAuthorized(body), 401) => assert_eq!(body.code, 401),
+            (GetCheckoutSessionError::NotFound(body), 404) => assert_eq!(body.message, "nope"),
+            (other, status) => panic!("{status} decoded as {other:?}"),
+        }
+        assert!(
+            error
+                .to_string()
+                .contains(&format!("request id req-{status}")),
+            "{error}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn undocumented_statuses_and_bad_bodies_keep_the_raw_text() {
+    let server = MockServer::start().await;
+    let client = client_for(&server);
+
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(502)
+                .insert_header("x-request-id", "req-502")
+                .set_body_string("<html><body>Bad gateway</body></html>"),
+        )
+        .mount(&server)
+        .await;
+    let error = client.get_checkout_session(id()).await.unwrap_err();
+    let Error::UnexpectedStatus(response) = &error else {
+        panic!("expected an undocumented status, got {error:?}")
+    };
+    assert_eq!(response.status, 502);
+    assert_eq!(response.body, "<html><body>Bad gateway</body></html>");
+    assert_eq!(error.request_id(), Some("req-502"));
+    assert!(error.to_string().contains("Bad gateway"), "{error}");
+
+    // A documented status whose body is not what the spec says.
+    server.reset().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404).set_body_string("not json"))
+        .mount(&server)
+        .await;
+    let error = client.get_checkout_session(id()).await.unwrap_err();
+    let Error::InvalidBody(invalid) = &error else {
+        panic!("expected an invalid body, got {error:?}")
+    };
+    assert_eq!(invalid.response.body, "not json");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+
+    // A success whose body does not decode.
+    server.reset().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": {"id": "not-a-uuid"}})),
+        )
+        .mount(&server)
+        .await;
+    let error = client.get_checkout_session(id()).await.unwrap_err();
+    assert!(matches!(error, Error::InvalidBody(_)), "{error:?}");
+    assert!(std::error::Error::source(&error).is_some());
+}
+
+#[tokio::test]
+async fn unknown_enum_values_decode_and_round_trip() {
+    let server = MockServer::start().await;
+    let mut body = session("refunded");
+    body["amount"]["currency"] = json!("EURC");
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": body.clone()})))
+        .mount(&server)
+        .await;
+    let got = client_for(&server)
+        .get_checkout_session(id())
+        .await
+        .unwrap()
+        .data
+        .unwrap();
+    assert_eq!(
+        got.status,
+        CheckoutSessionStatus::Unknown("refunded".to_owned())
+    );
+    assert_eq!(
+        got.amount.currency,
+        CheckoutSessionMoneyCurrency::Unknown("EURC".to_owned())
+    );
+    assert_eq!(
+        serde_json::to_value(&got).unwrap(),
+        body,
+        "nothing is lost re-encoding"
+    );
+    assert_eq!(
+        CheckoutSessionStatus::from("expired"),
+        CheckoutSessionStatus::Expired
+    );
+    assert_eq!(CheckoutSessionStatus::Expired.to_string(), "expired");
+}
+
+#[tokio::test]
+async fn the_token_is_never_printed() {
+    let builder = Client::builder().bearer_token(TOKEN);
+    assert!(!format!("{builder:?}").contains(TOKEN), "{builder:?}");
+    let client = builder.build().unwrap();
+    assert!(!format!("{client:?}").contains(TOKEN), "{client:?}");
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(json!({"code": 401, "message": "bad key"})),
+        )
+        .mount(&server)
+        .await;
+    let error = client_for(&server)
+        .get_checkout_session(id())
+        .await
+        .unwrap_err();
+    for text in [format!("{error:?}"), error.to_string()] {
+        assert!(!text.contains(TOKEN), "{text}");
+    }
+    // Transport errors too (nothing listens on port 9 of loopback).
+    let offline = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .bearer_token(TOKEN)
+        .build()
+        .unwrap();
+    let error = offline.get_checkout_session(id()).await.unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    for text in [format!("{error:?}"), error.to_string()] {
+        assert!(!text.contains(TOKEN), "{text}");
+    }
+}
+
+#[test]
+fn servers_and_builder_checks() {
+    assert_eq!(
+        Client::builder().build().unwrap().base_url(),
+        "https://api-sandbox.circle.com"
+    );
+    let production = Client::builder()
+        .server(Server::Production)
+        .build()
+        .unwrap();
+    assert_eq!(production.base_url(), "https://api.circle.com");
+    assert_eq!(Server::default(), Server::Sandbox);
+    let custom = Client::builder()
+        .base_url("http://127.0.0.1:4010/")
+        .build()
+        .unwrap();
+    assert_eq!(custom.base_url(), "http://127.0.0.1:4010");
+
+    let error = Client::builder().base_url("not a url").build().unwrap_err();
+    assert!(
+        error.to_string().contains("not an absolute http(s) URL"),
+        "{error}"
+    );
+    let bad_token = "line\nbreak-TOPSECRET";
+    let error = Client::builder()
+        .bearer_token(bad_token)
+        .build()
+        .unwrap_err();
+    assert!(error.to_string().contains("bearerAuth"), "{error}");
+    assert!(!format!("{error} {error:?}").contains("TOPSECRET"));
+}
+
+#[test]
+fn the_client_is_cheap_to_clone_and_shareable_across_threads() {
+    fn assert_traits<T: Clone + Send + Sync + 'static>() {}
+    assert_traits::<Client>();
+    fn assert_error<T: std::error::Error + Send + Sync + 'static>() {}
+    assert_error::<Error<GetCheckoutSessionError>>();
+    // One pointer: clones share the connection pool and settings.
+    assert_eq!(std::mem::size_of::<Client>(), std::mem::size_of::<usize>());
+}
+
+#[test]
+fn path_parameters_are_percent_encoded_as_one_segment() {
+    let mut path = String::from("/v1/pairs/");
+    circle_api::runtime::push_path_param(&mut path, "op", "trading-pair", "BTC/USD ?#%é").unwrap();
+    assert_eq!(path, "/v1/pairs/BTC%2FUSD%20%3F%23%25%C3%A9");
+    for bad in ["", ".", ".."] {
+        let error =
+            circle_api::runtime::push_path_param(&mut path, "op", "trading-pair", bad).unwrap_err();
+        assert!(error.message.contains("trading-pair"), "{}", error.message);
+    }
+}

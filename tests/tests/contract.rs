@@ -1,0 +1,129 @@
+//! Contract: the generated client against Prism serving `spec/circle-checkout.yaml` on loopback.
+//! Prism validates every request (method, path, parameters and their formats, headers, security,
+//! body) against the spec; any violation in its log fails the test.
+
+use apigen_tests::prism::Prism;
+use apigen_tests::workspace_root;
+use chrono::{TimeZone, Utc};
+use circle_api::Client;
+use circle_api::models::{
+    CheckoutSessionCreationRequest, CheckoutSessionMoney, CheckoutSessionMoneyCurrency,
+    ExtendCheckoutSessionRequest, ListCheckoutSessionsParams,
+};
+use std::process::Command;
+
+fn assert_no_violations(prism: &Prism, log: &str, what: &str) {
+    let violations = Prism::violations(log);
+    assert!(
+        violations.is_empty(),
+        "{what} broke the spec, says Prism at {}:\n{}\n\nfull log:\n{log}",
+        prism.base_url(),
+        violations.join("\n")
+    );
+}
+
+#[test]
+fn the_checkout_example_and_every_operation_satisfy_the_spec() {
+    let prism = Prism::start(&workspace_root().join("spec/circle-checkout.yaml"));
+
+    // 1. The real example program: create → get → extend → list.
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "circle-api",
+            "--example",
+            "checkout",
+        ])
+        .current_dir(workspace_root())
+        .env("CIRCLE_BASE_URL", prism.base_url())
+        .env("CIRCLE_API_KEY", "test-api-key")
+        .output()
+        .expect("run the example");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "examples/checkout.rs failed against Prism:\n{stdout}\n{}\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        prism.log()
+    );
+    for step in ["created ", "read ", "extended ", "listed "] {
+        assert!(
+            stdout.contains(step),
+            "the example did not print {step:?}:\n{stdout}"
+        );
+    }
+    assert_no_violations(&prism, &prism.log(), "examples/checkout.rs");
+
+    // 2. Every operation with every parameter set, including RFC 3339 dates in the query.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let client = Client::builder()
+            .base_url(prism.base_url())
+            .bearer_token("test-api-key")
+            .build()
+            .unwrap();
+        let request = CheckoutSessionCreationRequest {
+            success_url: Some("https://shop.example.org/thanks".to_owned()),
+            amount: CheckoutSessionMoney {
+                amount: "1.00".to_owned(),
+                currency: CheckoutSessionMoneyCurrency::Eth,
+            },
+        };
+        let created = client
+            .create_checkout_session(Some(&request))
+            .await
+            .unwrap();
+        let id = created.data.unwrap().id;
+        client.create_checkout_session(None).await.unwrap();
+        client.get_checkout_session(id).await.unwrap();
+        client
+            .extend_checkout_session(
+                id,
+                Some(&ExtendCheckoutSessionRequest {
+                    extend_time: Some(60),
+                }),
+            )
+            .await
+            .unwrap();
+        client.extend_checkout_session(id, None).await.unwrap();
+        let params = ListCheckoutSessionsParams {
+            from: Some(Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap()),
+            to: Some(Utc.with_ymd_and_hms(2026, 3, 31, 23, 59, 59).unwrap()),
+            page_before: None,
+            page_after: Some(id.to_string()),
+            page_size: Some(5),
+        };
+        client.list_checkout_sessions(&params).await.unwrap();
+        let params = ListCheckoutSessionsParams {
+            page_before: Some(id.to_string()),
+            ..Default::default()
+        };
+        client.list_checkout_sessions(&params).await.unwrap();
+    });
+    let log = prism.log();
+    assert_eq!(
+        log.matches("Request received").count(),
+        11,
+        "every call reached Prism:\n{log}"
+    );
+    assert_no_violations(&prism, &log, "the client");
+
+    // 3. The check above can fail: a request that breaks the spec shows up as a violation.
+    let before = log.len();
+    runtime.block_on(async {
+        let response = reqwest::get(format!(
+            "{}/v1/checkoutSessions/not-a-uuid",
+            prism.base_url()
+        ))
+        .await
+        .unwrap();
+        assert!(response.status().is_client_error());
+    });
+    let after = prism.log();
+    assert!(
+        !Prism::violations(&after[before..]).is_empty(),
+        "Prism reported no violation for a bad request:\n{after}"
+    );
+}
