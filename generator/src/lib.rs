@@ -45,6 +45,7 @@ pub fn generate(config: &Config, spec: &SpecInput) -> Result<GeneratedFiles, Dia
         api: &api,
         config,
         spec_name: &spec.name,
+        spec_sha256: spec_sha256(&spec.bytes),
         crate_version,
     };
     let files = emit::emit(&cx).map_err(|d| d.in_file(&spec.name))?;
@@ -63,6 +64,23 @@ pub fn lower_spec(spec: &SpecInput) -> Result<(ir::Api, Diagnostics), Diagnostic
     }
 }
 
+/// SHA-256 of the spec with CRLF line endings read as LF, so a Windows checkout hashes the same.
+fn spec_sha256(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    let mut rest = bytes;
+    while let Some(at) = rest.windows(2).position(|w| w == b"\r\n") {
+        hasher.update(&rest[..at]);
+        rest = &rest[at + 1..];
+    }
+    hasher.update(rest);
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// `MAJOR.MINOR.PATCH` with numbers only: what Cargo accepts without surprises.
 fn is_semver(version: &str) -> bool {
     let parts: Vec<&str> = version.split('.').collect();
@@ -72,4 +90,26 @@ fn is_semver(version: &str) -> bool {
                 && p.chars().all(|c| c.is_ascii_digit())
                 && (p.len() == 1 || !p.starts_with('0'))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn spec_hash_ignores_line_endings_only() {
+        let lf = super::spec_sha256(b"a: 1\nb: 2\n");
+        assert_eq!(lf, super::spec_sha256(b"a: 1\r\nb: 2\r\n"));
+        assert_ne!(lf, super::spec_sha256(b"a: 1\nb: 2 \n"));
+        assert_eq!(
+            super::spec_sha256(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+
+    #[test]
+    fn crate_versions_must_be_plain_semver() {
+        assert!(super::is_semver("2.15.0"));
+        assert!(!super::is_semver("2.15"));
+        assert!(!super::is_semver("v1.0.0"));
+        assert!(!super::is_semver("01.0.0"));
+    }
 }

@@ -133,6 +133,23 @@ fn a_spec_change_is_reported() {
 }
 
 #[test]
+fn even_a_whitespace_change_to_the_spec_is_reported() {
+    let spec = std::fs::read_to_string(workspace_root().join("spec/circle-checkout.yaml")).unwrap();
+    let drift = generate_with(Some(&format!("{spec}\n")))
+        .check_against(&committed_dir())
+        .unwrap();
+    let changed: Vec<_> = drift
+        .files
+        .iter()
+        .map(|f| match f {
+            FileDrift::Changed { path, diff } => (path.as_str(), diff.contains("spec-sha256")),
+            other => panic!("unexpected {other:?}"),
+        })
+        .collect();
+    assert_eq!(changed, [("Cargo.toml", true)], "{drift}");
+}
+
+#[test]
 fn output_is_deterministic() {
     assert_eq!(generate_with(None), generate_with(None));
 }

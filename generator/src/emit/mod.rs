@@ -28,6 +28,9 @@ pub(crate) struct Context<'a> {
     pub api: &'a Api,
     pub config: &'a Config,
     pub spec_name: &'a str,
+    /// SHA-256 of the spec (line endings normalized), recorded in the manifest so that any
+    /// change to the spec shows as drift.
+    pub spec_sha256: String,
     pub crate_version: String,
 }
 
