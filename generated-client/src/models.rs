@@ -43,12 +43,12 @@ pub struct CheckoutSession {
     pub amount_paid: CheckoutSessionMoney,
     /// Ids of the payments made in this session.
     ///
-    /// Set by the server; ignored in requests.
+    /// Set by the server; leave it unset in requests.
     #[serde(rename = "paymentIds")]
     pub payment_ids: Vec<uuid::Uuid>,
     /// Ids of the payment intents opened for this session.
     ///
-    /// Set by the server; ignored in requests.
+    /// Set by the server; leave it unset in requests.
     #[serde(rename = "paymentIntentIds")]
     pub payment_intent_ids: Vec<uuid::Uuid>,
 }
@@ -433,6 +433,8 @@ pub struct ListCheckoutSessionsParams {
     /// The most items a page may hold. A collection may cap this lower; when left out, the collection picks its own size.
     ///
     /// Sent as the query parameter `pageSize`.
+    ///
+    /// Checked before sending: ≥ 1.
     pub page_size: Option<i64>,
 }
 

@@ -187,6 +187,19 @@ impl Client {
         ResponseValue<models::ListCheckoutSessionsResponse>,
         Error<models::ListCheckoutSessionsError>,
     > {
+        let problems = &mut Vec::new();
+        if let Some(value) = &params.page_size {
+            runtime::check_number(
+                "",
+                "pageSize",
+                *value as f64,
+                Some((1.0, false)),
+                None,
+                problems,
+            );
+        }
+
+        runtime::ensure_valid("listCheckoutSessions", std::mem::take(problems))?;
         let path = String::from("/v1/checkoutSessions");
         let mut request = Request::new("listCheckoutSessions", Method::GET, path);
         request.security(&[&["bearerAuth"]]);

@@ -374,6 +374,33 @@ impl Request {
         Ok(())
     }
 
+    /// Sends `body` as JSON with an idempotency key: when the body's `property` is unset, it is
+    /// set to `fresh_key()`. The bytes are fixed here, so every attempt of this call (retries
+    /// included) carries the same key.
+    pub fn json_with_idempotency_key<T: serde::Serialize + ?Sized>(
+        &mut self,
+        content_type: &'static str,
+        body: &T,
+        property: &'static str,
+        fresh_key: fn() -> String,
+    ) -> Result<(), RequestError> {
+        let operation = self.operation;
+        let invalid = |e: serde_json::Error| RequestError {
+            operation,
+            message: format!("the body cannot be serialized as JSON: {e}"),
+        };
+        let mut value = serde_json::to_value(body).map_err(invalid)?;
+        if let serde_json::Value::Object(object) = &mut value {
+            let unset = object.get(property).is_none_or(serde_json::Value::is_null);
+            if unset {
+                object.insert(property.to_owned(), serde_json::Value::String(fresh_key()));
+            }
+        }
+        let bytes = serde_json::to_vec(&value).map_err(invalid)?;
+        self.body = Some((content_type, bytes));
+        Ok(())
+    }
+
     /// Sends `body` as is, with this content type.
     pub fn raw_body(&mut self, content_type: &'static str, body: Vec<u8>) {
         self.body = Some((content_type, body));
@@ -409,6 +436,242 @@ pub fn push_path_param(
     }
     path.extend(percent_encoding::utf8_percent_encode(value, PATH_SEGMENT));
     Ok(())
+}
+
+/// Reads a present value, `null` included, as `Some`: with `#[serde(default)]` an absent field
+/// stays `None`, so `Option<Option<T>>` tells absent (`None`) from `null` (`Some(None)`).
+pub fn deserialize_some<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    T::deserialize(deserializer).map(Some)
+}
+
+/// One alternative of a `oneOf`/`anyOf` enum.
+pub struct Alternative<T> {
+    /// Values of the tag property that select it.
+    pub tags: &'static [&'static str],
+    /// For an object alternative that accepts no other properties: the ones it knows.
+    pub keys: Option<&'static [&'static str]>,
+    /// Decodes a value as this alternative.
+    pub decode: fn(serde_json::Value) -> Result<T, serde_json::Error>,
+}
+
+/// Decodes a `oneOf`/`anyOf` value.
+///
+/// The tag property, when its value names alternatives, narrows the choice to them; a tag value
+/// no alternative knows is `unknown` (a kind of value newer than the spec). Among the remaining
+/// alternatives the one chosen decodes and leaves the fewest properties of the object unknown to
+/// it (the first of equals) — never merely the first that parses.
+pub fn decode_one_of<T>(
+    value: serde_json::Value,
+    tag: Option<&str>,
+    alternatives: &[Alternative<T>],
+    unknown: Option<fn(serde_json::Value) -> T>,
+) -> Result<T, String> {
+    let tag_value = tag
+        .and_then(|tag| value.get(tag))
+        .and_then(serde_json::Value::as_str);
+    let tagged: Vec<&Alternative<T>> = match tag_value {
+        Some(tag_value) => alternatives
+            .iter()
+            .filter(|a| a.tags.contains(&tag_value))
+            .collect(),
+        None => Vec::new(),
+    };
+    let tags_known = alternatives.iter().any(|a| !a.tags.is_empty());
+    let candidates: Vec<&Alternative<T>> = if !tagged.is_empty() {
+        tagged
+    } else if let (Some(unknown), Some(_), true) = (unknown, tag_value, tags_known) {
+        return Ok(unknown(value));
+    } else {
+        alternatives.iter().collect()
+    };
+    let unknown_keys = |keys: Option<&[&str]>| match (&value, keys) {
+        (serde_json::Value::Object(object), Some(keys)) => object
+            .keys()
+            .filter(|k| !keys.contains(&k.as_str()))
+            .count(),
+        _ => 0,
+    };
+    let mut best: Option<(usize, T)> = None;
+    let mut errors = Vec::new();
+    for alternative in candidates {
+        match (alternative.decode)(value.clone()) {
+            Ok(decoded) => {
+                let misfit = unknown_keys(alternative.keys);
+                if misfit == 0 {
+                    return Ok(decoded);
+                }
+                if best.as_ref().is_none_or(|(least, _)| misfit < *least) {
+                    best = Some((misfit, decoded));
+                }
+            }
+            Err(e) => errors.push(e.to_string()),
+        }
+    }
+    match best {
+        Some((_, decoded)) => Ok(decoded),
+        None => Err(format!(
+            "the value matches none of the alternatives ({})",
+            errors.join("; ")
+        )),
+    }
+}
+
+/// Checks values against the spec's limits before they are sent.
+pub trait Validate {
+    /// Adds a line to `problems` for each limit broken; `at` names the value (`body.amount`).
+    fn validate(&self, at: &str, problems: &mut Vec<String>);
+}
+
+impl<T: Validate> Validate for Option<T> {
+    fn validate(&self, at: &str, problems: &mut Vec<String>) {
+        if let Some(value) = self {
+            value.validate(at, problems);
+        }
+    }
+}
+
+impl<T: Validate + ?Sized> Validate for Box<T> {
+    fn validate(&self, at: &str, problems: &mut Vec<String>) {
+        (**self).validate(at, problems);
+    }
+}
+
+impl<T: Validate> Validate for Vec<T> {
+    fn validate(&self, at: &str, problems: &mut Vec<String>) {
+        for (i, item) in self.iter().enumerate() {
+            item.validate(&format!("{at}[{i}]"), problems);
+        }
+    }
+}
+
+impl<T: Validate> Validate for BTreeMap<String, T> {
+    fn validate(&self, at: &str, problems: &mut Vec<String>) {
+        for (key, value) in self {
+            value.validate(&format!("{at}.{key}"), problems);
+        }
+    }
+}
+
+/// `at.name`, or `name` at the top level: where a value sits, for messages.
+fn place(at: &str, name: &str) -> String {
+    if at.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{at}.{name}")
+    }
+}
+
+/// Checks a number against `minimum`/`maximum` (each with whether it is exclusive).
+pub fn check_number(
+    at: &str,
+    name: &str,
+    value: f64,
+    minimum: Option<(f64, bool)>,
+    maximum: Option<(f64, bool)>,
+    problems: &mut Vec<String>,
+) {
+    if let Some((limit, exclusive)) = minimum {
+        if value < limit || (exclusive && value == limit) {
+            let relation = if exclusive { "greater than" } else { "at least" };
+            problems.push(format!("{} must be {relation} {limit}, not {value}", place(at, name)));
+        }
+    }
+    if let Some((limit, exclusive)) = maximum {
+        if value > limit || (exclusive && value == limit) {
+            let relation = if exclusive { "less than" } else { "at most" };
+            problems.push(format!("{} must be {relation} {limit}, not {value}", place(at, name)));
+        }
+    }
+}
+
+/// Checks the length of a string in characters against `minLength`/`maxLength`.
+pub fn check_length(
+    at: &str,
+    name: &str,
+    value: &str,
+    min: Option<usize>,
+    max: Option<usize>,
+    problems: &mut Vec<String>,
+) {
+    let length = value.chars().count();
+    if let Some(limits) = outside(length, min, max) {
+        problems.push(format!(
+            "{} must be {limits} characters long, not {length}",
+            place(at, name)
+        ));
+    }
+}
+
+/// Checks the number of items of a list against `minItems`/`maxItems`.
+pub fn check_items(
+    at: &str,
+    name: &str,
+    count: usize,
+    min: Option<usize>,
+    max: Option<usize>,
+    problems: &mut Vec<String>,
+) {
+    if let Some(limits) = outside(count, min, max) {
+        problems.push(format!(
+            "{} must have {limits} items, not {count}",
+            place(at, name)
+        ));
+    }
+}
+
+/// The broken limits in words (`at most 10`), if `count` is outside them.
+fn outside(count: usize, min: Option<usize>, max: Option<usize>) -> Option<String> {
+    let low = min.filter(|&min| count < min);
+    let high = max.filter(|&max| count > max);
+    if low.is_none() && high.is_none() {
+        return None;
+    }
+    Some(match (min, max) {
+        (Some(min), Some(max)) => format!("between {min} and {max}"),
+        (Some(min), None) => format!("at least {min}"),
+        (_, Some(max)) => format!("at most {max}"),
+        (None, None) => String::new(),
+    })
+}
+
+/// Records a string that does not match its `pattern` (`matched` is `None` when the pattern
+/// could not be compiled, which is not the value's fault).
+pub fn check_pattern(
+    at: &str,
+    name: &str,
+    matched: Option<bool>,
+    pattern: &str,
+    problems: &mut Vec<String>,
+) {
+    if matched == Some(false) {
+        problems.push(format!("{} must match the pattern `{pattern}`", place(at, name)));
+    }
+}
+
+/// Turns the problems found in the arguments of a call into its error.
+pub fn ensure_valid(operation: &'static str, problems: Vec<String>) -> Result<(), RequestError> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(RequestError {
+            operation,
+            message: format!("invalid arguments, nothing was sent: {}", problems.join("; ")),
+        })
+    }
+}
+
+/// Validates a request body.
+pub fn validate_body<T: Validate + ?Sized>(
+    operation: &'static str,
+    body: &T,
+) -> Result<(), RequestError> {
+    let mut problems = Vec::new();
+    body.validate("body", &mut problems);
+    ensure_valid(operation, problems)
 }
 
 /// A structured parameter value as JSON text (for parameters that are objects).

@@ -12,6 +12,7 @@ pub struct Config {
     pub(crate) crate_version: Option<String>,
     pub(crate) regenerate_command: String,
     pub(crate) examples: Vec<Example>,
+    pub(crate) idempotency_key: Option<String>,
 }
 
 /// A hand-written example program copied into the crate's `examples/`.
@@ -30,12 +31,21 @@ impl Config {
             crate_version: None,
             regenerate_command: "apigen".to_owned(),
             examples: Vec::new(),
+            idempotency_key: None,
         }
     }
 
     /// The crate's version. Default: the spec's `info.version` if it is semver, else `0.1.0`.
     pub fn crate_version(mut self, version: impl Into<String>) -> Self {
         self.crate_version = Some(version.into());
+        self
+    }
+
+    /// The request-body property that carries an idempotency key (Circle: `idempotencyKey`).
+    /// Where a body requires it, the generated type makes it optional and each call fills it with
+    /// a fresh UUID v4 when the caller leaves it unset; retries of that call reuse it.
+    pub fn idempotency_key(mut self, property: impl Into<String>) -> Self {
+        self.idempotency_key = Some(property.into());
         self
     }
 
@@ -130,6 +140,10 @@ pub struct ClientEntry {
     /// Example programs copied into the crate's `examples/`.
     #[serde(default)]
     pub examples: Vec<String>,
+    /// The request-body property that carries an idempotency key (see
+    /// [`Config::idempotency_key`]).
+    #[serde(default)]
+    pub idempotency_key: Option<String>,
 }
 
 impl Project {
@@ -179,6 +193,9 @@ impl Project {
             .regenerate_command(self.regenerate.as_deref().unwrap_or("apigen"));
         if let Some(version) = &entry.version {
             config = config.crate_version(version);
+        }
+        if let Some(key) = &entry.idempotency_key {
+            config = config.idempotency_key(key);
         }
         for example in &entry.examples {
             let path = self.root.join(example);

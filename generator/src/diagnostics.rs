@@ -42,6 +42,9 @@ pub struct Diagnostic {
     pub operation_id: Option<String>,
     /// How to fix it, where we know.
     pub hint: Option<String>,
+    /// For warnings, the kind of degradation (e.g. `javascript-pattern`), as documented in the
+    /// README.
+    pub code: Option<String>,
 }
 
 impl Diagnostic {
@@ -55,6 +58,7 @@ impl Diagnostic {
             pointer: None,
             operation_id: None,
             hint: None,
+            code: None,
         }
     }
 
@@ -77,6 +81,12 @@ impl Diagnostic {
     /// Sets the operation id.
     pub fn in_operation(mut self, operation_id: Option<&str>) -> Self {
         self.operation_id = operation_id.map(str::to_owned);
+        self
+    }
+
+    /// Sets the code.
+    pub fn with_code(mut self, code: &str) -> Self {
+        self.code = Some(code.to_owned());
         self
     }
 
@@ -115,7 +125,10 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     /// One line: `severity: file:line:col: #/pointer (operation `id`): message (hint: ...)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.severity)?;
+        match &self.code {
+            Some(code) => write!(f, "{}[{code}]: ", self.severity)?,
+            None => write!(f, "{}: ", self.severity)?,
+        }
         if let Some(location) = self.location() {
             write!(f, "{location}: ")?;
         }

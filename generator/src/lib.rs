@@ -17,15 +17,17 @@
 pub mod config;
 pub mod diagnostics;
 mod emit;
+mod examples;
 pub mod ir;
 pub mod load;
-mod lower;
+pub(crate) mod lower;
 pub mod names;
 pub mod output;
 
 pub use config::{ClientEntry, Config, Project};
 pub use diagnostics::{Diagnostic, Diagnostics, Pointer, Severity};
 pub use emit::MARKER;
+pub use examples::ExampleCheck;
 pub use load::SpecInput;
 pub use output::{Drift, FileDrift, GeneratedFiles, WriteReport};
 
@@ -35,7 +37,7 @@ pub use output::{Drift, FileDrift, GeneratedFiles, WriteReport};
 /// is returned (not just the first), each with its location.
 pub fn generate(config: &Config, spec: &SpecInput) -> Result<GeneratedFiles, Diagnostics> {
     config.validate()?;
-    let (api, warnings) = lower_spec(spec)?;
+    let (_, api, warnings) = lower_with(spec, config)?;
     let crate_version = config
         .crate_version
         .clone()
@@ -54,13 +56,30 @@ pub fn generate(config: &Config, spec: &SpecInput) -> Result<GeneratedFiles, Dia
 
 /// Parses and lowers a spec into the IR (with its warnings), without emitting anything.
 pub fn lower_spec(spec: &SpecInput) -> Result<(ir::Api, Diagnostics), Diagnostics> {
+    lower_with(spec, &Config::new("api")).map(|(_, api, warnings)| (api, warnings))
+}
+
+/// Every `example`/`examples` value of the spec's schemas, request bodies and responses, with
+/// the Rust type the crate generated with `config` has at its position.
+pub fn example_checks(config: &Config, spec: &SpecInput) -> Result<Vec<ExampleCheck>, Diagnostics> {
+    let (doc, api, _) = lower_with(spec, config)?;
+    Ok(examples::collect(&api, &doc.raw))
+}
+
+fn lower_with(
+    spec: &SpecInput,
+    config: &Config,
+) -> Result<(load::Document, ir::Api, Diagnostics), Diagnostics> {
     let doc = load::parse(spec)?;
-    let (api, diagnostics) = lower::lower(&doc);
+    let options = lower::Options {
+        idempotency_key: config.idempotency_key.clone(),
+    };
+    let (api, diagnostics) = lower::lower(&doc, &options);
     let diagnostics = diagnostics.in_file(&spec.name);
     if diagnostics.has_errors() {
         Err(diagnostics)
     } else {
-        Ok((api, diagnostics))
+        Ok((doc, api, diagnostics))
     }
 }
 

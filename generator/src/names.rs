@@ -245,6 +245,14 @@ pub fn dedupe_members(api: &mut Api) {
                     variant.name = namespace.claim(&variant.name);
                 }
             }
+            TypeKind::IntEnum(e) => {
+                namespace = Namespace::with_reserved(&["Unknown"]);
+                for variant in &mut e.variants {
+                    variant.name = namespace.claim(&variant.name);
+                }
+            }
+            // Named when their alternatives' names are final (`settle_one_ofs`).
+            TypeKind::OneOf(_) => {}
         }
     }
 }

@@ -41,8 +41,9 @@ pub fn fixture_crate_name(name: &str) -> String {
 
 /// Generates a fixture's crate in memory, panicking with the diagnostics on failure.
 pub fn generate_fixture(name: &str) -> GeneratedFiles {
-    let config =
-        Config::new(fixture_crate_name(name)).regenerate_command("cargo test -p apigen-tests");
+    let config = Config::new(fixture_crate_name(name))
+        .idempotency_key("idempotencyKey")
+        .regenerate_command("cargo test -p apigen-tests");
     apigen::generate(&config, &fixture(name))
         .unwrap_or_else(|diagnostics| panic!("{name} does not generate:\n{diagnostics}"))
 }
@@ -61,17 +62,18 @@ pub fn fixture_names() -> Vec<String> {
     names
 }
 
-/// Writes crates into one scratch workspace under `target/` and runs
-/// `cargo clippy --all-targets -- -D warnings` on all of them at once, sharing one target
-/// directory so dependencies build once. Returns cargo's output on failure.
-pub fn clippy_clean(
-    workspace_name: &str,
+/// Writes crates into one scratch workspace under `target/apigen-tests/<name>` (with the
+/// workspace's lock file, so versions match what the committed client is tested with) and
+/// returns its root. `extra` adds files to crates: (crate directory, path, content).
+pub fn scratch_workspace(
+    name: &str,
     crates: &[(String, GeneratedFiles)],
-) -> Result<(), String> {
+    extra: &[(String, String, String)],
+) -> Result<PathBuf, String> {
     let root = workspace_root()
         .join("target")
         .join("apigen-tests")
-        .join(workspace_name);
+        .join(name);
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).map_err(|e| e.to_string())?;
     let mut members = Vec::new();
@@ -81,6 +83,13 @@ pub fn clippy_clean(
             .map_err(|e| format!("cannot write {dir}: {e}"))?;
         members.push(format!("{dir:?}"));
     }
+    for (dir, path, content) in extra {
+        let target = root.join(dir).join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
+        std::fs::write(target, content).map_err(|e| e.to_string())?;
+    }
     std::fs::write(
         root.join("Cargo.toml"),
         format!(
@@ -89,11 +98,16 @@ pub fn clippy_clean(
         ),
     )
     .map_err(|e| e.to_string())?;
-    // The workspace's lock file pins the same versions the committed client is tested with.
     let _ = std::fs::copy(workspace_root().join("Cargo.lock"), root.join("Cargo.lock"));
+    Ok(root)
+}
+
+/// Runs cargo in `root`, with one target directory shared by all scratch workspaces so that
+/// dependencies build once. Returns stdout and stderr, or them in an error on failure.
+pub fn cargo_in(root: &Path, args: &[&str]) -> Result<String, String> {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-        .args(["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"])
-        .current_dir(&root)
+        .args(args)
+        .current_dir(root)
         .env(
             "CARGO_TARGET_DIR",
             workspace_root()
@@ -103,16 +117,34 @@ pub fn clippy_clean(
         )
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     if output.status.success() {
-        Ok(())
+        Ok(text)
     } else {
         Err(format!(
-            "cargo clippy failed in {}:\n{}{}",
-            root.display(),
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
+            "`cargo {}` failed in {}:\n{text}",
+            args.join(" "),
+            root.display()
         ))
     }
 }
 
+/// `cargo clippy --all-targets -- -D warnings` over crates in one scratch workspace.
+pub fn clippy_clean(
+    workspace_name: &str,
+    crates: &[(String, GeneratedFiles)],
+) -> Result<(), String> {
+    let root = scratch_workspace(workspace_name, crates, &[])?;
+    cargo_in(
+        &root,
+        &["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"],
+    )
+    .map(|_| ())
+}
+
+pub mod corpus;
 pub mod prism;

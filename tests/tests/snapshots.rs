@@ -75,6 +75,29 @@ fn auth_fixture() {
 }
 
 #[test]
+fn one_of_fixture() {
+    snapshot_fixture("one_of", &["src/models.rs"]);
+}
+
+#[test]
+fn constraints_fixture() {
+    snapshot_fixture("constraints", &["src/models.rs", "src/operations.rs"]);
+}
+
+#[test]
+fn read_write_fixture() {
+    snapshot_fixture("read_write", &["src/models.rs", "src/operations.rs"]);
+}
+
+#[test]
+fn deprecated_default_fixture() {
+    snapshot_fixture(
+        "deprecated_default",
+        &["src/models.rs", "src/operations.rs"],
+    );
+}
+
+#[test]
 fn every_fixture_has_a_snapshot_test() {
     // A new fixture without a test above would go unreviewed.
     let source: String = include_str!("snapshots.rs").split_whitespace().collect();

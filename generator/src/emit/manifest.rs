@@ -14,6 +14,8 @@ const SERDE: &str = r#"serde = { version = "1.0.219", features = ["derive"] }"#;
 const SERDE_JSON: &str = r#"serde_json = "1.0.140""#;
 const PERCENT_ENCODING: &str = r#"percent-encoding = "2.3.1""#;
 const UUID: &str = r#"uuid = { version = "1.17.0", features = ["serde"] }"#;
+const UUID_V4: &str = r#"uuid = { version = "1.17.0", features = ["serde", "v4"] }"#;
+const REGEX_LITE: &str = r#"regex-lite = "0.1.6""#;
 const CHRONO: &str =
     r#"chrono = { version = "0.4.41", default-features = false, features = ["serde", "std"] }"#;
 const TOKIO: &str = r#"tokio = { version = "1.45.1", features = ["macros", "rt-multi-thread"] }"#;
@@ -21,8 +23,18 @@ const TOKIO: &str = r#"tokio = { version = "1.45.1", features = ["macros", "rt-m
 pub(super) fn cargo_toml(cx: &Context<'_>) -> String {
     let used = used_primitives(cx.api);
     let mut dependencies = vec![PERCENT_ENCODING, REQWEST, SERDE, SERDE_JSON];
-    if used.contains(&Primitive::Uuid) {
+    let idempotency = cx.api.operations.iter().any(|op| {
+        op.body
+            .as_ref()
+            .is_some_and(|b| b.idempotency_key.is_some())
+    });
+    if idempotency {
+        dependencies.push(UUID_V4);
+    } else if used.contains(&Primitive::Uuid) {
         dependencies.push(UUID);
+    }
+    if super::validate::uses_patterns(cx.api) {
+        dependencies.push(REGEX_LITE);
     }
     if used.contains(&Primitive::DateTime) || used.contains(&Primitive::Date) {
         dependencies.push(CHRONO);

@@ -8,6 +8,7 @@ pub(crate) mod doc;
 mod manifest;
 mod operations;
 mod types;
+mod validate;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -193,7 +194,6 @@ fn primitive(p: Primitive) -> TokenStream {
         Primitive::Bool => quote!(bool),
         Primitive::I32 => quote!(i32),
         Primitive::I64 => quote!(i64),
-        Primitive::F32 => quote!(f32),
         Primitive::F64 => quote!(f64),
         Primitive::Uuid => quote!(uuid::Uuid),
         Primitive::DateTime => quote!(chrono::DateTime<chrono::Utc>),
@@ -230,7 +230,8 @@ pub(crate) fn used_primitives(api: &Api) -> std::collections::BTreeSet<Primitive
                     walk(ty, &mut out);
                 }
             }),
-            TypeKind::Enum(_) => {}
+            TypeKind::OneOf(o) => o.variants.iter().for_each(|v| walk(&v.ty, &mut out)),
+            TypeKind::Enum(_) | TypeKind::IntEnum(_) => {}
         }
     }
     for op in &api.operations {
@@ -257,7 +258,7 @@ pub(crate) fn estimated_size(api: &Api, ty: &TypeRef, depth: usize) -> usize {
     match ty {
         TypeRef::Primitive(p) => match p {
             Primitive::Bool => 1,
-            Primitive::I32 | Primitive::F32 => 4,
+            Primitive::I32 => 4,
             Primitive::I64 | Primitive::F64 => 8,
             Primitive::Uuid => 16,
             Primitive::DateTime | Primitive::Date => 12,
@@ -283,6 +284,8 @@ pub(crate) fn estimated_size(api: &Api, ty: &TypeRef, depth: usize) -> usize {
                 fields + if s.additional.is_some() { 24 } else { 0 }
             }
             Some(TypeKind::Enum(_)) => 24,
+            Some(TypeKind::IntEnum(_)) => 16,
+            Some(TypeKind::OneOf(_)) => 32,
             _ => 1024,
         },
     }

@@ -4,6 +4,7 @@
 //! security — and hands it to one runtime function chosen by the success body.
 
 use super::doc::{DocBuilder, code};
+use super::validate::{self, Patterns};
 use super::{Context, Scope, ident, rust_type};
 use crate::ir::{
     Api, Body, Operation, Param, ParamLocation, PathSegment, Primitive, StatusMatch, TypeDef,
@@ -17,7 +18,15 @@ pub(super) fn operations_rs(cx: &Context<'_>) -> TokenStream {
     let module_doc = DocBuilder::new()
         .line("The operations of the API, as methods on [`Client`].")
         .inner();
-    let methods = cx.api.operations.iter().map(|op| operation(cx, op));
+    let mut patterns = Patterns::default();
+    let validated = validate::validated_types(cx.api);
+    let methods: Vec<TokenStream> = cx
+        .api
+        .operations
+        .iter()
+        .map(|op| operation(cx, op, &validated, &mut patterns))
+        .collect();
+    let statics = patterns.statics();
     let needs_runtime = !cx.api.operations.is_empty();
     let imports = if needs_runtime {
         quote! {
@@ -32,6 +41,7 @@ pub(super) fn operations_rs(cx: &Context<'_>) -> TokenStream {
     quote! {
         #module_doc
         #imports
+        #statics
 
         impl Client {
             #(#methods)*
@@ -39,7 +49,12 @@ pub(super) fn operations_rs(cx: &Context<'_>) -> TokenStream {
     }
 }
 
-fn operation(cx: &Context<'_>, op: &Operation) -> TokenStream {
+fn operation(
+    cx: &Context<'_>,
+    op: &Operation,
+    validated: &std::collections::BTreeSet<crate::ir::TypeId>,
+    patterns: &mut Patterns,
+) -> TokenStream {
     let api = cx.api;
     let method = ident(&op.method_name);
     let with_response = format_ident!("{}_with_response", unraw(&op.method_name));
@@ -88,6 +103,7 @@ fn operation(cx: &Context<'_>, op: &Operation) -> TokenStream {
         Body::Binary => (quote!(Vec<u8>), quote!(send_bytes)),
     };
 
+    let checks = argument_checks(api, op, patterns);
     let path = build_path(op);
     let mut statements = Vec::new();
     let http_method = format_ident!("{}", op.method.as_str());
@@ -98,12 +114,20 @@ fn operation(cx: &Context<'_>, op: &Operation) -> TokenStream {
         statements.extend(params_statements(api, op, params));
     }
     if let Some(body) = &op.body {
-        statements.push(body_statement(body));
+        let checked = matches!(&body.body, Body::Json(ty) if contains(ty, validated));
+        statements.push(body_statement(body, operation_id, checked));
     }
     let request_mut = if statements.is_empty() {
         quote!()
     } else {
         quote!(mut)
+    };
+    let send_request = quote! {
+        #checks
+        #path
+        let #request_mut request = Request::new(#operation_id, Method::#http_method, path);
+        #(#statements)*
+        runtime::#send(self, request).await
     };
 
     let doc = operation_doc(cx, op);
@@ -113,22 +137,89 @@ fn operation(cx: &Context<'_>, op: &Operation) -> TokenStream {
             unraw(&op.method_name)
         ))
         .outer();
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    // A deprecated method calls its deprecated twin; that call is not the user's to be warned of.
+    let allow_deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
+    let plain_body = match allow_deprecated {
+        Some(allow) => quote! {
+            #allow
+            let response = self.#with_response(#(#arg_names),*).await;
+            response.map(ResponseValue::into_inner)
+        },
+        None => quote!(self.#with_response(#(#arg_names),*).await.map(ResponseValue::into_inner)),
+    };
     quote! {
         #doc
         pub async fn #method(&self, #(#args),*) -> Result<#success, Error<models::#errors>> {
-            self.#with_response(#(#arg_names),*).await.map(ResponseValue::into_inner)
+            #plain_body
         }
 
         #with_response_doc
+        #deprecated
         pub async fn #with_response(
             &self,
             #(#args),*
         ) -> Result<ResponseValue<#success>, Error<models::#errors>> {
-            #path
-            let #request_mut request = Request::new(#operation_id, Method::#http_method, path);
-            #(#statements)*
-            runtime::#send(self, request).await
+            #send_request
         }
+    }
+}
+
+fn contains(ty: &TypeRef, validated: &std::collections::BTreeSet<crate::ir::TypeId>) -> bool {
+    match ty {
+        TypeRef::Named(id) => validated.contains(id),
+        TypeRef::Array(inner) | TypeRef::Map(inner) => contains(inner, validated),
+        TypeRef::Primitive(_) => false,
+    }
+}
+
+/// Checks of path arguments and parameters against the spec's limits, before anything is sent.
+fn argument_checks(api: &Api, op: &Operation, patterns: &mut Patterns) -> TokenStream {
+    let operation_id = &op.operation_id;
+    let mut statements = Vec::new();
+    for param in &op.path_params {
+        if validate::has_checks(&param.ty, &param.constraints) {
+            let name = ident(&param.name);
+            let check = validate::checks(
+                &param.ty,
+                &param.constraints,
+                quote!(""),
+                &param.wire,
+                patterns,
+            );
+            statements.push(quote!({ let value = &#name; #check }));
+        }
+    }
+    if let Some(TypeDef {
+        kind: TypeKind::Params(p),
+        ..
+    }) = op.params.and_then(|id| api.types.get(&id))
+    {
+        for param in &p.params {
+            if validate::has_checks(&param.ty, &param.constraints) {
+                let field = ident(&param.name);
+                let check = validate::checks(
+                    &param.ty,
+                    &param.constraints,
+                    quote!(""),
+                    &param.wire,
+                    patterns,
+                );
+                statements.push(if param.required {
+                    quote!({ let value = &params.#field; #check })
+                } else {
+                    quote!(if let Some(value) = &params.#field { #check })
+                });
+            }
+        }
+    }
+    if statements.is_empty() {
+        return quote!();
+    }
+    quote! {
+        let problems = &mut Vec::new();
+        #(#statements)*
+        runtime::ensure_valid(#operation_id, std::mem::take(problems))?;
     }
 }
 
@@ -225,7 +316,7 @@ fn is_json(api: &Api, ty: &TypeRef) -> bool {
         TypeRef::Named(id) => !matches!(
             api.types.get(id),
             Some(TypeDef {
-                kind: TypeKind::Enum(_),
+                kind: TypeKind::Enum(_) | TypeKind::IntEnum(_),
                 ..
             })
         ),
@@ -301,18 +392,25 @@ fn add_param(api: &Api, param: &Param, operation_id: &str) -> TokenStream {
     }
 }
 
-fn body_statement(body: &crate::ir::RequestBody) -> TokenStream {
+fn body_statement(body: &crate::ir::RequestBody, operation_id: &str, checked: bool) -> TokenStream {
     let media_type = &body.media_type;
-    let send = match &body.body {
-        Body::Json(_) => quote!(request.json(#media_type, body)?;),
-        Body::Text => quote!(request.raw_body(#media_type, body.as_bytes().to_vec());),
-        Body::Binary | Body::Empty => quote!(request.raw_body(#media_type, body);),
+    let check = checked.then(|| quote!(runtime::validate_body(#operation_id, body)?;));
+    let send = match (&body.body, &body.idempotency_key) {
+        (Body::Json(_), Some(key)) => quote! {
+            request.json_with_idempotency_key(#media_type, body, #key, || {
+                uuid::Uuid::new_v4().to_string()
+            })?;
+        },
+        (Body::Json(_), None) => quote!(request.json(#media_type, body)?;),
+        (Body::Text, _) => quote!(request.raw_body(#media_type, body.as_bytes().to_vec());),
+        (Body::Binary | Body::Empty, _) => quote!(request.raw_body(#media_type, body);),
     };
     if body.required {
-        send
+        quote!(#check #send)
     } else {
         quote! {
             if let Some(body) = body {
+                #check
                 #send
             }
         }
@@ -332,14 +430,16 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> TokenStream {
     let api = cx.api;
     let method = op.method.as_str();
     let endpoint = format!("`{method} {}`", op.path.raw);
-    let mut doc = DocBuilder::new()
-        .markdown(op.summary.as_deref())
-        .or(format!("{endpoint}."))
-        .markdown(op.description.as_deref())
-        .line(format!(
-            "{endpoint} (operation {}).",
-            code(&op.operation_id)
-        ));
+    let location = format!("{endpoint} (operation {}).", code(&op.operation_id));
+    let mut doc = match op.summary.as_deref() {
+        Some(summary) => DocBuilder::new()
+            .markdown(Some(summary))
+            .markdown(op.description.as_deref())
+            .line(location),
+        None => DocBuilder::new()
+            .line(location)
+            .markdown(op.description.as_deref()),
+    };
     if !op.path_params.is_empty() || op.params.is_some() || op.body.is_some() {
         doc = doc.line("# Arguments");
         let mut lines = Vec::new();

@@ -1,15 +1,17 @@
-//! `models.rs`: every named type — schemas, parameter structs and per-operation error enums.
+//! `models.rs`: every named type — schemas, parameter structs and per-operation error enums —
+//! and the checks of request bodies.
 
 use super::doc::{DocBuilder, code};
+use super::validate::{self, Patterns};
 use super::{Context, Scope, estimated_size, ident, rust_type};
 use crate::ir::{
-    Body, ErrorSet, Field, Param, ParamLocation, Params, StatusMatch, StringEnum, Struct, TypeDef,
-    TypeKind,
+    Body, ErrorSet, Field, IntEnum, OneOf, Param, ParamLocation, Params, StatusMatch, StringEnum,
+    Struct, TypeDef, TypeKind,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-/// Enum payloads estimated above this many bytes are boxed.
+/// Enum payloads estimated above this many bytes are boxed (clippy's `large_enum_variant`).
 const BOX_PAYLOAD_OVER: usize = 128;
 
 pub(super) fn models_rs(cx: &Context<'_>) -> TokenStream {
@@ -20,26 +22,54 @@ pub(super) fn models_rs(cx: &Context<'_>) -> TokenStream {
             cx.api_name()
         ))
         .inner();
-    let mut defs: Vec<&TypeDef> = cx.api.types.values().collect();
-    defs.sort_by(|a, b| a.name.cmp(&b.name));
-    let items = defs.into_iter().map(|def| match &def.kind {
-        TypeKind::Struct(s) => struct_item(cx, def, s),
-        TypeKind::Enum(e) => enum_item(def, e),
-        TypeKind::Params(p) => params_item(cx, def, p),
-        TypeKind::Errors(e) => errors_item(cx, def, e),
+    let mut defs: Vec<(&crate::ir::TypeId, &TypeDef)> = cx.api.types.iter().collect();
+    defs.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+    let validated = validate::validated_types(cx.api);
+    let mut patterns = Patterns::default();
+    let items: Vec<TokenStream> = defs
+        .into_iter()
+        .map(|(id, def)| {
+            let item = match &def.kind {
+                TypeKind::Struct(s) => struct_item(cx, def, s),
+                TypeKind::Enum(e) => enum_item(def, e),
+                TypeKind::IntEnum(e) => int_enum_item(def, e),
+                TypeKind::OneOf(o) => one_of_item(cx, def, o),
+                TypeKind::Params(p) => params_item(cx, def, p),
+                TypeKind::Errors(e) => errors_item(cx, def, e),
+            };
+            let checks = validated
+                .contains(id)
+                .then(|| validate::validate_impl(cx, *id, &validated, &mut patterns));
+            quote!(#item #checks)
+        })
+        .collect();
+    let runtime = (!validated.is_empty()).then(|| {
+        quote!(
+            use crate::runtime;
+        )
     });
+    let statics = patterns.statics();
     quote! {
         #module_doc
+        #runtime
+        #statics
         #(#items)*
+    }
+}
+
+/// Doc lines common to every kind of type.
+fn type_doc(def: &TypeDef, fallback: String) -> DocBuilder {
+    let doc = DocBuilder::new().markdown(def.doc.as_deref()).or(fallback);
+    if def.deprecated {
+        doc.line("**Deprecated** in the spec.")
+    } else {
+        doc
     }
 }
 
 fn struct_item(cx: &Context<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let name = ident(&def.name);
-    let doc = DocBuilder::new()
-        .markdown(def.doc.as_deref())
-        .or(format!("The `{}` schema.", def.name))
-        .outer();
+    let doc = type_doc(def, format!("The `{}` schema.", def.name)).outer();
     let fields = s.fields.iter().map(|f| field(cx, f));
     let additional = s.additional.as_ref().map(|ty| {
         let ty = rust_type(cx.api, ty, Scope::Models);
@@ -76,39 +106,108 @@ fn field(cx: &Context<'_>, f: &Field) -> TokenStream {
     if f.boxed {
         ty = quote!(Box<#ty>);
     }
-    if f.optional() {
+    if f.tri_state() {
+        ty = quote!(Option<Option<#ty>>);
+    } else if f.optional() {
         ty = quote!(Option<#ty>);
     }
     let mut doc = DocBuilder::new()
         .markdown(f.doc.as_deref())
         .or(format!("The {} property.", code(&f.wire)));
+    if f.tri_state() {
+        doc = doc.line("`None`: absent. `Some(None)`: present and `null`.");
+    }
     if f.read_only {
-        doc = doc.line("Set by the server; ignored in requests.");
+        doc = doc.line("Set by the server; leave it unset in requests.");
+    }
+    if f.write_only {
+        doc = doc.line("Sent by the client only; the server does not return it.");
+    }
+    if f.idempotency_key {
+        doc = doc.line(
+            "The idempotency key of the request. Left `None`, each call sets a fresh UUID v4 \
+             (reused by that call's retries); set it yourself to make your own retries of a \
+             request idempotent.",
+        );
+    }
+    if let Some(default) = &f.default {
+        doc = doc.line(format!("Default: {}.", code(&default.to_string())));
+    }
+    if !f.constraints.is_empty() {
+        doc = doc.line(constraints_text(&f.constraints));
     }
     let doc = doc.outer();
-    // Absent and `null` both read as `None`; `None` is left out when sending unless the spec
-    // requires the property (then it is sent as `null`).
     let mut serde = Vec::new();
     if crate::names::unraw(&f.name) != f.wire {
         let wire = &f.wire;
         serde.push(quote!(rename = #wire));
     }
-    if !f.required {
+    if f.tri_state() {
+        serde.push(quote!(
+            default,
+            deserialize_with = "crate::runtime::deserialize_some",
+            skip_serializing_if = "Option::is_none"
+        ));
+    } else if !f.required || f.idempotency_key {
+        // Absent and `null` both read as `None`, and `None` is left out when sending. A required
+        // nullable property is sent as `null`.
         serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
     }
     let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+    let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #doc
         #serde
+        #deprecated
         pub #name: #ty,
     }
 }
 
+/// "Checked before sending: at most 1024 characters, …".
+fn constraints_text(c: &crate::ir::Constraints) -> String {
+    let mut parts = Vec::new();
+    let number = |n: f64| {
+        if n.fract() == 0.0 && n.abs() < 1e15 {
+            format!("{}", n as i64)
+        } else {
+            n.to_string()
+        }
+    };
+    if let Some((n, exclusive)) = c.minimum {
+        parts.push(format!(
+            "{} {}",
+            if exclusive { ">" } else { "≥" },
+            number(n)
+        ));
+    }
+    if let Some((n, exclusive)) = c.maximum {
+        parts.push(format!(
+            "{} {}",
+            if exclusive { "<" } else { "≤" },
+            number(n)
+        ));
+    }
+    if let Some(n) = c.min_length {
+        parts.push(format!("at least {n} characters"));
+    }
+    if let Some(n) = c.max_length {
+        parts.push(format!("at most {n} characters"));
+    }
+    if let Some(p) = &c.pattern {
+        parts.push(format!("matches {}", code(p)));
+    }
+    if let Some(n) = c.min_items {
+        parts.push(format!("at least {n} items"));
+    }
+    if let Some(n) = c.max_items {
+        parts.push(format!("at most {n} items"));
+    }
+    format!("Checked before sending: {}.", parts.join(", "))
+}
+
 fn enum_item(def: &TypeDef, e: &StringEnum) -> TokenStream {
     let name = ident(&def.name);
-    let doc = DocBuilder::new()
-        .markdown(def.doc.as_deref())
-        .or(format!("The `{}` values.", def.name))
+    let doc = type_doc(def, format!("The `{}` values.", def.name))
         .line(
             "Open: a value this client does not know yet is kept in `Unknown` rather than \
              failing to decode.",
@@ -186,6 +285,189 @@ fn enum_item(def: &TypeDef, e: &StringEnum) -> TokenStream {
     }
 }
 
+fn int_enum_item(def: &TypeDef, e: &IntEnum) -> TokenStream {
+    let name = ident(&def.name);
+    let doc = type_doc(def, format!("The `{}` values.", def.name))
+        .line(
+            "Open: a value this client does not know yet is kept in `Unknown` rather than \
+             failing to decode.",
+        )
+        .outer();
+    let variants = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let doc = DocBuilder::new().line(format!("`{}`", v.value)).outer();
+        quote!(#doc #variant,)
+    });
+    let value_arms = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let value = Literal::i64_unsuffixed(v.value);
+        quote!(Self::#variant => #value,)
+    });
+    let from_arms = e.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let value = Literal::i64_unsuffixed(v.value);
+        quote!(#value => Self::#variant,)
+    });
+    quote! {
+        #doc
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            /// A value not in the spec, as received.
+            Unknown(i64),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn value(self) -> i64 {
+                match self {
+                    #(#value_arms)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#from_arms)*
+                    other => Self::Unknown(other),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.value())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                i64::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
+fn one_of_item(cx: &Context<'_>, def: &TypeDef, o: &OneOf) -> TokenStream {
+    let name = ident(&def.name);
+    let how = match &o.tag {
+        Some(tag) => format!(
+            "The alternative is chosen by the {} property; a value naming none of them is kept \
+             in `Unknown`.",
+            code(tag)
+        ),
+        None => "The alternative is the first that decodes and knows every property of the \
+                 value (else the first that decodes)."
+            .to_owned(),
+    };
+    let doc = type_doc(def, format!("One of {} alternatives.", o.variants.len()))
+        .line(how)
+        .outer();
+    let payloads: Vec<(TokenStream, bool)> = o
+        .variants
+        .iter()
+        .map(|v| {
+            let rust = rust_type(cx.api, &v.ty, Scope::Models);
+            if estimated_size(cx.api, &v.ty, 0) > BOX_PAYLOAD_OVER {
+                (quote!(Box<#rust>), true)
+            } else {
+                (rust, false)
+            }
+        })
+        .collect();
+    let variants = o.variants.iter().zip(&payloads).map(|(v, (ty, _))| {
+        let variant = ident(&v.name);
+        let doc = match v.tags.as_slice() {
+            [] => DocBuilder::new().line(format!("A `{}`.", v.name)),
+            tags => DocBuilder::new().line(format!(
+                "Selected by {} = {}.",
+                code(o.tag.as_deref().unwrap_or_default()),
+                tags.iter()
+                    .map(|t| code(t))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )),
+        }
+        .outer();
+        quote!(#doc #variant(#ty),)
+    });
+    let unknown = o.tag.is_some();
+    let unknown_variant = unknown.then(|| {
+        quote! {
+            /// A value whose tag names no alternative the spec knows, as received.
+            Unknown(serde_json::Value),
+        }
+    });
+    let serialize_arms = o.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        quote!(Self::#variant(value) => value.serialize(serializer),)
+    });
+    let serialize_unknown =
+        unknown.then(|| quote!(Self::Unknown(value) => value.serialize(serializer),));
+    let alternatives = o.variants.iter().zip(&payloads).map(|(v, (_, boxed))| {
+        let variant = ident(&v.name);
+        let tags = &v.tags;
+        let keys = match &v.keys {
+            Some(keys) => quote!(Some(&[#(#keys),*])),
+            None => quote!(None),
+        };
+        let decode = if *boxed {
+            quote!(|value| serde_json::from_value(value).map(|v| Self::#variant(Box::new(v))))
+        } else {
+            quote!(|value| serde_json::from_value(value).map(Self::#variant))
+        };
+        quote! {
+            crate::runtime::Alternative {
+                tags: &[#(#tags),*],
+                keys: #keys,
+                decode: #decode,
+            },
+        }
+    });
+    let tag = match &o.tag {
+        Some(tag) => quote!(Some(#tag)),
+        None => quote!(None),
+    };
+    let unknown_fn = if unknown {
+        quote!(Some(Self::Unknown))
+    } else {
+        quote!(None)
+    };
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+            #unknown_variant
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                    #serialize_unknown
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                crate::runtime::decode_one_of(value, #tag, &[#(#alternatives)*], #unknown_fn)
+                    .map_err(serde::de::Error::custom)
+            }
+        }
+    }
+}
+
 fn params_item(cx: &Context<'_>, def: &TypeDef, p: &Params) -> TokenStream {
     let name = ident(&def.name);
     let doc = DocBuilder::new()
@@ -218,10 +500,22 @@ fn param_field(cx: &Context<'_>, param: &Param) -> TokenStream {
         ParamLocation::Cookie => "cookie",
         ParamLocation::Path => "path parameter",
     };
-    let doc = DocBuilder::new()
+    let mut doc = DocBuilder::new()
         .markdown(param.doc.as_deref())
-        .line(format!("Sent as the {location} {}.", code(&param.wire)))
-        .outer();
+        .line(format!("Sent as the {location} {}.", code(&param.wire)));
+    if let Some(default) = &param.default {
+        doc = doc.line(format!(
+            "The server's default: {}.",
+            code(&default.to_string())
+        ));
+    }
+    if validate::has_checks(&param.ty, &param.constraints) {
+        doc = doc.line(constraints_text(&param.constraints));
+    }
+    if param.deprecated {
+        doc = doc.line("**Deprecated** in the spec.");
+    }
+    let doc = doc.outer();
     quote! {
         #doc
         pub #name: #ty,

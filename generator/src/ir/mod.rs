@@ -26,6 +26,18 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// The response header that carries the request id (lowercase).
     pub request_id_header: String,
+    /// The type of every schema position lowered, by the pointer of the position (where the
+    /// schema or its `$ref` sits) — used to place examples.
+    pub schema_sites: BTreeMap<Pointer, SchemaSite>,
+}
+
+/// The type found at one schema position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SchemaSite {
+    /// The type.
+    pub ty: TypeRef,
+    /// `nullable: true` at this position (the value may be `null`).
+    pub nullable: bool,
 }
 
 /// Index of a [`TypeDef`] in [`Api::types`].
@@ -56,8 +68,6 @@ pub enum Primitive {
     I32,
     /// `i64`.
     I64,
-    /// `f32`.
-    F32,
     /// `f64`.
     F64,
     /// `uuid::Uuid`.
@@ -88,6 +98,8 @@ pub struct TypeDef {
     pub doc: Option<String>,
     /// What it is.
     pub kind: TypeKind,
+    /// `deprecated: true` on the schema.
+    pub deprecated: bool,
 }
 
 /// The kinds of named types.
@@ -101,6 +113,84 @@ pub enum TypeKind {
     Params(Params),
     /// The documented error responses of one operation, by status.
     Errors(ErrorSet),
+    /// `oneOf`/`anyOf`: one of several types.
+    OneOf(OneOf),
+    /// An integer enum, open: unknown values deserialize into `Unknown(i64)`.
+    IntEnum(IntEnum),
+}
+
+/// `oneOf`/`anyOf` as an enum with one variant per alternative.
+///
+/// Decoding picks the variant by the tag property when there is one (from `discriminator`, or a
+/// property every alternative declares with disjoint enum values), else by fit: the first
+/// alternative that decodes and knows every key of the object.
+#[derive(Clone, Debug, Default)]
+pub struct OneOf {
+    /// The alternatives, in spec order.
+    pub variants: Vec<OneOfVariant>,
+    /// `discriminator.propertyName`, if given.
+    pub discriminator: Option<String>,
+    /// `discriminator.mapping`: tag value → pointer of the schema it selects.
+    pub mapping: Vec<(String, Pointer)>,
+    /// The property that selects the variant (explicit or found), set after lowering.
+    pub tag: Option<String>,
+}
+
+/// One alternative of a [`OneOf`].
+#[derive(Clone, Debug)]
+pub struct OneOfVariant {
+    /// Rust variant name.
+    pub name: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Where its schema sits (for matching `discriminator.mapping`).
+    pub origin: Pointer,
+    /// Values of the tag property that select it.
+    pub tags: Vec<String>,
+    /// The property names of an object alternative that accepts no others (for fit).
+    pub keys: Option<Vec<String>>,
+}
+
+/// An open integer enum.
+#[derive(Clone, Debug, Default)]
+pub struct IntEnum {
+    /// The known values, in spec order.
+    pub variants: Vec<IntVariant>,
+}
+
+/// One known value of an [`IntEnum`].
+#[derive(Clone, Debug)]
+pub struct IntVariant {
+    /// Rust variant name.
+    pub name: String,
+    /// The value.
+    pub value: i64,
+}
+
+/// Limits a value must respect, checked before a request is sent.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Constraints {
+    /// `minimum` and whether it is exclusive.
+    pub minimum: Option<(f64, bool)>,
+    /// `maximum` and whether it is exclusive.
+    pub maximum: Option<(f64, bool)>,
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `pattern` (checked to compile; JavaScript `/.../` delimiters removed).
+    pub pattern: Option<String>,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+}
+
+impl Constraints {
+    /// Whether there is nothing to check.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
 }
 
 /// An object schema.
@@ -133,12 +223,26 @@ pub struct Field {
     pub deprecated: bool,
     /// Held in a `Box` because the type contains itself.
     pub boxed: bool,
+    /// `writeOnly: true`: sent by the client only.
+    pub write_only: bool,
+    /// Limits checked before a request is sent.
+    pub constraints: Constraints,
+    /// `default`, for docs.
+    pub default: Option<serde_json::Value>,
+    /// The request's idempotency key: optional in Rust, filled with a fresh UUID v4 when unset.
+    pub idempotency_key: bool,
 }
 
 impl Field {
     /// Whether the Rust field is an `Option`.
     pub fn optional(&self) -> bool {
-        !self.required || self.nullable
+        !self.required || self.nullable || self.idempotency_key
+    }
+
+    /// Whether the field may be absent *and* may be `null`, which are told apart
+    /// (`Option<Option<T>>`: `None` absent, `Some(None)` null).
+    pub fn tri_state(&self) -> bool {
+        !self.required && self.nullable
     }
 }
 
@@ -250,6 +354,10 @@ pub struct Param {
     pub doc: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// Limits checked before the request is sent.
+    pub constraints: Constraints,
+    /// `default`, for docs.
+    pub default: Option<serde_json::Value>,
 }
 
 /// HTTP methods OpenAPI knows.
@@ -318,6 +426,8 @@ pub struct RequestBody {
     pub required: bool,
     /// Its description.
     pub doc: Option<String>,
+    /// The body property filled with a fresh UUID v4 when the caller leaves it unset.
+    pub idempotency_key: Option<String>,
 }
 
 /// One operation: one method on the client.

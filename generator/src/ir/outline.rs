@@ -39,13 +39,24 @@ impl Api {
                             (f.required, "required"),
                             (f.nullable, "nullable"),
                             (f.read_only, "read-only"),
+                            (f.write_only, "write-only"),
+                            (f.idempotency_key, "idempotency key"),
                         ]
                         .iter()
                         .filter(|(on, _)| *on)
                         .map(|(_, name)| *name)
                         .collect::<Vec<_>>()
                         .join(", ");
-                        let _ = writeln!(out, "    {} ({:?}): {ty} [{flags}]", f.name, f.wire);
+                        let constraints = if f.constraints.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" {:?}", f.constraints)
+                        };
+                        let _ = writeln!(
+                            out,
+                            "    {} ({:?}): {ty} [{flags}]{constraints}",
+                            f.name, f.wire
+                        );
                     }
                     if let Some(additional) = &s.additional {
                         let _ = writeln!(out, "    ..: {}", self.type_text(additional));
@@ -58,6 +69,27 @@ impl Api {
                         .map(|v| format!("{}={:?}", v.name, v.wire))
                         .collect();
                     let _ = writeln!(out, "open enum {}", variants.join(" "));
+                }
+                TypeKind::IntEnum(e) => {
+                    let variants: Vec<String> = e
+                        .variants
+                        .iter()
+                        .map(|v| format!("{}={}", v.name, v.value))
+                        .collect();
+                    let _ = writeln!(out, "open integer enum {}", variants.join(" "));
+                }
+                TypeKind::OneOf(o) => {
+                    let _ = writeln!(out, "one of, tag {:?}", o.tag);
+                    for v in &o.variants {
+                        let _ = writeln!(
+                            out,
+                            "    {}({}) tags {:?} keys {:?}",
+                            v.name,
+                            self.type_text(&v.ty),
+                            v.tags,
+                            v.keys
+                        );
+                    }
                 }
                 TypeKind::Params(p) => {
                     let _ = writeln!(out, "params of {}", p.method_name);

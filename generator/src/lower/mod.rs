@@ -9,7 +9,7 @@ mod schema;
 mod service;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
-use crate::ir::{Api, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::ir::{Api, Body, Primitive, SchemaSite, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::load::Document;
 use crate::names;
 use openapiv3::{ReferenceOr, Schema};
@@ -17,8 +17,15 @@ use serde::de::DeserializeOwned;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// What lowering needs to know beyond the document.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The request-body property that carries an idempotency key (Circle: `idempotencyKey`).
+    pub idempotency_key: Option<String>,
+}
+
 /// Lowers a parsed document. Diagnostics may contain errors; the caller decides.
-pub fn lower(doc: &Document) -> (Api, Diagnostics) {
+pub fn lower(doc: &Document, options: &Options) -> (Api, Diagnostics) {
     let mut lowerer = Lowerer::new(doc);
     // Component schemas first: they are the types users know by name, so they claim names first.
     if let Some(components) = &doc.api.components {
@@ -35,7 +42,12 @@ pub fn lower(doc: &Document) -> (Api, Diagnostics) {
     let security_schemes = service::security_schemes(&mut lowerer);
     let request_id_header = service::request_id_header(doc);
 
-    let Lowerer { types, diags, .. } = lowerer;
+    let Lowerer {
+        types,
+        diags,
+        sites,
+        ..
+    } = lowerer;
     let mut api = Api {
         title: doc.api.info.title.clone(),
         version: doc.api.info.version.clone(),
@@ -45,11 +57,109 @@ pub fn lower(doc: &Document) -> (Api, Diagnostics) {
         types,
         operations,
         request_id_header,
+        schema_sites: sites,
     };
     schema::mark_boxed_fields(&mut api.types);
     names::assign_type_names(&mut api);
+    schema::settle_one_ofs(&mut api.types);
+    relax_one_sided_fields(&mut api);
+    if let Some(key) = &options.idempotency_key {
+        mark_idempotency_keys(&mut api, key);
+    }
     names::dedupe_members(&mut api);
     (api, diags)
+}
+
+/// The types reachable from `roots` through fields, items, map values and alternatives.
+pub(crate) fn reachable(api: &Api, roots: impl IntoIterator<Item = TypeRef>) -> BTreeSet<TypeId> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<TypeRef> = roots.into_iter().collect();
+    while let Some(ty) = stack.pop() {
+        match ty {
+            TypeRef::Primitive(_) => {}
+            TypeRef::Array(inner) | TypeRef::Map(inner) => stack.push(*inner),
+            TypeRef::Named(id) => {
+                if !seen.insert(id) {
+                    continue;
+                }
+                match api.types.get(&id).map(|d| &d.kind) {
+                    Some(TypeKind::Struct(s)) => {
+                        stack.extend(s.fields.iter().map(|f| f.ty.clone()));
+                        stack.extend(s.additional.clone());
+                    }
+                    Some(TypeKind::OneOf(o)) => {
+                        stack.extend(o.variants.iter().map(|v| v.ty.clone()))
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    seen
+}
+
+/// A required `readOnly` property cannot be required of a request, nor a required `writeOnly`
+/// one of a response: in types used that way, those fields become optional.
+fn relax_one_sided_fields(api: &mut Api) {
+    let json = |body: &Body| match body {
+        Body::Json(ty) => Some(ty.clone()),
+        _ => None,
+    };
+    let sent = reachable(
+        api,
+        api.operations
+            .iter()
+            .filter_map(|op| op.body.as_ref().and_then(|b| json(&b.body))),
+    );
+    let received = reachable(
+        api,
+        api.operations
+            .iter()
+            .filter_map(|op| json(&op.success))
+            .chain(api.types.values().flat_map(|d| match &d.kind {
+                TypeKind::Errors(e) => e.variants.iter().filter_map(|v| json(&v.body)).collect(),
+                _ => Vec::new(),
+            })),
+    );
+    for (id, def) in &mut api.types {
+        if let TypeKind::Struct(s) = &mut def.kind {
+            for field in &mut s.fields {
+                if (field.read_only && sent.contains(id))
+                    || (field.write_only && received.contains(id))
+                {
+                    field.required = false;
+                }
+            }
+        }
+    }
+}
+
+/// Request bodies with a required idempotency-key property: the property becomes optional and
+/// the operation fills it with a fresh UUID v4 when the caller leaves it unset.
+fn mark_idempotency_keys(api: &mut Api, key: &str) {
+    for op in &mut api.operations {
+        let Some(body) = &mut op.body else { continue };
+        let Body::Json(TypeRef::Named(id)) = &body.body else {
+            continue;
+        };
+        let Some(TypeDef {
+            kind: TypeKind::Struct(s),
+            ..
+        }) = api.types.get_mut(id)
+        else {
+            continue;
+        };
+        let textual =
+            |ty: &TypeRef| matches!(ty, TypeRef::Primitive(Primitive::Uuid | Primitive::String));
+        if let Some(field) = s
+            .fields
+            .iter_mut()
+            .find(|f| f.wire == key && f.required && textual(&f.ty))
+        {
+            field.idempotency_key = true;
+            body.idempotency_key = Some(key.to_owned());
+        }
+    }
 }
 
 /// A schema or a `$ref` to one, borrowed from wherever it sits.
@@ -90,6 +200,8 @@ pub(crate) struct Lowerer<'d> {
     next_id: u32,
     /// The operation being lowered, attached to diagnostics.
     operation_id: Option<String>,
+    /// The type at every schema position lowered.
+    sites: BTreeMap<Pointer, SchemaSite>,
     /// (pointer, message) of every diagnostic so far: a broken schema reached from many places
     /// is reported once.
     reported: BTreeSet<(String, String)>,
@@ -106,11 +218,13 @@ impl<'d> Lowerer<'d> {
             next_id: 0,
             operation_id: None,
             reported: BTreeSet::new(),
+            sites: BTreeMap::new(),
         }
     }
 
-    pub(crate) fn warn(&mut self, message: impl Into<String>, at: &Pointer) {
-        self.push(Diagnostic::warning(message).at(at));
+    /// A documented degradation: `code` names its kind (see the README's table).
+    pub(crate) fn warn(&mut self, code: &'static str, message: impl Into<String>, at: &Pointer) {
+        self.push(Diagnostic::warning(message).with_code(code).at(at));
     }
 
     pub(crate) fn error(&mut self, message: impl Into<String>, at: &Pointer) {
@@ -145,6 +259,7 @@ impl<'d> Lowerer<'d> {
                 origin,
                 doc,
                 kind,
+                deprecated: false,
             },
         );
         id

@@ -46,6 +46,7 @@ pub(super) fn lower_operations(l: &mut Lowerer<'_>) -> Vec<Operation> {
             };
             if let Some(first) = seen_ids.get(&operation_id) {
                 l.warn(
+                    "duplicate-operation-id",
                     format!(
                         "operationId `{operation_id}` is used before, at {first}; this \
                          operation's method gets a number"
@@ -199,6 +200,7 @@ fn lower_operation<'d>(l: &mut Lowerer<'d>, input: OperationInput<'d>) -> Option
     for param in params.iter().filter(|p| p.location == ParamLocation::Path) {
         if !path_args.iter().any(|a| a.wire == param.wire) {
             l.warn(
+                "unused-path-parameter",
                 format!(
                     "path parameter `{}` does not appear in the path `{}`; it is left out",
                     param.wire, template.raw
@@ -300,6 +302,7 @@ fn lower_params<'d>(
             && IGNORED_HEADERS.contains(&data.name.to_ascii_lowercase().as_str())
         {
             l.warn(
+                "ignored-header",
                 format!(
                     "header parameter `{}` is ignored: OpenAPI leaves it to the client",
                     data.name
@@ -312,15 +315,16 @@ fn lower_params<'d>(
             Some(component) => names::type_name(component),
             None => format!("{type_base}{}", names::type_name(&data.name)),
         };
-        let (ty, schema_doc) = match &data.format {
+        let (ty, meta) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let schema_at = pointer.join("schema");
                 let ty = l.schema_type(SchemaOrRef::from(schema), &schema_at, &hint);
                 let meta = l.schema_meta(SchemaOrRef::from(schema), &schema_at);
-                (ty, meta.description)
+                (ty, Some(meta))
             }
             ParameterSchemaOrContent::Content(_) => {
                 l.warn(
+                    "parameter-content",
                     "parameters described by `content` are sent as plain text",
                     &pointer.join("content"),
                 );
@@ -329,6 +333,7 @@ fn lower_params<'d>(
         };
         if location != ParamLocation::Path && !is_plain(l, &ty) {
             l.warn(
+                "parameter-as-json",
                 format!(
                     "parameter `{}` is not a scalar or a list of scalars; it is sent as JSON text",
                     data.name
@@ -343,8 +348,17 @@ fn lower_params<'d>(
             ty,
             // Path parameters are always required, whatever the spec says.
             required: data.required || location == ParamLocation::Path,
-            doc: data.description.clone().or(schema_doc),
-            deprecated: data.deprecated.unwrap_or(false),
+            doc: data
+                .description
+                .clone()
+                .or_else(|| meta.as_ref().and_then(|m| m.description.clone())),
+            deprecated: data.deprecated.unwrap_or(false)
+                || meta.as_ref().is_some_and(|m| m.deprecated),
+            constraints: meta
+                .as_ref()
+                .map(|m| m.constraints.clone())
+                .unwrap_or_default(),
+            default: meta.and_then(|m| m.default),
         });
     }
     params
@@ -358,7 +372,7 @@ fn is_plain(l: &Lowerer<'_>, ty: &TypeRef) -> bool {
         TypeRef::Named(id) => matches!(
             l.types.get(id),
             Some(TypeDef {
-                kind: TypeKind::Enum(_),
+                kind: TypeKind::Enum(_) | TypeKind::IntEnum(_),
                 ..
             })
         ),
@@ -446,12 +460,17 @@ fn request_body<'d>(
     };
     let media = pick_media(&body.content);
     let Some((media_type, _, kind)) = media else {
-        l.warn("request body has no `content`; none is sent", &pointer);
+        l.warn(
+            "body-without-content",
+            "request body has no `content`; none is sent",
+            &pointer,
+        );
         return None;
     };
     let media_type = media_type.clone();
     if kind == MediaKind::Binary {
         l.warn(
+            "body-as-bytes",
             format!("`{media_type}` request bodies are passed as bytes the caller encodes"),
             &pointer.join("content").join(&media_type),
         );
@@ -473,6 +492,7 @@ fn request_body<'d>(
         body: sent,
         required: body.required,
         doc: body.description.clone().filter(|d| !d.trim().is_empty()),
+        idempotency_key: None,
     })
 }
 
@@ -563,6 +583,7 @@ fn responses<'d>(
                     _ => "2XX".to_owned(),
                 };
                 l.warn(
+                    "success-bodies-differ",
                     format!(
                         "success responses have different bodies; every 2xx response is \
                          decoded as the body of {status}"
@@ -619,6 +640,7 @@ fn security(l: &mut Lowerer<'_>, op: &openapiv3::Operation, at: &Pointer) -> Vec
                 schemes.push(name.clone());
             } else {
                 l.warn(
+"unknown-security-scheme",
                     format!("security scheme `{name}` is not defined in components.securitySchemes; it is ignored"),
                     &at.join("security"),
                 );

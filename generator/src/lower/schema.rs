@@ -1,10 +1,13 @@
 //! Schemas → types. Each OpenAPI construct is decided in one place here: [`Lowerer::lower_schema`]
-//! dispatches, and the functions below it handle objects, `allOf`, enums and primitives.
+//! dispatches, and the functions below it handle objects, `allOf`, `oneOf`/`anyOf`, enums and
+//! primitives. Post-passes at the end settle what needs the whole picture: recursion (`Box`),
+//! `oneOf` tags.
 
 use super::{Lowerer, SchemaOrRef};
 use crate::diagnostics::Pointer;
 use crate::ir::{
-    EnumVariant, Field, Primitive, StringEnum, Struct, TypeDef, TypeId, TypeKind, TypeRef,
+    Constraints, EnumVariant, Field, IntEnum, IntVariant, OneOf, OneOfVariant, Primitive,
+    SchemaSite, StringEnum, Struct, TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::names;
 use indexmap::IndexMap;
@@ -21,7 +24,9 @@ struct View<'s> {
     format: Option<String>,
     /// String enum values (`null` entries dropped).
     enum_strings: Vec<String>,
-    /// Whether there was an `enum` of values that are not strings.
+    /// Integer enum values.
+    enum_integers: Vec<i64>,
+    /// Whether there was an `enum` of values that are neither strings nor integers.
     other_enum: bool,
     properties: Option<&'s IndexMap<String, ReferenceOr<Box<Schema>>>>,
     required: &'s [String],
@@ -31,6 +36,24 @@ struct View<'s> {
     one_of: &'s [ReferenceOr<Schema>],
     any_of: &'s [ReferenceOr<Schema>],
     not: bool,
+    constraints: Constraints,
+}
+
+fn format_text(format: &VariantOrUnknownOrEmpty<StringFormat>) -> Option<String> {
+    match format {
+        VariantOrUnknownOrEmpty::Item(f) => Some(
+            match f {
+                StringFormat::Date => "date",
+                StringFormat::DateTime => "date-time",
+                StringFormat::Password => "password",
+                StringFormat::Byte => "byte",
+                StringFormat::Binary => "binary",
+            }
+            .to_owned(),
+        ),
+        VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
+        VariantOrUnknownOrEmpty::Empty => None,
+    }
 }
 
 impl<'s> View<'s> {
@@ -39,6 +62,7 @@ impl<'s> View<'s> {
             typ: None,
             format: None,
             enum_strings: Vec::new(),
+            enum_integers: Vec::new(),
             other_enum: false,
             properties: None,
             required: &[],
@@ -48,29 +72,33 @@ impl<'s> View<'s> {
             one_of: &[],
             any_of: &[],
             not: false,
+            constraints: Constraints::default(),
         };
+        let c = &mut view.constraints;
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 view.typ = Some("string");
-                view.format = match &s.format {
-                    VariantOrUnknownOrEmpty::Item(f) => Some(
-                        match f {
-                            StringFormat::Date => "date",
-                            StringFormat::DateTime => "date-time",
-                            StringFormat::Password => "password",
-                            StringFormat::Byte => "byte",
-                            StringFormat::Binary => "binary",
-                        }
-                        .to_owned(),
-                    ),
-                    VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
-                    VariantOrUnknownOrEmpty::Empty => None,
-                };
+                view.format = format_text(&s.format);
                 view.enum_strings = s.enumeration.iter().flatten().cloned().collect();
+                c.min_length = s.min_length;
+                c.max_length = s.max_length;
+                c.pattern = s.pattern.clone();
             }
             SchemaKind::Type(Type::Number(n)) => {
                 view.typ = Some("number");
+                view.format = match &n.format {
+                    VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => {
+                        Some("float".to_owned())
+                    }
+                    VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Double) => {
+                        Some("double".to_owned())
+                    }
+                    VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
+                    VariantOrUnknownOrEmpty::Empty => None,
+                };
                 view.other_enum = !n.enumeration.is_empty();
+                c.minimum = n.minimum.map(|m| (m, n.exclusive_minimum));
+                c.maximum = n.maximum.map(|m| (m, n.exclusive_maximum));
             }
             SchemaKind::Type(Type::Integer(i)) => {
                 view.typ = Some("integer");
@@ -84,7 +112,9 @@ impl<'s> View<'s> {
                     VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
                     VariantOrUnknownOrEmpty::Empty => None,
                 };
-                view.other_enum = !i.enumeration.is_empty();
+                view.enum_integers = i.enumeration.iter().flatten().copied().collect();
+                c.minimum = i.minimum.map(|m| (m as f64, i.exclusive_minimum));
+                c.maximum = i.maximum.map(|m| (m as f64, i.exclusive_maximum));
             }
             SchemaKind::Type(Type::Boolean(_)) => view.typ = Some("boolean"),
             SchemaKind::Type(Type::Object(o)) => {
@@ -96,6 +126,8 @@ impl<'s> View<'s> {
             SchemaKind::Type(Type::Array(a)) => {
                 view.typ = Some("array");
                 view.items = a.items.as_ref();
+                c.min_items = a.min_items;
+                c.max_items = a.max_items;
             }
             SchemaKind::OneOf { one_of } => view.one_of = one_of,
             SchemaKind::AllOf { all_of } => view.all_of = all_of,
@@ -107,6 +139,9 @@ impl<'s> View<'s> {
                 for value in &any.enumeration {
                     match value {
                         serde_json::Value::String(s) => view.enum_strings.push(s.clone()),
+                        serde_json::Value::Number(n) if n.is_i64() => {
+                            view.enum_integers.extend(n.as_i64());
+                        }
                         serde_json::Value::Null => {}
                         _ => view.other_enum = true,
                     }
@@ -121,6 +156,17 @@ impl<'s> View<'s> {
                 view.one_of = &any.one_of;
                 view.any_of = &any.any_of;
                 view.not = any.not.is_some();
+                c.minimum = any
+                    .minimum
+                    .map(|m| (m, any.exclusive_minimum.unwrap_or(false)));
+                c.maximum = any
+                    .maximum
+                    .map(|m| (m, any.exclusive_maximum.unwrap_or(false)));
+                c.min_length = any.min_length;
+                c.max_length = any.max_length;
+                c.pattern = any.pattern.clone();
+                c.min_items = any.min_items;
+                c.max_items = any.max_items;
             }
         }
         view
@@ -132,12 +178,15 @@ impl<'s> View<'s> {
     }
 }
 
-/// What a property takes from its schema besides the type (following a `$ref` if there is one).
+/// What a property or parameter takes from its schema besides the type (following `$ref`s).
 pub(crate) struct SchemaMeta {
     pub description: Option<String>,
     pub nullable: bool,
     pub read_only: bool,
+    pub write_only: bool,
     pub deprecated: bool,
+    pub default: Option<serde_json::Value>,
+    pub constraints: Constraints,
 }
 
 impl<'d> Lowerer<'d> {
@@ -152,50 +201,104 @@ impl<'d> Lowerer<'d> {
         let Some((pointer, schema)) = self.resolve_schema(schema, at) else {
             return TypeRef::Primitive(Primitive::Json);
         };
-        if let Some(done) = self.memo.get(&pointer) {
-            return done.clone();
-        }
-        if self.active.contains(&pointer) {
+        let nullable = schema.schema_data.nullable;
+        let ty = if let Some(done) = self.memo.get(&pointer) {
+            done.clone()
+        } else if self.active.contains(&pointer) {
             self.warn(
+                "recursive-alias",
                 "this schema contains itself with no object in between; it is typed as \
                  `serde_json::Value`",
                 &pointer,
             );
-            return TypeRef::Primitive(Primitive::Json);
-        }
-        let name = match (
-            Self::component_name(&pointer, "schemas"),
-            &schema.schema_data.title,
-        ) {
-            (Some(component), _) => names::type_name(component),
-            (None, Some(title)) if !title.trim().is_empty() => names::type_name(title),
-            _ => hint.to_owned(),
+            TypeRef::Primitive(Primitive::Json)
+        } else {
+            let name = match (
+                Self::component_name(&pointer, "schemas"),
+                &schema.schema_data.title,
+            ) {
+                (Some(component), _) => names::type_name(component),
+                (None, Some(title)) if !title.trim().is_empty() => names::type_name(title),
+                _ => hint.to_owned(),
+            };
+            self.active.insert(pointer.clone());
+            let ty = self.lower_schema(&schema, &pointer, &name);
+            self.active.remove(&pointer);
+            self.memo.insert(pointer.clone(), ty.clone());
+            ty
         };
-        self.active.insert(pointer.clone());
-        let ty = self.lower_schema(&schema, &pointer, &name);
-        self.active.remove(&pointer);
-        self.memo.insert(pointer, ty.clone());
+        let site = SchemaSite {
+            ty: ty.clone(),
+            nullable,
+        };
+        self.sites.insert(pointer, site.clone());
+        self.sites.insert(at.clone(), site);
         ty
     }
 
-    /// Description and flags of a property's schema.
+    /// Description, flags, default and constraints of a property's or parameter's schema.
     pub(crate) fn schema_meta(&mut self, schema: SchemaOrRef<'_>, at: &Pointer) -> SchemaMeta {
         let own = match schema {
             SchemaOrRef::Item(schema) => Some(schema),
             SchemaOrRef::Ref(_) => None,
         };
         let resolved = self.resolve_schema(schema, at);
-        let data = match (own, &resolved) {
-            (Some(schema), _) => Some(&schema.schema_data),
-            (None, Some((_, schema))) => Some(&schema.schema_data),
+        let target = match (own, &resolved) {
+            (Some(schema), _) => Some(schema),
+            (None, Some((_, schema))) => Some(&**schema),
             (None, None) => None,
         };
+        let Some(target) = target else {
+            return SchemaMeta {
+                description: None,
+                nullable: false,
+                read_only: false,
+                write_only: false,
+                deprecated: false,
+                default: None,
+                constraints: Constraints::default(),
+            };
+        };
+        let data = &target.schema_data;
+        let pointer = resolved.as_ref().map_or(at, |(p, _)| p).clone();
+        let constraints = self.checked_constraints(View::of(target).constraints, &pointer);
         SchemaMeta {
-            description: data.and_then(doc_of),
-            nullable: data.is_some_and(|d| d.nullable),
-            read_only: data.is_some_and(|d| d.read_only),
-            deprecated: data.is_some_and(|d| d.deprecated),
+            description: doc_of(data),
+            nullable: data.nullable,
+            read_only: data.read_only,
+            write_only: data.write_only,
+            deprecated: data.deprecated,
+            default: data.default.clone(),
+            constraints,
         }
+    }
+
+    /// Keeps only patterns the generated client can check: JavaScript `/.../` delimiters are
+    /// removed, and a pattern that does not compile is dropped, each with a warning.
+    fn checked_constraints(&mut self, mut constraints: Constraints, at: &Pointer) -> Constraints {
+        if let Some(pattern) = constraints.pattern.take() {
+            let mut pattern = pattern;
+            if pattern.len() >= 2 && pattern.starts_with('/') && pattern.ends_with('/') {
+                self.warn(
+                    "javascript-pattern",
+                    format!(
+                        "`pattern: {pattern}` is written with JavaScript delimiters; it is \
+                         checked without the slashes"
+                    ),
+                    &at.join("pattern"),
+                );
+                pattern = pattern[1..pattern.len() - 1].to_owned();
+            }
+            match regex_lite::Regex::new(&pattern) {
+                Ok(_) => constraints.pattern = Some(pattern),
+                Err(e) => self.warn(
+"pattern-not-checked",
+                    format!("`pattern` is not checked: it is not a regular expression apigen can run ({e})"),
+                    &at.join("pattern"),
+                ),
+            }
+        }
+        constraints
     }
 
     /// The one dispatch over schema constructs.
@@ -204,22 +307,15 @@ impl<'d> Lowerer<'d> {
         if !view.all_of.is_empty() {
             return self.all_of(schema, &view, at, name);
         }
-        if !view.one_of.is_empty() || !view.any_of.is_empty() {
-            let keyword = if view.one_of.is_empty() {
-                "anyOf"
-            } else {
-                "oneOf"
-            };
-            self.warn(
-                format!(
-                    "`{keyword}` is not supported yet; the value is typed as `serde_json::Value`"
-                ),
-                at,
-            );
-            return TypeRef::Primitive(Primitive::Json);
+        if !view.one_of.is_empty() {
+            return self.one_of(schema, view.one_of, "oneOf", at, name);
+        }
+        if !view.any_of.is_empty() {
+            return self.one_of(schema, view.any_of, "anyOf", at, name);
         }
         if view.not {
             self.warn(
+"not-schema",
                 "`not` cannot be expressed as a Rust type; the value is typed as `serde_json::Value`",
                 at,
             );
@@ -228,25 +324,36 @@ impl<'d> Lowerer<'d> {
         if !view.enum_strings.is_empty() && matches!(view.typ, None | Some("string")) {
             return self.string_enum(schema, &view, at, name);
         }
+        if !view.enum_integers.is_empty() && view.typ == Some("integer") {
+            return self.int_enum(schema, &view, at, name);
+        }
+        if view.other_enum {
+            self.warn(
+                "enum-not-enforced",
+                "an `enum` of values that are not strings or integers is not enforced; the plain \
+                 type is used",
+                at,
+            );
+        }
         if view.is_object() {
             return self.object(schema, &view, at, name);
         }
         match view.typ {
-            Some("string") => TypeRef::Primitive(self.string_format(view.format.as_deref(), at)),
+            Some("string") => TypeRef::Primitive(self.string_format(schema, &view, at)),
             Some("integer") => TypeRef::Primitive(match view.format.as_deref() {
                 Some("int32") => Primitive::I32,
                 _ => Primitive::I64,
             }),
-            Some("number") => TypeRef::Primitive(match view.format.as_deref() {
-                Some("float") => Primitive::F32,
-                _ => Primitive::F64,
-            }),
+            // `float` too: JSON numbers are decimal, and an `f32` turns 17.0531 into
+            // 17.0531005859375.
+            Some("number") => TypeRef::Primitive(Primitive::F64),
             Some("boolean") => TypeRef::Primitive(Primitive::Bool),
             Some("array") => self.array(view.items, at, name),
             None if view.items.is_some() => self.array(view.items, at, name),
             None => TypeRef::Primitive(Primitive::Json),
             Some(other) => {
                 self.warn(
+                    "unknown-type",
                     format!("unknown `type: {other}`; the value is typed as `serde_json::Value`"),
                     at,
                 );
@@ -255,13 +362,29 @@ impl<'d> Lowerer<'d> {
         }
     }
 
-    fn string_format(&mut self, format: Option<&str>, _at: &Pointer) -> Primitive {
-        match format {
-            Some("uuid") => Primitive::Uuid,
-            Some("date-time") => Primitive::DateTime,
-            Some("date") => Primitive::Date,
+    /// The type of a string by its format; a format the schema's own example breaks (Circle's
+    /// `uuid` ids such as `key1`) is not trusted, so that real responses still decode.
+    fn string_format(&mut self, schema: &Schema, view: &View<'_>, at: &Pointer) -> Primitive {
+        let (primitive, fits): (Primitive, fn(&str) -> bool) = match view.format.as_deref() {
+            Some("uuid") => (Primitive::Uuid, formats::is_uuid),
+            Some("date-time") => (Primitive::DateTime, formats::is_date_time),
+            Some("date") => (Primitive::Date, formats::is_date),
             // byte (base64), binary, password, email, uri and custom formats stay text.
-            _ => Primitive::String,
+            _ => return Primitive::String,
+        };
+        match schema.schema_data.example.as_ref().and_then(|e| e.as_str()) {
+            Some(example) if !fits(example) => {
+                self.warn(
+                    "example-contradicts-format",
+                    format!(
+                        "the example `{example}` is not a {}; the value is typed as `String`",
+                        view.format.as_deref().unwrap_or_default()
+                    ),
+                    &at.join("example"),
+                );
+                Primitive::String
+            }
+            _ => primitive,
         }
     }
 
@@ -294,13 +417,12 @@ impl<'d> Lowerer<'d> {
         for (wire, property) in properties {
             fields.push(self.field(wire, property.into(), view.required, at, name));
         }
-        if let Some(def) = self.type_mut(id) {
-            def.kind = TypeKind::Struct(Struct { fields, additional });
-        }
+        self.set_kind(id, TypeKind::Struct(Struct { fields, additional }));
         TypeRef::Named(id)
     }
 
-    /// The type of `additionalProperties` values, if it has a schema.
+    /// The type of `additionalProperties` values: a schema's type, `Value` for `true`, nothing
+    /// for `false` or absent.
     fn additional(
         &mut self,
         additional: Option<&AdditionalProperties>,
@@ -313,18 +435,19 @@ impl<'d> Lowerer<'d> {
                 &at.join("additionalProperties"),
                 &format!("{name}Value"),
             )),
+            Some(AdditionalProperties::Any(true)) => Some(TypeRef::Primitive(Primitive::Json)),
             _ => None,
         }
     }
 
     fn reserve_struct(&mut self, name: &str, at: &Pointer, schema: &Schema) -> TypeId {
-        let doc = doc_of(&schema.schema_data);
         let id = self.add_type(
             name.to_owned(),
             at.clone(),
-            doc,
+            doc_of(&schema.schema_data),
             TypeKind::Struct(Struct::default()),
         );
+        self.set_deprecated(id, schema.schema_data.deprecated);
         self.memo.insert(at.clone(), TypeRef::Named(id));
         id
     }
@@ -351,6 +474,10 @@ impl<'d> Lowerer<'d> {
             doc: meta.description,
             deprecated: meta.deprecated,
             boxed: false,
+            write_only: meta.write_only,
+            constraints: meta.constraints,
+            default: meta.default,
+            idempotency_key: false,
         }
     }
 
@@ -364,13 +491,8 @@ impl<'d> Lowerer<'d> {
         let id = self.reserve_struct(name, at, schema);
         let mut merged = Merged::default();
         for (i, part) in view.all_of.iter().enumerate() {
-            self.merge_part(
-                part.into(),
-                &at.join("allOf").join(i.to_string()),
-                name,
-                &mut merged,
-                0,
-            );
+            let part_at = at.join("allOf").join(i.to_string());
+            self.merge_part(part.into(), &part_at, name, &mut merged, 0);
         }
         if let Some(properties) = view.properties {
             for (wire, property) in properties {
@@ -387,9 +509,7 @@ impl<'d> Lowerer<'d> {
         for field in &mut fields {
             field.required |= required.contains(&field.wire);
         }
-        if let Some(def) = self.type_mut(id) {
-            def.kind = TypeKind::Struct(Struct { fields, additional });
-        }
+        self.set_kind(id, TypeKind::Struct(Struct { fields, additional }));
         TypeRef::Named(id)
     }
 
@@ -423,10 +543,90 @@ impl<'d> Lowerer<'d> {
         }
         if view.all_of.is_empty() && !view.is_object() {
             self.warn(
+                "allof-non-object",
                 "this `allOf` part is not an object; only object parts are merged",
                 &pointer,
             );
         }
+    }
+
+    /// `oneOf`/`anyOf`: an enum with a variant per alternative. A single alternative is that
+    /// alternative's type.
+    fn one_of(
+        &mut self,
+        schema: &Schema,
+        alternatives: &[ReferenceOr<Schema>],
+        keyword: &str,
+        at: &Pointer,
+        name: &str,
+    ) -> TypeRef {
+        if alternatives.len() == 1 {
+            return self.schema_type((&alternatives[0]).into(), &at.join(keyword).join("0"), name);
+        }
+        // Registered first: an alternative may contain the enum itself.
+        let id = self.add_type(
+            name.to_owned(),
+            at.clone(),
+            doc_of(&schema.schema_data),
+            TypeKind::OneOf(OneOf::default()),
+        );
+        self.set_deprecated(id, schema.schema_data.deprecated);
+        self.memo.insert(at.clone(), TypeRef::Named(id));
+
+        let mut variants = Vec::with_capacity(alternatives.len());
+        for (i, alternative) in alternatives.iter().enumerate() {
+            let alt_at = at.join(keyword).join(i.to_string());
+            let origin = self
+                .resolve_schema(alternative.into(), &alt_at)
+                .map_or_else(|| alt_at.clone(), |(pointer, _)| pointer);
+            let hint = format!("{name}{}", i + 1);
+            let ty = self.schema_type(alternative.into(), &alt_at, &hint);
+            variants.push(OneOfVariant {
+                name: String::new(),
+                ty,
+                origin,
+                tags: Vec::new(),
+                keys: None,
+            });
+        }
+        let (discriminator, mapping) = match &schema.schema_data.discriminator {
+            Some(d) => {
+                let mut mapping = Vec::new();
+                for (value, target) in &d.mapping {
+                    let pointer = if target.starts_with('#') {
+                        Pointer::parse_ref(target)
+                    } else {
+                        // A bare schema name.
+                        Some(
+                            Pointer::root()
+                                .join("components")
+                                .join("schemas")
+                                .join(target),
+                        )
+                    };
+                    match pointer {
+                        Some(pointer) => mapping.push((value.clone(), pointer)),
+                        None => self.warn(
+"external-mapping",
+                            format!("discriminator mapping `{value}: {target}` points into another file; it is ignored"),
+                            &at.join("discriminator").join("mapping"),
+                        ),
+                    }
+                }
+                (Some(d.property_name.clone()), mapping)
+            }
+            None => (None, Vec::new()),
+        };
+        self.set_kind(
+            id,
+            TypeKind::OneOf(OneOf {
+                variants,
+                discriminator,
+                mapping,
+                tag: None,
+            }),
+        );
+        TypeRef::Named(id)
     }
 
     fn string_enum(
@@ -452,7 +652,106 @@ impl<'d> Lowerer<'d> {
             doc_of(&schema.schema_data),
             TypeKind::Enum(StringEnum { variants }),
         );
+        self.set_deprecated(id, schema.schema_data.deprecated);
         TypeRef::Named(id)
+    }
+
+    fn int_enum(&mut self, schema: &Schema, view: &View<'_>, at: &Pointer, name: &str) -> TypeRef {
+        let mut seen = BTreeSet::new();
+        let variants = view
+            .enum_integers
+            .iter()
+            .filter(|value| seen.insert(**value))
+            .map(|value| IntVariant {
+                name: if *value < 0 {
+                    format!("Minus{}", value.unsigned_abs())
+                } else {
+                    format!("V{value}")
+                },
+                value: *value,
+            })
+            .collect();
+        let id = self.add_type(
+            name.to_owned(),
+            at.clone(),
+            doc_of(&schema.schema_data),
+            TypeKind::IntEnum(IntEnum { variants }),
+        );
+        self.set_deprecated(id, schema.schema_data.deprecated);
+        TypeRef::Named(id)
+    }
+
+    fn set_kind(&mut self, id: TypeId, kind: TypeKind) {
+        if let Some(def) = self.type_mut(id) {
+            def.kind = kind;
+        }
+    }
+
+    fn set_deprecated(&mut self, id: TypeId, deprecated: bool) {
+        if let Some(def) = self.type_mut(id) {
+            def.deprecated = deprecated;
+        }
+    }
+}
+
+/// Shape checks for the string formats that have their own Rust types.
+mod formats {
+    fn digits(s: &str) -> bool {
+        !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+    }
+
+    pub(super) fn is_uuid(s: &str) -> bool {
+        let groups: Vec<&str> = s.split('-').collect();
+        groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+            && groups
+                .iter()
+                .all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
+    }
+
+    pub(super) fn is_date(s: &str) -> bool {
+        let parts: Vec<&str> = s.split('-').collect();
+        parts.iter().map(|p| p.len()).eq([4, 2, 2]) && parts.iter().all(|p| digits(p))
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`.
+    pub(super) fn is_date_time(s: &str) -> bool {
+        let Some((date, time)) = s.split_once(['T', 't']) else {
+            return false;
+        };
+        let (clock, zone_ok) = if let Some(clock) = time.strip_suffix(['Z', 'z']) {
+            (clock, true)
+        } else if let Some(at) = time.rfind(['+', '-']) {
+            let zone: Vec<&str> = time[at + 1..].split(':').collect();
+            (
+                &time[..at],
+                zone.iter().map(|z| z.len()).eq([2, 2]) && zone.iter().all(|z| digits(z)),
+            )
+        } else {
+            return false;
+        };
+        let (hms, fraction) = clock.split_once('.').unwrap_or((clock, "0"));
+        let hms: Vec<&str> = hms.split(':').collect();
+        is_date(date)
+            && zone_ok
+            && digits(fraction)
+            && hms.iter().map(|p| p.len()).eq([2, 2, 2])
+            && hms.iter().all(|p| digits(p))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn formats() {
+            assert!(is_uuid("b8627ae8-732b-4d25-b947-1df8f4007a29"));
+            assert!(!is_uuid("key1"));
+            assert!(is_date("2020-04-10") && !is_date("2020-4-10"));
+            assert!(is_date_time("2020-04-10T02:13:30.000Z"));
+            assert!(is_date_time("2020-04-10T02:13:30+02:00"));
+            assert!(!is_date_time("2020-04-10 02:13:30"));
+            assert!(!is_date_time("yesterday"));
+        }
     }
 }
 
@@ -480,6 +779,7 @@ impl Merged {
             None => self.fields.push(field),
             Some(existing) if existing.ty == field.ty => {}
             Some(_) => lowerer.warn(
+                "allof-conflict",
                 format!(
                     "`allOf` parts give property `{wire}` different types; the first one is kept"
                 ),
@@ -495,18 +795,16 @@ pub(crate) fn doc_of(data: &openapiv3::SchemaData) -> Option<String> {
 }
 
 /// Marks struct fields that hold their own struct by value (directly or through other structs'
-/// by-value fields): those need a `Box` for the type to have a size.
+/// by-value fields or enum alternatives): those need a `Box` for the type to have a size.
 pub(crate) fn mark_boxed_fields(types: &mut BTreeMap<TypeId, TypeDef>) {
     let direct = |def: &TypeDef| -> Vec<TypeId> {
+        let named = |ty: &TypeRef| match ty {
+            TypeRef::Named(id) => Some(*id),
+            _ => None,
+        };
         match &def.kind {
-            TypeKind::Struct(s) => s
-                .fields
-                .iter()
-                .filter_map(|f| match f.ty {
-                    TypeRef::Named(id) => Some(id),
-                    _ => None,
-                })
-                .collect(),
+            TypeKind::Struct(s) => s.fields.iter().filter_map(|f| named(&f.ty)).collect(),
+            TypeKind::OneOf(o) => o.variants.iter().filter_map(|v| named(&v.ty)).collect(),
             _ => Vec::new(),
         }
     };
@@ -545,5 +843,210 @@ pub(crate) fn mark_boxed_fields(types: &mut BTreeMap<TypeId, TypeDef>) {
         {
             s.fields[i].boxed = true;
         }
+    }
+}
+
+/// Settles how each `oneOf` picks its variant, once every alternative's type is known:
+/// variant names, the values of the tag property that select each variant, and the keys each
+/// object alternative knows.
+pub(crate) fn settle_one_ofs(types: &mut BTreeMap<TypeId, TypeDef>) {
+    let ids: Vec<TypeId> = types
+        .iter()
+        .filter(|(_, d)| matches!(d.kind, TypeKind::OneOf(_)))
+        .map(|(id, _)| *id)
+        .collect();
+    for id in ids {
+        let Some(TypeDef {
+            kind: TypeKind::OneOf(one_of),
+            name: enum_name,
+            ..
+        }) = types.get(&id).cloned()
+        else {
+            continue;
+        };
+        let mut one_of = one_of;
+        let struct_of = |ty: &TypeRef| match ty {
+            TypeRef::Named(id) => match types.get(id).map(|d| &d.kind) {
+                Some(TypeKind::Struct(s)) => Some(s.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        // Enum values a struct declares for a property.
+        let enum_values = |s: &Struct, property: &str| -> Option<Vec<String>> {
+            let field = s.fields.iter().find(|f| f.wire == property)?;
+            match &field.ty {
+                TypeRef::Named(id) => match types.get(id).map(|d| &d.kind) {
+                    Some(TypeKind::Enum(e)) => {
+                        Some(e.variants.iter().map(|v| v.wire.clone()).collect())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            }
+        };
+        let structs: Vec<Option<Struct>> =
+            one_of.variants.iter().map(|v| struct_of(&v.ty)).collect();
+
+        // The tag: the discriminator, else a property all alternatives declare as an enum, with
+        // no value shared between two alternatives.
+        let tag = one_of.discriminator.clone().or_else(|| {
+            let first = structs.first()?.as_ref()?;
+            first
+                .fields
+                .iter()
+                .map(|f| f.wire.clone())
+                .find(|candidate| {
+                    let mut seen = BTreeSet::new();
+                    structs.iter().all(|s| {
+                        s.as_ref()
+                            .and_then(|s| enum_values(s, candidate))
+                            .is_some_and(|values| values.into_iter().all(|v| seen.insert(v)))
+                    })
+                })
+        });
+        for (variant, s) in one_of.variants.iter_mut().zip(&structs) {
+            let mut tags = Vec::new();
+            if let Some(tag) = &tag {
+                for (value, target) in &one_of.mapping {
+                    if *target == variant.origin {
+                        tags.push(value.clone());
+                    }
+                }
+                if let Some(values) = s.as_ref().and_then(|s| enum_values(s, tag)) {
+                    tags.extend(values);
+                }
+                // Without a mapping, OpenAPI's default tag is the schema's name.
+                if one_of.discriminator.is_some() && one_of.mapping.is_empty() {
+                    if let Some(name) = Lowerer::component_name(&variant.origin, "schemas") {
+                        tags.push(name.to_owned());
+                    }
+                }
+            }
+            let mut seen = BTreeSet::new();
+            tags.retain(|t| seen.insert(t.clone()));
+            variant.tags = tags;
+            variant.keys = s
+                .as_ref()
+                .filter(|s| s.additional.is_none())
+                .map(|s| s.fields.iter().map(|f| f.wire.clone()).collect());
+        }
+        one_of.tag = tag;
+
+        // Variant names: the alternatives' type names, without the words they all share.
+        let type_names: Vec<String> = one_of
+            .variants
+            .iter()
+            .map(|v| variant_base_name(types, &v.ty))
+            .collect();
+        let shortened = strip_shared_words(&type_names);
+        let mut namespace = names::Namespace::with_reserved(&["Unknown"]);
+        for (variant, name) in one_of.variants.iter_mut().zip(shortened) {
+            variant.name = namespace.claim(&name);
+        }
+        let _ = enum_name;
+        if let Some(def) = types.get_mut(&id) {
+            def.kind = TypeKind::OneOf(one_of);
+        }
+    }
+}
+
+/// A variant name for an alternative of type `ty`.
+fn variant_base_name(types: &BTreeMap<TypeId, TypeDef>, ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(id) => types
+            .get(id)
+            .map_or_else(|| "Variant".to_owned(), |d| d.name.clone()),
+        TypeRef::Primitive(p) => match p {
+            Primitive::String => "String",
+            Primitive::Bool => "Bool",
+            Primitive::I32 | Primitive::I64 => "Integer",
+            Primitive::F64 => "Number",
+            Primitive::Uuid => "Uuid",
+            Primitive::DateTime => "DateTime",
+            Primitive::Date => "Date",
+            Primitive::Json => "Json",
+        }
+        .to_owned(),
+        TypeRef::Array(item) => format!("{}List", variant_base_name(types, item)),
+        TypeRef::Map(value) => format!("{}Map", variant_base_name(types, value)),
+    }
+}
+
+/// Drops the leading and trailing words every name shares (`TransferSourceWalletLocation`,
+/// `TransferSourceBlockchainLocation` → `Wallet`, `Blockchain`), unless a name would vanish.
+fn strip_shared_words(names: &[String]) -> Vec<String> {
+    fn words(name: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for c in name.chars() {
+            let starts_word = c.is_ascii_uppercase()
+                || out.last().is_none_or(|w| {
+                    w.chars().last().is_some_and(|l| l.is_ascii_digit()) != c.is_ascii_digit()
+                });
+            if starts_word {
+                out.push(c.to_string());
+            } else if let Some(last) = out.last_mut() {
+                last.push(c);
+            }
+        }
+        out
+    }
+    if names.len() < 2 {
+        return names.to_vec();
+    }
+    let split: Vec<Vec<String>> = names.iter().map(|n| words(n)).collect();
+    let shortest = split.iter().map(Vec::len).min().unwrap_or(0);
+    let prefix = (0..shortest)
+        .take_while(|&i| split.iter().all(|w| w[i] == split[0][i]))
+        .count();
+    let suffix = (0..shortest - prefix)
+        .take_while(|&i| {
+            split
+                .iter()
+                .all(|w| w[w.len() - 1 - i] == split[0][split[0].len() - 1 - i])
+        })
+        .count();
+    let shortened: Vec<String> = split
+        .iter()
+        .map(|w| w[prefix..w.len() - suffix].concat())
+        .collect();
+    let unique: BTreeSet<&String> = shortened.iter().collect();
+    let usable = shortened
+        .iter()
+        .all(|n| !n.is_empty() && n.starts_with(|c: char| c.is_ascii_uppercase()))
+        && unique.len() == shortened.len();
+    if usable { shortened } else { names.to_vec() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_shared_words;
+
+    fn strip(names: &[&str]) -> Vec<String> {
+        strip_shared_words(&names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn shared_words_are_stripped_only_when_every_name_survives() {
+        assert_eq!(
+            strip(&[
+                "TransferSourceWalletLocation",
+                "TransferSourceBlockchainLocation"
+            ]),
+            ["Wallet", "Blockchain"]
+        );
+        assert_eq!(
+            strip(&["ApplePayTokenEcHeader", "ApplePayTokenRsaHeader"]),
+            ["Ec", "Rsa"]
+        );
+        assert_eq!(
+            strip(&["PaymentIntent", "ContinuousPaymentIntent"]),
+            ["PaymentIntent", "ContinuousPaymentIntent"]
+        );
+        assert_eq!(
+            strip(&["FiatPayment", "CryptoPayment", "FiatCancel"]),
+            ["FiatPayment", "CryptoPayment", "FiatCancel"]
+        );
+        assert_eq!(strip(&["Item1", "Item2"]), ["Item1", "Item2"]);
     }
 }

@@ -19,12 +19,22 @@ pub(super) fn servers(l: &mut Lowerer<'_>) -> Vec<Server> {
         for (name, variable) in server.variables.iter().flatten() {
             url = url.replace(&format!("{{{name}}}"), &variable.default);
         }
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
+        let absolute = url.starts_with("http://") || url.starts_with("https://");
+        let host = url.split('/').next().unwrap_or_default();
+        if !absolute && !url.starts_with('/') && host.contains('.') && !host.contains(' ') {
             l.warn(
+                "server-without-scheme",
+                format!("server URL `{url}` has no scheme; `https://{url}` is assumed"),
+                &at.join("url"),
+            );
+            url = format!("https://{url}");
+        } else if !absolute {
+            l.warn(
+                "relative-server",
                 format!(
                     "server URL `{url}` is not absolute; set one with `ClientBuilder::base_url`"
                 ),
-                &at,
+                &at.join("url"),
             );
             continue;
         }
@@ -77,6 +87,7 @@ pub(super) fn security_schemes(l: &mut Lowerer<'_>) -> Vec<SecurityScheme> {
             ReferenceOr::Item(scheme) => scheme,
             ReferenceOr::Reference { reference } => {
                 l.warn(
+                    "security-scheme-ref",
                     format!("security schemes given by `$ref` ({reference}) are ignored"),
                     &at,
                 );
@@ -95,6 +106,7 @@ pub(super) fn security_schemes(l: &mut Lowerer<'_>) -> Vec<SecurityScheme> {
                     "basic" => (SecurityKind::Basic, description),
                     other => {
                         l.warn(
+"unsupported-auth",
                         format!("HTTP authentication scheme `{other}` is not supported; it is ignored"),
                         &at,
                     );

@@ -1,0 +1,359 @@
+//! The kitchen-sink client (`tests/kitchen-sink`, generated from our own
+//! `tests/kitchen-sink-spec/kitchen-sink.yaml`) against a loopback mock server: every schema
+//! construct the generator lowers, watched on the wire.
+
+use kitchen_sink::models::{
+    BlockchainLocation, BlockchainLocationType, CreateTransferError, Event, GetQuotesParams, Level,
+    Location, PaymentEvent, RefundEvent, Side, Transfer, TransferFee, TransferRequest,
+    TransferStatus, TransferUpdate, WalletLocation, WalletLocationType,
+};
+use kitchen_sink::{Client, Error};
+use serde_json::{Value, json};
+use uuid::Uuid;
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const KEY: &str = "ks_live_SECRET_42";
+const TRANSFER_ID: &str = "5d3e5f0a-1b2c-4d5e-8f90-a1b2c3d4e5f6";
+
+fn client_for(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .api_key(KEY)
+        .build()
+        .unwrap()
+}
+
+fn wallet_transfer(amount: &str) -> TransferRequest {
+    TransferRequest {
+        idempotency_key: None,
+        source: Location::Wallet(WalletLocation {
+            r#type: WalletLocationType::Wallet,
+            id: "1000216185".to_owned(),
+        }),
+        amount: amount.to_owned(),
+        note: None,
+        tags: None,
+    }
+}
+
+fn transfer_json() -> Value {
+    json!({"id": TRANSFER_ID, "status": "pending", "amount": "3.14", "fee": 2})
+}
+
+async fn requests(server: &MockServer) -> Vec<Request> {
+    server.received_requests().await.unwrap_or_default()
+}
+
+fn invalid_request<E: std::fmt::Debug>(result: Result<impl std::fmt::Debug, Error<E>>) -> String {
+    match result {
+        Err(Error::InvalidRequest(e)) => e.message,
+        other => panic!("expected an invalid request, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn path_parameter_with_a_dash_is_percent_encoded_and_query_is_exploded() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/markets/BTC%2FUSD/quotes"))
+        .and(query_param("side", "sell"))
+        .and(query_param("level", "2"))
+        .and(query_param("limit", "100"))
+        .and(header("X-Api-Key", KEY))
+        .and(header("X-Phone", "+4915112345678"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"price": "64000.10", "side": "sell", "level": 2},
+            {"price": "63999.90", "side": "short", "level": 7}
+        ])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let ids = [Uuid::from_u128(1), Uuid::from_u128(2)];
+    let params = GetQuotesParams {
+        limit: Some(100),
+        side: Some(Side::Sell),
+        level: Some(Level::V2),
+        ids: Some(ids.to_vec()),
+        x_phone: Some("+4915112345678".to_owned()),
+    };
+    let quotes = client_for(&server)
+        .get_quotes("BTC/USD", &params)
+        .await
+        .unwrap();
+    // Values the spec does not know are kept, not rejected.
+    assert_eq!(quotes[0].side, Side::Sell);
+    assert_eq!(quotes[0].level, Some(Level::V2));
+    assert_eq!(quotes[1].side, Side::Unknown("short".to_owned()));
+    assert_eq!(quotes[1].level, Some(Level::Unknown(7)));
+    let sent = &requests(&server).await[0];
+    let sent_ids: Vec<String> = sent
+        .url
+        .query_pairs()
+        .filter(|(k, _)| k == "ids")
+        .map(|(_, v)| v.into_owned())
+        .collect();
+    assert_eq!(sent_ids, ids.map(|id| id.to_string()));
+}
+
+#[tokio::test]
+async fn parameters_outside_their_limits_are_refused_before_sending() {
+    let server = MockServer::start().await;
+    let client = client_for(&server);
+    let short_pair = invalid_request(client.get_quotes("BT", &GetQuotesParams::default()).await);
+    assert!(
+        short_pair.contains("trading-pair must be between 3 and 20 characters long, not 2"),
+        "{short_pair}"
+    );
+
+    let params = GetQuotesParams {
+        limit: Some(0),
+        x_phone: Some("call me".to_owned()),
+        ..Default::default()
+    };
+    let message = invalid_request(client.get_quotes("BTC-USD", &params).await);
+    // Every problem at once, each naming its parameter as the spec spells it.
+    assert!(
+        message.contains("limit must be at least 1, not 0"),
+        "{message}"
+    );
+    assert!(
+        message.contains("X-Phone must match the pattern"),
+        "{message}"
+    );
+    assert!(requests(&server).await.is_empty(), "nothing was sent");
+
+    // The pattern was written `/…/` in the spec: checked without the slashes.
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let params = GetQuotesParams {
+        limit: Some(1),
+        x_phone: Some("+4915112345678".to_owned()),
+        ..Default::default()
+    };
+    assert!(client.get_quotes("BTC-USD", &params).await.is_ok());
+}
+
+#[tokio::test]
+async fn an_absent_idempotency_key_is_filled_with_a_fresh_uuid_v4_per_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/transfers"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(transfer_json()))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let client = client_for(&server);
+    let request = wallet_transfer("3.14");
+    let created = client.create_transfer(&request).await.unwrap();
+    assert_eq!(created.status, TransferStatus::Pending);
+    assert_eq!(created.fee, Some(TransferFee::Integer(2)));
+    client.create_transfer(&request).await.unwrap();
+    let mine = Uuid::from_u128(0x42);
+    let keyed = TransferRequest {
+        idempotency_key: Some(mine),
+        ..request.clone()
+    };
+    client.create_transfer(&keyed).await.unwrap();
+
+    let bodies: Vec<Value> = requests(&server)
+        .await
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    let keys: Vec<Uuid> = bodies
+        .iter()
+        .map(|b| b["idempotencyKey"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(keys[0].get_version_num(), 4);
+    assert_eq!(keys[1].get_version_num(), 4);
+    assert_ne!(keys[0], keys[1], "each call has its own key");
+    assert_eq!(keys[2], mine, "a key the caller sets is sent as is");
+    assert_eq!(
+        bodies[0],
+        json!({"idempotencyKey": keys[0].to_string(), "amount": "3.14",
+               "source": {"type": "wallet", "id": "1000216185"}})
+    );
+}
+
+#[tokio::test]
+async fn request_bodies_are_validated_with_the_path_of_each_problem() {
+    let server = MockServer::start().await;
+    let request = TransferRequest {
+        source: Location::Blockchain(BlockchainLocation {
+            r#type: BlockchainLocationType::Blockchain,
+            address: "0x".repeat(40),
+            chain: "ETH".to_owned(),
+        }),
+        note: Some("far too long a note".to_owned()),
+        tags: Some(vec!["a".into(), "b".into(), "c".into()]),
+        ..wallet_transfer("3.141")
+    };
+    let message = invalid_request(client_for(&server).create_transfer(&request).await);
+    for expected in [
+        "body.source.address must be at most 64 characters long, not 80",
+        "body.amount must match the pattern `^[0-9]+(\\.[0-9]{1,2})?$`",
+        "body.note must be at most 10 characters long, not 19",
+        "body.tags must have at most 2 items, not 3",
+    ] {
+        assert!(message.contains(expected), "{expected:?} not in {message}");
+    }
+    assert!(requests(&server).await.is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn a_documented_conflict_decodes_into_its_own_type() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(409)
+                .set_body_json(json!({"code": 1079, "message": "key reused"})),
+        )
+        .mount(&server)
+        .await;
+    let error = client_for(&server)
+        .create_transfer(&wallet_transfer("1.00"))
+        .await
+        .unwrap_err();
+    match error.body() {
+        Some(CreateTransferError::Conflict(problem)) => {
+            assert_eq!(
+                (problem.code, problem.message.as_str()),
+                (1079, "key reused")
+            )
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert!(
+        !format!("{error:?} {error}").contains(KEY),
+        "the key is never shown"
+    );
+}
+
+#[tokio::test]
+async fn null_and_absent_are_told_apart_in_both_directions() {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/transfers/{TRANSFER_ID}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"id": TRANSFER_ID, "status": "complete", "amount": "1", "note": null}),
+        ))
+        .mount(&server)
+        .await;
+    let client = client_for(&server);
+    let id: Uuid = TRANSFER_ID.parse().unwrap();
+    for update in [
+        TransferUpdate::default(),
+        TransferUpdate {
+            note: Some(None),
+            ..Default::default()
+        },
+        TransferUpdate {
+            note: Some(Some("rent".to_owned())),
+            amount: Some("2.00".to_owned()),
+        },
+    ] {
+        client.update_transfer(id, &update).await.unwrap();
+    }
+    let bodies: Vec<Value> = requests(&server)
+        .await
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            json!({}),
+            json!({"note": null}),
+            json!({"note": "rent", "amount": "2.00"})
+        ]
+    );
+
+    let got: Transfer = client.get_transfer(id).await.unwrap();
+    assert_eq!(got.note, Some(None), "present and null");
+    assert_eq!(got.fee, None, "absent");
+    let too_long = TransferUpdate {
+        note: Some(Some("x".repeat(11))),
+        ..Default::default()
+    };
+    let message = invalid_request(client.update_transfer(id, &too_long).await);
+    assert!(
+        message.contains("body.note must be at most 10"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn tagged_alternatives_follow_the_tag_and_keep_unknown_tags() {
+    let wallet: Location = serde_json::from_value(json!({"type": "wallet", "id": "1"})).unwrap();
+    assert!(matches!(wallet, Location::Wallet(ref w) if w.id == "1"));
+    let chain: Location =
+        serde_json::from_value(json!({"type": "blockchain", "address": "0xab", "chain": "ETH"}))
+            .unwrap();
+    assert!(matches!(chain, Location::Blockchain(ref b) if b.chain == "ETH"));
+    let card = json!({"type": "card", "last4": "4242"});
+    let unknown: Location = serde_json::from_value(card.clone()).unwrap();
+    assert_eq!(unknown, Location::Unknown(card.clone()));
+    assert_eq!(
+        serde_json::to_value(&unknown).unwrap(),
+        card,
+        "kept as received"
+    );
+    // A known tag with a body that does not fit is an error, not a silent Unknown.
+    let broken = serde_json::from_value::<Location>(json!({"type": "wallet"}));
+    assert!(broken.is_err());
+}
+
+#[tokio::test]
+async fn untagged_alternatives_take_the_one_that_knows_every_property() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/events"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": "e1", "amount": "5.00"},
+            {"id": "e2", "amount": "5.00", "refundOf": "e1"}
+        ])))
+        .mount(&server)
+        .await;
+    let events = client_for(&server).list_events().await.unwrap();
+    assert_eq!(
+        events,
+        [
+            Event::Payment(PaymentEvent {
+                id: "e1".into(),
+                amount: Some("5.00".into())
+            }),
+            Event::Refund(RefundEvent {
+                id: "e2".into(),
+                amount: Some("5.00".into()),
+                refund_of: Some("e1".into())
+            }),
+        ]
+    );
+    // `security: []` on the operation: no credential goes out.
+    let sent = &requests(&server).await[0];
+    assert!(!sent.headers.contains_key("x-api-key"));
+
+    let fee: TransferFee = serde_json::from_value(json!("2.5%")).unwrap();
+    assert_eq!(fee, TransferFee::String("2.5%".into()));
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn a_deprecated_operation_still_works_and_returns_text() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/legacy"))
+        .and(header("X-Api-Key", KEY))
+        .respond_with(ResponseTemplate::new(200).set_body_string("old but fine"))
+        .mount(&server)
+        .await;
+    let text = client_for(&server).get_legacy().await.unwrap();
+    assert_eq!(text, "old but fine");
+}
