@@ -108,3 +108,16 @@ fn every_fixture_has_a_snapshot_test() {
         );
     }
 }
+
+#[test]
+fn formats_names_fixture() {
+    snapshot_fixture("formats_names", &["src/models.rs", "src/operations.rs"]);
+}
+
+#[test]
+fn degradations_fixture() {
+    snapshot_fixture("degradations", &["src/models.rs"]);
+    let generated = generate_fixture("degradations");
+    let warnings: Vec<String> = generated.warnings().iter().map(ToString::to_string).collect();
+    insta::assert_snapshot!("degradations__warnings", warnings.join("\n"));
+}
