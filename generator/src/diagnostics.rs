@@ -188,6 +188,34 @@ impl Diagnostics {
         self.items.iter()
     }
 
+    /// All of them, to change.
+    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, Diagnostic> {
+        self.items.iter_mut()
+    }
+
+    /// Fills in line and column, from the text of `file`, for each diagnostic about that file
+    /// that has a JSON pointer but no position yet.
+    pub fn place_in(mut self, file: &str, text: &str) -> Self {
+        let unplaced = |d: &Diagnostic| d.line.is_none() && d.file.as_deref() == Some(file);
+        let wanted: std::collections::BTreeSet<String> = self
+            .items
+            .iter()
+            .filter(|d| unplaced(d))
+            .filter_map(|d| d.pointer.clone())
+            .collect();
+        if wanted.is_empty() {
+            return self;
+        }
+        let found = crate::positions::locate(text, &wanted);
+        for diagnostic in self.items.iter_mut().filter(|d| unplaced(d)) {
+            if let Some(position) = diagnostic.pointer.as_ref().and_then(|p| found.get(p)) {
+                diagnostic.line = Some(position.line);
+                diagnostic.column = Some(position.column);
+            }
+        }
+        self
+    }
+
     /// Only the errors.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter().filter(|d| d.severity == Severity::Error)

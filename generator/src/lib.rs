@@ -23,6 +23,8 @@ pub mod load;
 pub(crate) mod lower;
 pub mod names;
 pub mod output;
+pub mod positions;
+pub mod render;
 
 pub use config::{ClientEntry, Config, Project};
 pub use diagnostics::{Diagnostic, Diagnostics, Pointer, Severity};
@@ -30,6 +32,7 @@ pub use emit::MARKER;
 pub use examples::ExampleCheck;
 pub use load::SpecInput;
 pub use output::{Drift, FileDrift, GeneratedFiles, WriteReport};
+pub use render::{MessageFormat, render};
 
 /// Generates the files of a client crate for `spec`, in memory.
 ///
@@ -70,12 +73,26 @@ fn lower_with(
     spec: &SpecInput,
     config: &Config,
 ) -> Result<(load::Document, ir::Api, Diagnostics), Diagnostics> {
+    let placed = |d: Diagnostics| match std::str::from_utf8(&spec.bytes) {
+        Ok(text) => d.in_file(&spec.name).place_in(&spec.name, text),
+        Err(_) => d,
+    };
+    lower_unplaced(spec, config)
+        .map(|(doc, api, warnings)| (doc, api, placed(warnings)))
+        .map_err(placed)
+}
+
+fn lower_unplaced(
+    spec: &SpecInput,
+    config: &Config,
+) -> Result<(load::Document, ir::Api, Diagnostics), Diagnostics> {
     let doc = load::parse(spec)?;
     let options = lower::Options {
         idempotency_key: config.idempotency_key.clone(),
     };
-    let (api, diagnostics) = lower::lower(&doc, &options);
-    let diagnostics = diagnostics.in_file(&spec.name);
+    let (api, lowered) = lower::lower(&doc, &options);
+    let mut diagnostics = doc.warnings.clone();
+    diagnostics.extend(lowered.in_file(&spec.name));
     if diagnostics.has_errors() {
         Err(diagnostics)
     } else {

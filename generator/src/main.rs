@@ -5,9 +5,13 @@
 //! - `apigen generate SPEC --out DIR [--name CRATE]` generates a crate for any spec.
 //!
 //! Exit codes: 0 success, 1 a problem in a spec or drift, 2 a usage problem.
+//!
+//! Diagnostics go to stderr as rustc shows errors (`--message-format human`, the default), one
+//! per line (`short`), or to stdout as JSON lines (`json`); `--deny-warnings` fails on warnings.
 
-use apigen::{Config, Diagnostics, GeneratedFiles, Project, SpecInput};
-use clap::{Parser, Subcommand};
+use apigen::{Config, Diagnostics, GeneratedFiles, MessageFormat, Project, Severity, SpecInput};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -27,6 +31,81 @@ struct Cli {
     /// The project file (default: `apigen.toml` in this directory or the nearest above it).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// How to print diagnostics.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
+    message_format: Format,
+    /// Treat warnings (documented degradations) as errors: report them and write nothing.
+    #[arg(long, global = true)]
+    deny_warnings: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// The spec line with a caret under the place, like rustc (colored on a terminal).
+    Human,
+    /// One line per diagnostic.
+    Short,
+    /// One JSON object per line, on stdout.
+    Json,
+}
+
+/// Prints diagnostics in the chosen format, with the spec text at hand for snippets.
+struct Reporter {
+    format: MessageFormat,
+    deny_warnings: bool,
+    sources: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
+}
+
+impl Reporter {
+    fn new(format: Format, deny_warnings: bool) -> Self {
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        Reporter {
+            format: match format {
+                Format::Human => MessageFormat::Human { color },
+                Format::Short => MessageFormat::Short,
+                Format::Json => MessageFormat::Json,
+            },
+            deny_warnings,
+            sources: Default::default(),
+        }
+    }
+
+    /// Remembers the text of a spec, for the snippets of its diagnostics.
+    fn source(&self, spec: &SpecInput) {
+        if let Ok(text) = std::str::from_utf8(&spec.bytes) {
+            self.sources
+                .borrow_mut()
+                .insert(spec.name.clone(), text.to_owned());
+        }
+    }
+
+    fn report(&self, diagnostics: &Diagnostics) {
+        let sources = self.sources.borrow();
+        for diagnostic in diagnostics {
+            let source = diagnostic
+                .file
+                .as_ref()
+                .and_then(|f| sources.get(f))
+                .map(String::as_str);
+            let text = apigen::render(diagnostic, source, self.format);
+            match self.format {
+                MessageFormat::Json => println!("{text}"),
+                MessageFormat::Short => eprintln!("{text}"),
+                MessageFormat::Human { .. } => eprintln!("{text}\n"),
+            }
+        }
+    }
+
+    /// Warnings, as errors under `--deny-warnings`.
+    fn warnings(&self, warnings: &Diagnostics) -> Diagnostics {
+        let mut out = warnings.clone();
+        if self.deny_warnings {
+            for warning in out.iter_mut() {
+                warning.severity = Severity::Error;
+            }
+        }
+        out
+    }
 }
 
 #[derive(Subcommand)]
@@ -55,11 +134,12 @@ enum Outcome {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let reporter = Reporter::new(cli.message_format, cli.deny_warnings);
     let outcome = match &cli.command {
         Some(Command::Generate { spec, out, name }) => {
-            generate_one(spec, out, name.as_deref(), cli.check)
+            generate_one(&reporter, spec, out, name.as_deref(), cli.check)
         }
-        None => run_project(cli.config.as_deref(), cli.check),
+        None => run_project(&reporter, cli.config.as_deref(), cli.check),
     };
     match outcome {
         Outcome::Ok => ExitCode::SUCCESS,
@@ -68,7 +148,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_project(config: Option<&Path>, check: bool) -> Outcome {
+fn run_project(reporter: &Reporter, config: Option<&Path>, check: bool) -> Outcome {
     let path = match config {
         Some(path) => path.to_path_buf(),
         None => {
@@ -89,7 +169,7 @@ fn run_project(config: Option<&Path>, check: bool) -> Outcome {
     let project = match Project::load(&path) {
         Ok(project) => project,
         Err(diagnostics) => {
-            report(&diagnostics);
+            reporter.report(&diagnostics);
             return Outcome::Usage;
         }
     };
@@ -98,7 +178,7 @@ fn run_project(config: Option<&Path>, check: bool) -> Outcome {
         let config = match project.config_for(entry) {
             Ok(config) => config,
             Err(diagnostics) => {
-                report(&diagnostics);
+                reporter.report(&diagnostics);
                 outcome = Outcome::Failed;
                 continue;
             }
@@ -107,23 +187,34 @@ fn run_project(config: Option<&Path>, check: bool) -> Outcome {
         // on where the command runs.
         let spec_path = project.root.join(&entry.spec);
         let spec = match SpecInput::read(&spec_path) {
-            Ok(spec) => SpecInput::new(entry.spec.clone(), spec.bytes),
+            Ok(spec) => SpecInput {
+                name: entry.spec.clone(),
+                ..spec
+            },
             Err(diagnostics) => {
-                report(&diagnostics.in_file(&entry.spec));
+                reporter.report(&diagnostics.in_file(&entry.spec));
                 outcome = Outcome::Failed;
                 continue;
             }
         };
         let out = project.root.join(&entry.out);
         let regenerate = project.regenerate.as_deref().unwrap_or("apigen");
-        if !finish(&config, &spec, &out, &entry.out, check, regenerate) {
+        if !finish(
+            reporter, &config, &spec, &out, &entry.out, check, regenerate,
+        ) {
             outcome = Outcome::Failed;
         }
     }
     outcome
 }
 
-fn generate_one(spec_path: &Path, out: &Path, name: Option<&str>, check: bool) -> Outcome {
+fn generate_one(
+    reporter: &Reporter,
+    spec_path: &Path,
+    out: &Path,
+    name: Option<&str>,
+    check: bool,
+) -> Outcome {
     let name = match name {
         Some(name) => name.to_owned(),
         None => match out.file_name().and_then(|n| n.to_str()) {
@@ -146,11 +237,12 @@ fn generate_one(spec_path: &Path, out: &Path, name: Option<&str>, check: bool) -
     let spec = match SpecInput::read(spec_path) {
         Ok(spec) => spec,
         Err(diagnostics) => {
-            report(&diagnostics);
+            reporter.report(&diagnostics);
             return Outcome::Failed;
         }
     };
     if finish(
+        reporter,
         &config,
         &spec,
         out,
@@ -166,6 +258,7 @@ fn generate_one(spec_path: &Path, out: &Path, name: Option<&str>, check: bool) -
 
 /// Generates, then writes or checks. Returns whether all went well.
 fn finish(
+    reporter: &Reporter,
     config: &Config,
     spec: &SpecInput,
     out: &Path,
@@ -173,19 +266,29 @@ fn finish(
     check: bool,
     regenerate: &str,
 ) -> bool {
+    reporter.source(spec);
+    let not_generated = || {
+        eprintln!(
+            "apigen: {} not generated; {} left as it was",
+            config.crate_name(),
+            out_name
+        )
+    };
     let files: GeneratedFiles = match apigen::generate(config, spec) {
         Ok(files) => files,
         Err(diagnostics) => {
-            report(&diagnostics);
-            eprintln!(
-                "apigen: {} not generated; {} left as it was",
-                config.crate_name(),
-                out_name
-            );
+            reporter.report(&diagnostics);
+            not_generated();
             return false;
         }
     };
-    report(files.warnings());
+    let warnings = reporter.warnings(files.warnings());
+    reporter.report(&warnings);
+    if warnings.has_errors() {
+        eprintln!("apigen: --deny-warnings turns the warnings above into errors");
+        not_generated();
+        return false;
+    }
     if check {
         match files.check_against(out) {
             Ok(drift) if drift.is_clean() => {
@@ -222,11 +325,5 @@ fn finish(
                 false
             }
         }
-    }
-}
-
-fn report(diagnostics: &Diagnostics) {
-    for diagnostic in diagnostics {
-        eprintln!("{diagnostic}");
     }
 }

@@ -118,6 +118,10 @@ fn formats_names_fixture() {
 fn degradations_fixture() {
     snapshot_fixture("degradations", &["src/models.rs"]);
     let generated = generate_fixture("degradations");
-    let warnings: Vec<String> = generated.warnings().iter().map(ToString::to_string).collect();
+    let warnings: Vec<String> = generated
+        .warnings()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     insta::assert_snapshot!("degradations__warnings", warnings.join("\n"));
 }

@@ -1,0 +1,289 @@
+//! Loading: spec text → raw JSON tree → typed [`openapiv3::OpenAPI`].
+//!
+//! The raw tree is kept beside the typed document: `$ref`s may point anywhere in it, and the
+//! version checks must look at it before `openapiv3` rejects a Swagger 2.0 file with a vague error.
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
+use openapiv3::OpenAPI;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+mod bounds;
+mod bundle;
+mod locate;
+mod yaml;
+
+/// A parsed spec.
+#[derive(Debug)]
+pub struct Document {
+    /// The file name used in diagnostics and headers.
+    pub file: String,
+    /// The document as plain JSON, for resolving `$ref`s to arbitrary pointers.
+    pub raw: Value,
+    /// The typed document.
+    pub api: OpenAPI,
+    /// What loading degraded (e.g. integer bounds beyond 64 bits).
+    pub warnings: Diagnostics,
+}
+
+/// A spec to generate from: its name (for diagnostics) and its text.
+#[derive(Clone, Debug)]
+pub struct SpecInput {
+    /// How diagnostics and generated headers name the spec, e.g. `spec/circle-checkout.yaml`.
+    pub name: String,
+    /// The raw bytes of the file.
+    pub bytes: Vec<u8>,
+    /// The directory `$ref`s into other files are read from (`None`: such refs are errors).
+    pub base_dir: Option<PathBuf>,
+}
+
+impl SpecInput {
+    /// A spec held in memory.
+    pub fn new(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        SpecInput {
+            name: name.into(),
+            bytes: bytes.into(),
+            base_dir: None,
+        }
+    }
+
+    /// Sets the directory that relative `$ref`s into other files are read from.
+    pub fn with_base_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.base_dir = Some(dir.into());
+        self
+    }
+
+    /// Reads a spec file; `name` is the path as given, and other files it refers to are read
+    /// from its directory.
+    pub fn read(path: &Path) -> Result<Self, Diagnostics> {
+        let name = path.display().to_string();
+        let base_dir = Some(
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        );
+        match std::fs::read(path) {
+            Ok(bytes) => Ok(SpecInput {
+                name,
+                bytes,
+                base_dir,
+            }),
+            Err(e) => Err(Diagnostic::error(format!("cannot read the spec: {e}"))
+                .in_file(&name)
+                .into()),
+        }
+    }
+}
+
+/// Parses a spec into a [`Document`].
+pub fn parse(input: &SpecInput) -> Result<Document, Diagnostics> {
+    let file = input.name.as_str();
+    let mut raw = read_tree(file, &input.bytes).map_err(|d| Diagnostics::from(d.in_file(file)))?;
+    check_version(&raw).map_err(|d| d.in_file(file))?;
+    bundle::bundle(&mut raw, input.base_dir.as_deref()).map_err(|d| d.in_file(file))?;
+    let mut warnings = Diagnostics::new();
+    bounds::clamp_integer_bounds(&mut raw, &mut warnings);
+
+    let api = serde_path_to_error::deserialize::<_, OpenAPI>(&raw).map_err(|e| {
+        // `openapiv3` flattens extensions into most objects, which hides the path of an error
+        // below them; parsing the parts one by one finds the innermost one that fails.
+        let (pointer, message) = locate::first_error(&raw).unwrap_or_else(|| {
+            (
+                path_to_pointer(Pointer::root(), e.path()),
+                e.inner().to_string(),
+            )
+        });
+        Diagnostics::from(
+            Diagnostic::error(format!("not a valid OpenAPI 3.0 document: {message}")).at(&pointer),
+        )
+        .in_file(file)
+    })?;
+
+    Ok(Document {
+        file: file.to_owned(),
+        raw,
+        api,
+        warnings: warnings.in_file(file),
+    })
+}
+
+/// The bytes of a YAML or JSON file as a JSON tree; errors carry line and column.
+fn read_tree(file: &str, bytes: &[u8]) -> Result<Value, Box<Diagnostic>> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_col_of_offset(bytes, e.valid_up_to());
+        Box::new(
+            Diagnostic::error("the spec is not valid UTF-8")
+                .at_line(line, column)
+                .with_hint("save the file as UTF-8"),
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(Box::new(Diagnostic::error("the spec file is empty")));
+    }
+    if looks_like_json(file, text) {
+        serde_json::from_str::<Value>(text).map_err(|e| {
+            Box::new(Diagnostic::error(format!("invalid JSON: {e}")).at_line(e.line(), e.column()))
+        })
+    } else {
+        yaml::parse(text).map_err(|e| {
+            let mut d = Diagnostic::error(format!("invalid YAML: {e}"));
+            if let Some(location) = e.location() {
+                d = d.at_line(location.line(), location.column());
+            }
+            Box::new(d)
+        })
+    }
+}
+
+fn looks_like_json(file: &str, text: &str) -> bool {
+    file.ends_with(".json") || text.trim_start().starts_with('{')
+}
+
+/// Refuses documents that are not OpenAPI 3.0 before typed parsing, which would only say
+/// "missing field `paths`" or similar.
+fn check_version(raw: &Value) -> Result<(), Diagnostics> {
+    let Value::Object(map) = raw else {
+        return Err(Diagnostic::error(format!(
+            "the spec is {}, not an object with an `openapi` field",
+            kind_of(raw)
+        ))
+        .into());
+    };
+    if let Some(swagger) = map.get("swagger") {
+        return Err(Diagnostic::error(format!(
+            "this is a Swagger {} document; apigen reads OpenAPI 3.0",
+            scalar_text(swagger)
+        ))
+        .at(&Pointer::root().join("swagger"))
+        .with_hint(
+            "convert it first, e.g. `npx swagger2openapi spec.yaml -o spec-v3.yaml` \
+             or with https://converter.swagger.io",
+        )
+        .into());
+    }
+    let Some(version) = map.get("openapi") else {
+        return Err(Diagnostic::error("the spec has no `openapi` version field")
+            .at(&Pointer::root())
+            .with_hint("start the document with `openapi: 3.0.3`")
+            .into());
+    };
+    let version = scalar_text(version);
+    if !version.starts_with("3.0") {
+        return Err(Diagnostic::error(format!(
+            "OpenAPI {version} is not supported; apigen reads OpenAPI 3.0.x"
+        ))
+        .at(&Pointer::root().join("openapi"))
+        .into());
+    }
+    Ok(())
+}
+
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn path_to_pointer(base: Pointer, path: &serde_path_to_error::Path) -> Pointer {
+    use serde_path_to_error::Segment;
+    let mut pointer = base;
+    for segment in path {
+        pointer = match segment {
+            Segment::Seq { index } => pointer.join(index.to_string()),
+            Segment::Map { key } => pointer.join(key),
+            Segment::Enum { variant } => pointer.join(variant),
+            Segment::Unknown => pointer,
+        };
+    }
+    pointer
+}
+
+fn line_col_of_offset(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<Document, Diagnostics> {
+        parse(&SpecInput::new("t.yaml", text))
+    }
+
+    fn first_error(text: &str) -> Diagnostic {
+        parse_str(text).unwrap_err().into_iter().next().unwrap()
+    }
+
+    const MINIMAL: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+
+    #[test]
+    fn parses_yaml_with_integer_status_keys() {
+        let text = format!(
+            "{MINIMAL}  /a:\n    get:\n      responses:\n        200:\n          description: ok\n"
+        )
+        .replace("paths: {}\n", "paths:\n");
+        let doc = parse_str(&text).unwrap();
+        assert!(doc.raw["paths"]["/a"]["get"]["responses"]["200"].is_object());
+    }
+
+    #[test]
+    fn swagger_two_is_named_with_a_hint() {
+        let d = first_error("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n");
+        assert!(d.message.contains("Swagger 2.0"), "{d}");
+        assert!(d.hint.unwrap().contains("swagger2openapi"));
+    }
+
+    #[test]
+    fn empty_and_non_object_and_versionless_specs_are_errors() {
+        assert!(first_error("  \n").message.contains("empty"));
+        assert!(first_error("- a\n- b\n").message.contains("a list"));
+        assert!(first_error("info: {}\n").message.contains("no `openapi`"));
+        assert!(
+            first_error("openapi: 4.0.0\n")
+                .message
+                .contains("not supported")
+        );
+    }
+
+    #[test]
+    fn yaml_syntax_errors_have_a_line() {
+        let d = first_error("openapi: 3.0.3\ninfo:\n  title: 'unterminated\n");
+        assert_eq!(d.file.as_deref(), Some("t.yaml"));
+        assert!(d.line.is_some(), "{d}");
+    }
+
+    #[test]
+    fn typed_errors_have_a_pointer() {
+        let d = first_error("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a: 5\n");
+        assert_eq!(d.pointer.as_deref(), Some("#/paths/~1a"), "{d}");
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let d = parse(&SpecInput::new(
+            "t.yaml",
+            b"openapi: 3.0.3\ninfo: \xff\n".to_vec(),
+        ))
+        .unwrap_err()
+        .into_iter()
+        .next()
+        .unwrap();
+        assert_eq!((d.line, d.column), (Some(2), Some(7)));
+    }
+}
