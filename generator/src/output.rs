@@ -104,38 +104,112 @@ impl GeneratedFiles {
         &self.warnings
     }
 
-    /// Writes the crate into `dir`: changed files are replaced (through a temporary file, so no
-    /// file is ever half-written), unchanged ones are left alone (their timestamps too), and
-    /// files an earlier run generated that are no longer produced are removed.
+    /// Writes the crate into `dir`, all or nothing.
+    ///
+    /// The new crate is first written whole into a temporary directory beside `dir`; only then
+    /// is it swapped in, and what `dir` holds that apigen does not generate (`target/`,
+    /// dot-directories, `Cargo.lock`, hand-written files) is moved across, together with the
+    /// generated files that did not change (so their timestamps, and Cargo's fingerprints, stay).
+    /// Any failure up to the end restores `dir` as it was. Files an earlier run generated that
+    /// are no longer produced are removed. When nothing changed, nothing is touched.
     pub fn write_to(&self, dir: &Path) -> io::Result<WriteReport> {
-        let mut report = WriteReport::default();
         for path in self.files.keys() {
             check_relative(path)?;
         }
-        std::fs::create_dir_all(dir)?;
-        for (path, content) in &self.files {
-            let target = dir.join(path);
-            if std::fs::read(&target).is_ok_and(|old| old == content.as_bytes()) {
-                report.unchanged.push(path.clone());
-                continue;
-            }
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            let temporary = target.with_extension("apigen-tmp");
-            std::fs::write(&temporary, content)?;
-            std::fs::rename(&temporary, &target)?;
-            report.written.push(path.clone());
+        let report = self.plan(dir)?;
+        if report.written.is_empty() && report.removed.is_empty() {
+            return Ok(report);
         }
-        let produced: BTreeSet<&str> = self.files.keys().map(String::as_str).collect();
-        for path in existing_files(dir)? {
-            if !produced.contains(path.as_str()) && is_generated(&dir.join(&path)) {
-                std::fs::remove_file(dir.join(&path))?;
-                remove_empty_parents(dir, &path);
-                report.removed.push(path);
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| invalid(format!("cannot write to `{}`", dir.display())))?;
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)?;
+        let staging = parent.join(format!(".{name}.apigen-new-{}", std::process::id()));
+        let backup = parent.join(format!(".{name}.apigen-old-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&staging);
+        if let Err(e) = self.write_all(&staging) {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+        if !dir.exists() {
+            return match std::fs::rename(&staging, dir) {
+                Ok(()) => Ok(report),
+                Err(e) => {
+                    let _ = std::fs::remove_dir_all(&staging);
+                    Err(e)
+                }
+            };
+        }
+        let carried = carried_over(dir, &self.files, &report)?;
+        if let Err(e) = std::fs::rename(dir, &backup) {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+        if let Err(e) = std::fs::rename(&staging, dir) {
+            let _ = std::fs::rename(&backup, dir);
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+        let mut moved = Vec::new();
+        for path in &carried {
+            if let Err(e) = move_into(&backup.join(path), &dir.join(path)) {
+                // Undo: what was carried goes back, the new directory goes, the old one returns.
+                for path in moved.iter().rev() {
+                    let _ = move_into(&dir.join(path), &backup.join(path));
+                }
+                let _ = std::fs::remove_dir_all(dir);
+                std::fs::rename(&backup, dir)?;
+                return Err(io::Error::new(
+                    e.kind(),
+                    format!(
+                        "cannot keep `{path}` in {}: {e}; {} was left as it was",
+                        dir.display(),
+                        dir.display()
+                    ),
+                ));
+            }
+            moved.push(path.clone());
+        }
+        // Only the stale generated files and the replaced copies are left in the backup.
+        let _ = std::fs::remove_dir_all(&backup);
+        Ok(report)
+    }
+
+    /// What writing into `dir` would do.
+    fn plan(&self, dir: &Path) -> io::Result<WriteReport> {
+        let mut report = WriteReport::default();
+        for (path, content) in &self.files {
+            if std::fs::read(dir.join(path)).is_ok_and(|old| old == content.as_bytes()) {
+                report.unchanged.push(path.clone());
+            } else {
+                report.written.push(path.clone());
+            }
+        }
+        if dir.is_dir() {
+            for path in existing_files(dir)? {
+                if !self.files.contains_key(&path) && is_generated(&dir.join(&path)) {
+                    report.removed.push(path);
+                }
             }
         }
         Ok(report)
+    }
+
+    /// Writes every file into `dir`, which does not exist yet.
+    fn write_all(&self, dir: &Path) -> io::Result<()> {
+        for (path, content) in &self.files {
+            let target = dir.join(path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&target, content)?;
+        }
+        Ok(())
     }
 
     /// Compares the crate with `dir` without writing anything.
@@ -193,9 +267,56 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
         .to_string()
 }
 
+fn invalid(message: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, message)
+}
+
+/// What moves from the old directory into the new one: whole top-level entries apigen never
+/// looks into (`target/`, dot-entries, `Cargo.lock`), files it did not generate, and generated
+/// files that did not change.
+fn carried_over(
+    dir: &Path,
+    files: &BTreeMap<String, String>,
+    report: &WriteReport,
+) -> io::Result<Vec<String>> {
+    let mut carried = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || name == "target" || name == "Cargo.lock" {
+            carried.push(name);
+        }
+    }
+    let unchanged: BTreeSet<&str> = report.unchanged.iter().map(String::as_str).collect();
+    for path in existing_files(dir)? {
+        let keep = if files.contains_key(&path) {
+            unchanged.contains(path.as_str())
+        } else {
+            !is_generated(&dir.join(&path))
+        };
+        if keep {
+            carried.push(path);
+        }
+    }
+    carried.sort();
+    carried.dedup();
+    Ok(carried)
+}
+
+/// Renames `from` to `to`, creating `to`'s parents and replacing a file already there.
+fn move_into(from: &Path, to: &Path) -> io::Result<()> {
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::rename(from, to)
+}
+
 /// Generated paths must stay inside the crate directory.
 fn check_relative(path: &str) -> io::Result<()> {
     let ok = !path.is_empty()
+        && !path.contains(['\\', ':', '\0'])
+        && path.split('/').all(|part| {
+            !part.is_empty() && part != "." && part != ".." && !part.chars().any(char::is_control)
+        })
         && Path::new(path)
             .components()
             .all(|c| matches!(c, Component::Normal(_)));
@@ -256,15 +377,4 @@ fn is_generated(path: &Path) -> bool {
     head.lines()
         .next()
         .is_some_and(|line| line.contains(MARKER))
-}
-
-fn remove_empty_parents(dir: &Path, relative: &str) {
-    let mut current = Path::new(relative).parent();
-    while let Some(parent) = current.filter(|p| !p.as_os_str().is_empty()) {
-        // Fails (and stops) at the first directory that is not empty.
-        if std::fs::remove_dir(dir.join(parent)).is_err() {
-            break;
-        }
-        current = parent.parent();
-    }
 }
