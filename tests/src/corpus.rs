@@ -1,7 +1,7 @@
 //! The real-world specs under the shared folder, and the example round-trip test written into
 //! each generated crate.
 
-use apigen::{Config, ExampleCheck};
+use apigen::{Config, ExampleCheck, SpecInput};
 use std::path::PathBuf;
 
 /// One spec file of one Circle version.
@@ -233,4 +233,39 @@ fn longest_hash_run(text: &str) -> usize {
         }
     }
     longest
+}
+
+/// Every spec under the shared folder (`specs/circle/*/*.yaml` and `specs/public/*`), as
+/// (name relative to the shared folder, path), sorted by name.
+pub fn all_shared_specs() -> Vec<(String, PathBuf)> {
+    let specs = crate::shared_dir().join("specs");
+    let mut out = Vec::new();
+    for file in circle_files() {
+        let name = format!("specs/circle/{}/{}.yaml", file.version, file.stem);
+        out.push((name, file.path));
+    }
+    let public = specs.join("public");
+    for entry in std::fs::read_dir(&public).expect("read the public specs") {
+        let path = entry.expect("a directory entry").path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if matches!(ext, "yaml" | "yml" | "json") {
+            let name = format!(
+                "specs/public/{}",
+                path.file_name().unwrap_or_default().to_string_lossy()
+            );
+            out.push((name, path));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A spec read from the shared folder, named relative to it and able to follow file `$ref`s.
+pub fn shared_spec(name: &str, path: &std::path::Path) -> SpecInput {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let spec = SpecInput::new(name, bytes);
+    match path.parent() {
+        Some(dir) => spec.with_base_dir(dir),
+        None => spec,
+    }
 }

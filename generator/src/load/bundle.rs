@@ -95,7 +95,7 @@ impl Bundler {
                     return;
                 }
                 for (key, child) in map.iter_mut() {
-                    if !is_data(at, key) {
+                    if !super::is_data(at, key) {
                         self.rewrite(child, &at.join(key), from, taken);
                     }
                 }
@@ -226,21 +226,6 @@ impl Bundler {
         self.rewrite(&mut target, &local, Some(&file), taken);
         self.additions.push((section, name, target));
         Some(local_ref)
-    }
-}
-
-/// Whether `key` of the object at `at` holds data rather than spec: example values, defaults,
-/// enum values and extensions may contain a `$ref` key that refers to nothing.
-fn is_data(at: &Pointer, key: &str) -> bool {
-    let tokens = at.tokens();
-    let parent = tokens.last().map(String::as_str);
-    if parent == Some("properties") {
-        return false;
-    }
-    match key {
-        "example" | "default" | "enum" => true,
-        "value" => tokens.len() >= 2 && tokens[tokens.len() - 2] == "examples",
-        _ => key.starts_with("x-"),
     }
 }
 

@@ -107,8 +107,9 @@ pub fn parse(input: &SpecInput) -> Result<Document, Diagnostics> {
     })
 }
 
-/// The bytes of a YAML or JSON file as a JSON tree; errors carry line and column.
-fn read_tree(file: &str, bytes: &[u8]) -> Result<Value, Box<Diagnostic>> {
+/// The bytes of a YAML or JSON file as a JSON tree, as the generator reads it (integers beyond
+/// 64 bits as floats, merge keys applied, keys as strings); errors carry line and column.
+pub fn read_tree(file: &str, bytes: &[u8]) -> Result<Value, Box<Diagnostic>> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_col_of_offset(bytes, e.valid_up_to());
         Box::new(
@@ -119,7 +120,9 @@ fn read_tree(file: &str, bytes: &[u8]) -> Result<Value, Box<Diagnostic>> {
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(Box::new(Diagnostic::error("the spec file is empty")));
+        return Err(Box::new(
+            Diagnostic::error("the spec file is empty").at_line(1, 1),
+        ));
     }
     if looks_like_json(file, text) {
         serde_json::from_str::<Value>(text).map_err(|e| {
@@ -127,12 +130,42 @@ fn read_tree(file: &str, bytes: &[u8]) -> Result<Value, Box<Diagnostic>> {
         })
     } else {
         yaml::parse(text).map_err(|e| {
-            let mut d = Diagnostic::error(format!("invalid YAML: {e}"));
-            if let Some(location) = e.location() {
-                d = d.at_line(location.line(), location.column());
-            }
+            let message = e.to_string();
+            let d = if message.contains("more than one document") {
+                // serde_yaml does not say where; the second document starts at a `---` line
+                // that follows content.
+                let line = text
+                    .lines()
+                    .enumerate()
+                    .skip_while(|(_, l)| {
+                        l.trim().is_empty() || l.starts_with('#') || l.starts_with("---")
+                    })
+                    .find(|(_, l)| l.starts_with("---") || l.starts_with("..."))
+                    .map_or(1, |(i, _)| i + 1);
+                Diagnostic::error("the file holds more than one YAML document; a spec is one")
+                    .at_line(line, 1)
+                    .with_hint("remove the `---` line, or split the documents into files")
+            } else {
+                let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+                Diagnostic::error(format!("invalid YAML: {e}")).at_line(line, column)
+            };
             Box::new(d)
         })
+    }
+}
+
+/// Whether `key` of the object at `at` holds data rather than spec: example values, defaults,
+/// enum values and extensions may contain a `$ref` key that refers to nothing.
+pub(crate) fn is_data(at: &Pointer, key: &str) -> bool {
+    let tokens = at.tokens();
+    let parent = tokens.last().map(String::as_str);
+    if parent == Some("properties") {
+        return false;
+    }
+    match key {
+        "example" | "default" | "enum" => true,
+        "value" => tokens.len() >= 2 && tokens[tokens.len() - 2] == "examples",
+        _ => key.starts_with("x-"),
     }
 }
 
@@ -148,6 +181,7 @@ fn check_version(raw: &Value) -> Result<(), Diagnostics> {
             "the spec is {}, not an object with an `openapi` field",
             kind_of(raw)
         ))
+        .at(&Pointer::root())
         .into());
     };
     if let Some(swagger) = map.get("swagger") {

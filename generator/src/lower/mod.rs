@@ -41,6 +41,8 @@ pub fn lower(doc: &Document, options: &Options) -> (Api, Diagnostics) {
     let servers = service::servers(&mut lowerer);
     let security_schemes = service::security_schemes(&mut lowerer);
     let request_id_header = service::request_id_header(doc);
+    // Last, so that references met while lowering are reported with their operation first.
+    check_every_ref(&mut lowerer, &doc.raw, &Pointer::root());
 
     let Lowerer {
         types,
@@ -68,6 +70,35 @@ pub fn lower(doc: &Document, options: &Options) -> (Api, Diagnostics) {
     }
     names::dedupe_members(&mut api);
     (api, diags)
+}
+
+/// Every local `$ref` of the document must point at something, also in the parts the client
+/// does not use (response headers, links, callbacks): a dangling one is a broken spec.
+fn check_every_ref(lowerer: &mut Lowerer<'_>, node: &serde_json::Value, at: &Pointer) {
+    use serde_json::Value;
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                let dangling = Pointer::parse_ref(reference)
+                    .is_some_and(|target| target.lookup(&lowerer.doc.raw).is_none());
+                if dangling {
+                    lowerer.error(format!("`$ref: {reference}` points at nothing"), at);
+                }
+                return;
+            }
+            for (key, child) in map {
+                if !crate::load::is_data(at, key) {
+                    check_every_ref(lowerer, child, &at.join(key));
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                check_every_ref(lowerer, child, &at.join(i.to_string()));
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The types reachable from `roots` through fields, items, map values and alternatives.

@@ -1,0 +1,314 @@
+//! Every spec in the shared folder, broken on purpose in the ways real specs are broken: the
+//! generator never panics, and every diagnostic says where.
+
+use apigen::{Config, Diagnostics, SpecInput};
+use apigen_tests::corpus::all_shared_specs;
+use serde_json::{Map, Value, json};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// A small deterministic generator, so that every run mutates the same places.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
+        (!items.is_empty()).then(|| &items[self.below(items.len())])
+    }
+}
+
+/// What a mutation must produce, beyond "no panic and every diagnostic located".
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Expect {
+    Anything,
+    Error,
+    /// A warning with this code, if the unmutated spec generated.
+    Warning(&'static str),
+}
+
+/// Pointers (as token lists) of every node of `value`.
+fn nodes(value: &Value, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    out.push(at.clone());
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                at.push(key.clone());
+                nodes(child, at, out);
+                at.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                at.push(i.to_string());
+                nodes(child, at, out);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn get_mut<'a>(value: &'a mut Value, path: &[String]) -> Option<&'a mut Value> {
+    path.iter().try_fold(value, |node, token| match node {
+        Value::Object(map) => map.get_mut(token),
+        Value::Array(items) => items.get_mut(token.parse::<usize>().ok()?),
+        _ => None,
+    })
+}
+
+fn get<'a>(value: &'a Value, path: &[String]) -> Option<&'a Value> {
+    path.iter().try_fold(value, |node, token| match node {
+        Value::Object(map) => map.get(token),
+        Value::Array(items) => items.get(token.parse::<usize>().ok()?),
+        _ => None,
+    })
+}
+
+fn object_at<'a>(value: &'a mut Value, path: &[String]) -> Option<&'a mut Map<String, Value>> {
+    get_mut(value, path).and_then(Value::as_object_mut)
+}
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options"];
+
+/// The mutations of one spec: (what, mutated document, expectation).
+fn mutations(original: &Value, rng: &mut Rng) -> Vec<(String, Value, Expect)> {
+    let mut all = Vec::new();
+    nodes(original, &mut Vec::new(), &mut all);
+    let with_key = |key: &str| -> Vec<Vec<String>> {
+        all.iter()
+            .filter(|p| get(original, p).and_then(|v| v.get(key)).is_some())
+            .cloned()
+            .collect()
+    };
+    let is_data = |p: &Vec<String>| {
+        p.iter().any(|t| {
+            matches!(t.as_str(), "example" | "examples" | "default" | "enum") || t.starts_with("x-")
+        })
+    };
+    let refs: Vec<_> = with_key("$ref")
+        .into_iter()
+        .filter(|p| !is_data(p))
+        .collect();
+    let typed: Vec<_> = with_key("type")
+        .into_iter()
+        .filter(|p| !is_data(p))
+        .filter(|p| get(original, p).and_then(|v| v["type"].as_str()).is_some())
+        .filter(|p| p.last().is_none_or(|t| t != "properties"))
+        .collect();
+    let operations: Vec<Vec<String>> = all
+        .iter()
+        .filter(|p| p.len() == 3 && p[0] == "paths" && METHODS.contains(&p[2].as_str()))
+        .cloned()
+        .collect();
+    let with_properties = with_key("properties");
+    let descriptions: Vec<_> = with_key("description")
+        .into_iter()
+        .filter(|p| p.len() >= 2 && p[p.len() - 2] == "responses")
+        .collect();
+
+    let mut out = Vec::new();
+    let mut mutate = |what: String, expect: Expect, change: &dyn Fn(&mut Value) -> bool| {
+        let mut doc = original.clone();
+        if change(&mut doc) {
+            out.push((what, doc, expect));
+        }
+    };
+    mutate("delete openapi".into(), Expect::Error, &|d| {
+        d.as_object_mut()
+            .and_then(|m| m.remove("openapi"))
+            .is_some()
+    });
+    mutate("delete info".into(), Expect::Error, &|d| {
+        d.as_object_mut().and_then(|m| m.remove("info")).is_some()
+    });
+    if let Some(p) = rng.pick(&descriptions).cloned() {
+        mutate(
+            format!("delete the description of {p:?}"),
+            Expect::Anything,
+            &|d| {
+                object_at(d, &p)
+                    .and_then(|m| m.remove("description"))
+                    .is_some()
+            },
+        );
+    }
+    if let Some(p) = rng.pick(&typed).cloned() {
+        mutate(
+            format!("misspell the type at {p:?}"),
+            Expect::Anything,
+            &|d| {
+                object_at(d, &p)
+                    .map(|m| m.insert("type".into(), json!("strnig")))
+                    .is_some()
+            },
+        );
+    }
+    if let Some(p) = rng.pick(&typed).cloned() {
+        mutate(
+            format!("make the type at {p:?} a number"),
+            Expect::Error,
+            &|d| {
+                object_at(d, &p)
+                    .map(|m| m.insert("type".into(), json!(42)))
+                    .is_some()
+            },
+        );
+    }
+    if let Some(p) = rng.pick(&refs).cloned() {
+        mutate(format!("break the $ref at {p:?}"), Expect::Error, &|d| {
+            object_at(d, &p)
+                .and_then(|m| {
+                    let broken = format!("{}Broken", m.get("$ref")?.as_str()?);
+                    m.insert("$ref".into(), Value::String(broken))
+                })
+                .is_some()
+        });
+    }
+    if let Some(p) = rng.pick(&with_properties).cloned() {
+        mutate(
+            format!("keyword property names at {p:?}"),
+            Expect::Anything,
+            &|d| {
+                let Some(Value::Object(props)) =
+                    get_mut(d, &p).and_then(|v| v.get_mut("properties"))
+                else {
+                    return false;
+                };
+                for name in [
+                    "type", "self", "Self", "ref", "async", "crate", "2fa", "a-b.c d",
+                ] {
+                    props.insert(name.into(), json!({"type": "string"}));
+                }
+                true
+            },
+        );
+    }
+    mutate("keyword schema names".into(), Expect::Anything, &|d| {
+        let Some(schemas) = d
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+        else {
+            return false;
+        };
+        for name in ["Self", "Client", "Error", "Result", "Option", "type", "std"] {
+            schemas.insert(
+                name.into(),
+                json!({"type": "object", "properties": {"r#x": {"type": "integer"}}}),
+            );
+        }
+        true
+    });
+    if operations.len() >= 2 {
+        let (a, b) = (
+            operations[0].clone(),
+            operations[operations.len() - 1].clone(),
+        );
+        mutate(
+            "duplicate an operationId".into(),
+            Expect::Warning("duplicate-operation-id"),
+            &|d| {
+                let Some(id) = get(d, &a).and_then(|o| o.get("operationId")).cloned() else {
+                    return false;
+                };
+                object_at(d, &b)
+                    .map(|m| m.insert("operationId".into(), id))
+                    .is_some()
+            },
+        );
+    }
+    for replacement in [json!(null), json!([]), json!("x"), json!({}), json!(1e300)] {
+        if let Some(p) = rng.pick(&all).cloned().filter(|p| !p.is_empty()) {
+            mutate(
+                format!("replace {p:?} by {replacement}"),
+                Expect::Anything,
+                &|d| get_mut(d, &p).map(|v| *v = replacement.clone()).is_some(),
+            );
+        }
+    }
+    out
+}
+
+/// Runs the generator on `text`; `Err` with a message on a panic or an unlocated diagnostic.
+fn run(name: &str, text: String) -> Result<Result<Diagnostics, Diagnostics>, String> {
+    let spec = SpecInput::new(name, text);
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        apigen::generate(&Config::new("mutant"), &spec)
+    }))
+    .map_err(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_default();
+        format!("PANIC: {message}")
+    })?;
+    let diagnostics = match &outcome {
+        Ok(files) => files.warnings().clone(),
+        Err(diagnostics) => diagnostics.clone(),
+    };
+    for d in &diagnostics {
+        let located = d.file.as_deref() == Some(name) && (d.line.is_some() || d.pointer.is_some());
+        if !located {
+            return Err(format!("unlocated diagnostic: {d}"));
+        }
+    }
+    Ok(outcome.map(|files| files.warnings().clone()))
+}
+
+#[test]
+fn mutated_specs_never_panic_and_every_diagnostic_is_located() {
+    let specs = all_shared_specs();
+    let results = std::thread::scope(|scope| {
+        let handles: Vec<_> = specs
+            .chunks(specs.len().div_ceil(2))
+            .map(|chunk| {
+                scope.spawn(move || {
+                    let mut tried = 0;
+                    let mut problems = Vec::new();
+                    for (index, (name, path)) in chunk.iter().enumerate() {
+                        let text = std::fs::read_to_string(path).unwrap();
+                        let original = apigen::load::read_tree(name, text.as_bytes()).unwrap();
+                        let baseline_ok = run(name, text).is_ok_and(|r| r.is_ok());
+                        let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (index as u64 + 1));
+                        for (what, doc, expect) in mutations(&original, &mut rng) {
+                            tried += 1;
+                            let text = serde_json::to_string_pretty(&doc).unwrap();
+                            let verdict = match (run(name, text), expect) {
+                                (Err(problem), _) => Some(problem),
+                                (Ok(Ok(_)), Expect::Error) => Some("generated".into()),
+                                (Ok(Ok(warnings)), Expect::Warning(code)) if baseline_ok => {
+                                    (!warnings.iter().any(|w| w.code.as_deref() == Some(code)))
+                                        .then(|| format!("no `{code}` warning"))
+                                }
+                                _ => None,
+                            };
+                            if let Some(problem) = verdict {
+                                problems.push(format!("{name}: {what}: {problem}"));
+                            }
+                        }
+                    }
+                    (tried, problems)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("the test itself does not panic"))
+            .collect::<Vec<_>>()
+    });
+    let tried: usize = results.iter().map(|(n, _)| n).sum();
+    let problems: Vec<_> = results.into_iter().flat_map(|(_, p)| p).collect();
+    println!("{tried} mutations of {} specs", specs.len());
+    assert!(tried > 2000, "{tried} mutations");
+    assert!(
+        problems.is_empty(),
+        "{} problem(s):\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
