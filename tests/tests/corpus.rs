@@ -340,3 +340,37 @@ fn the_full_client_exposes_the_81_operations_of_v2_12() {
     assert!(trading.starts_with("get_exchange_rates GET"), "{trading}");
     insta::assert_snapshot!("circle_v2_12_operations", surface.join("\n"));
 }
+
+#[test]
+fn every_public_spec_generates_except_openapi_3_1() {
+    let mut generated = 0;
+    for (name, path) in apigen_tests::corpus::all_shared_specs() {
+        if !name.starts_with("specs/public/") {
+            continue;
+        }
+        let spec = apigen_tests::corpus::shared_spec(&name, &path);
+        match apigen::generate(&circle_config("public"), &spec) {
+            Ok(files) => {
+                generated += 1;
+                if name.ends_with("digitalocean.yaml") {
+                    let clamped = files
+                        .warnings()
+                        .iter()
+                        .filter(|w| w.code.as_deref() == Some("integer-bound-clamped"))
+                        .count();
+                    assert!(clamped > 0, "DigitalOcean's 64-bit overflow is clamped");
+                }
+            }
+            Err(errors) => {
+                let d = errors.iter().next().unwrap();
+                assert!(
+                    name.ends_with("-3.1.yaml")
+                        && d.message.contains("OpenAPI 3.1.0 is not supported"),
+                    "{name}:\n{errors}"
+                );
+                assert_eq!((d.line, d.column), (Some(1), Some(1)), "{d}");
+            }
+        }
+    }
+    assert_eq!(generated, 17);
+}
