@@ -43,7 +43,12 @@ impl Client {
         Error<models::CreateCheckoutSessionError>,
     > {
         let path = String::from("/v1/checkoutSessions");
-        let mut request = Request::new("createCheckoutSession", Method::POST, path);
+        let mut request = Request::new(
+            "createCheckoutSession",
+            Method::POST,
+            "/v1/checkoutSessions",
+            path,
+        );
         request.security(&[&["bearerAuth"]]);
         if let Some(body) = body {
             request.json("application/json", body)?;
@@ -98,7 +103,12 @@ impl Client {
             &id.to_string(),
         )?;
         path.push_str("/extend");
-        let mut request = Request::new("extendCheckoutSession", Method::POST, path);
+        let mut request = Request::new(
+            "extendCheckoutSession",
+            Method::POST,
+            "/v1/checkoutSessions/{id}/extend",
+            path,
+        );
         request.security(&[&["bearerAuth"]]);
         if let Some(body) = body {
             request.json("application/json", body)?;
@@ -147,7 +157,12 @@ impl Client {
             "id",
             &id.to_string(),
         )?;
-        let mut request = Request::new("getCheckoutSession", Method::GET, path);
+        let mut request = Request::new(
+            "getCheckoutSession",
+            Method::GET,
+            "/v1/checkoutSessions/{id}",
+            path,
+        );
         request.security(&[&["bearerAuth"]]);
         runtime::send_json(self, request).await
     }
@@ -201,7 +216,12 @@ impl Client {
 
         runtime::ensure_valid("listCheckoutSessions", std::mem::take(problems))?;
         let path = String::from("/v1/checkoutSessions");
-        let mut request = Request::new("listCheckoutSessions", Method::GET, path);
+        let mut request = Request::new(
+            "listCheckoutSessions",
+            Method::GET,
+            "/v1/checkoutSessions",
+            path,
+        );
         request.security(&[&["bearerAuth"]]);
         if let Some(value) = &params.from {
             request
@@ -229,5 +249,31 @@ impl Client {
         }
 
         runtime::send_json(self, request).await
+    }
+
+    /// Every item of [`Client::list_checkout_sessions`], page after page, as a stream: each next page is asked for with `page_after` set to the id of the last item, when the stream gets there. It ends after an empty page or one shorter than `page_size`, and after an error (the stream's last item).
+    pub fn list_checkout_sessions_stream<'a>(
+        &'a self,
+        params: &models::ListCheckoutSessionsParams,
+    ) -> impl futures_util::Stream<
+        Item = Result<models::CheckoutSession, Error<models::ListCheckoutSessionsError>>,
+    > + 'a {
+        runtime::paginate(
+            params.clone(),
+            move |params: models::ListCheckoutSessionsParams| async move {
+                self.list_checkout_sessions(&params).await
+            },
+            |page: models::ListCheckoutSessionsResponse| page.data.unwrap_or_default(),
+            |
+                params: &mut models::ListCheckoutSessionsParams,
+                last: &models::CheckoutSession|
+            {
+                params.page_before = None;
+                let id = &last.id;
+                params.page_after = Some(id.to_string());
+                true
+            },
+            |params: &models::ListCheckoutSessionsParams| params.page_size,
+        )
     }
 }

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
+use tracing::Instrument;
 
 /// What the generated code fixes for the whole API: default server, user agent and the
 /// response header that carries the request id.
@@ -94,6 +95,87 @@ enum Prepared {
     Cookie(&'static str, Secret),
 }
 
+/// Called with every request just before it is sent (each attempt), to add headers or look at
+/// it. See [`ClientBuilder::on_request`].
+pub type RequestHook = Arc<dyn Fn(&mut reqwest::Request) + Send + Sync>;
+
+/// Called with every response as it arrives (status and headers; each attempt). See
+/// [`ClientBuilder::on_response`].
+pub type ResponseHook = Arc<dyn Fn(&ResponseInfo<'_>) + Send + Sync>;
+
+/// What a [`ResponseHook`] sees of a response.
+#[derive(Debug)]
+pub struct ResponseInfo<'a> {
+    /// The `operationId` of the call.
+    pub operation: &'static str,
+    /// Which attempt this is, from 1.
+    pub attempt: u32,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: &'a HeaderMap,
+}
+
+/// When and how often failed requests are tried again.
+///
+/// A request is retried after a connection error, a timeout, or a 408, 429, 500, 502, 503 or
+/// 504 answer, when it is safe to send twice: GET, HEAD, PUT, DELETE and OPTIONS always are;
+/// POST and PATCH only when the request carries an idempotency key (then the same key is sent on
+/// every attempt, so the server does the work once). The wait before attempt `n + 1` is the
+/// server's `Retry-After` (seconds or an HTTP date, capped by `max_retry_after`) or else a random
+/// duration up to `min(max_backoff, initial_backoff × 2ⁿ⁻¹)` ("full jitter").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt (default 2).
+    pub max_retries: u32,
+    /// The first backoff ceiling (default 500 ms).
+    pub initial_backoff: Duration,
+    /// The largest backoff ceiling (default 8 s).
+    pub max_backoff: Duration,
+    /// The longest `Retry-After` honoured (default 60 s).
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Settings for the calls made through one [`Client`] handle, set with
+/// [`Client::with_options`]; unset ones keep the builder's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    /// Gives up on each attempt after this long.
+    pub timeout: Option<Duration>,
+    /// Retries after the first attempt.
+    pub max_retries: Option<u32>,
+}
+
+impl CallOptions {
+    /// No overrides.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the timeout of each attempt.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets how many times a failed request is retried.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = Some(retries);
+        self
+    }
+}
+
 /// Builds a [`Client`]. Start with `Client::builder()`.
 #[derive(Clone)]
 pub struct ClientBuilder {
@@ -104,6 +186,10 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     user_agent: String,
     request_id_header: &'static str,
+    retry: RetryPolicy,
+    default_headers: Vec<(String, String)>,
+    on_request: Vec<RequestHook>,
+    on_response: Vec<ResponseHook>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -115,6 +201,12 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .field(
+                "default_headers",
+                &self.default_headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
+            .field("hooks", &(self.on_request.len() + self.on_response.len()))
             .finish()
     }
 }
@@ -130,7 +222,46 @@ impl ClientBuilder {
             connect_timeout: None,
             user_agent: defaults.user_agent.to_owned(),
             request_id_header: defaults.request_id_header,
+            retry: RetryPolicy::default(),
+            default_headers: Vec::new(),
+            on_request: Vec::new(),
+            on_response: Vec::new(),
         }
+    }
+
+    /// Retries a failed request at most `retries` times (default 2; 0 turns retries off). See
+    /// [`RetryPolicy`] for which requests are retried.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.retry.max_retries = retries;
+        self
+    }
+
+    /// Sets the whole retry policy (backoff and `Retry-After` cap included).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Sends this header with every request (checked by [`ClientBuilder::build`]).
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Calls `hook` with every request just before it is sent (each attempt): add headers,
+    /// sign, log. It runs after the client has set its own headers.
+    pub fn on_request(
+        mut self,
+        hook: impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_request.push(Arc::new(hook));
+        self
+    }
+
+    /// Calls `hook` with the status and headers of every response as it arrives (each attempt).
+    pub fn on_response(mut self, hook: impl Fn(&ResponseInfo<'_>) + Send + Sync + 'static) -> Self {
+        self.on_response.push(Arc::new(hook));
+        self
     }
 
     /// Sends requests to this base URL (e.g. `http://127.0.0.1:4010` for a mock server),
@@ -147,7 +278,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Gives up on a request that has not completed after this long.
+    /// Gives up on an attempt that has not completed after this long (a timed-out attempt may
+    /// be retried; see [`RetryPolicy`]).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -194,6 +326,18 @@ impl ClientBuilder {
             .map_err(|_| BuildError::new("the user agent is not a valid header value"))?;
         let request_id_header = HeaderName::from_bytes(self.request_id_header.as_bytes())
             .map_err(|_| BuildError::new("the request id header is not a valid header name"))?;
+        let mut default_headers = Vec::new();
+        for (name, value) in &self.default_headers {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                BuildError::new(format!("the default header `{name}` is not a valid header name"))
+            })?;
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                BuildError::new(format!(
+                    "the value of the default header `{name}` is not a valid header value"
+                ))
+            })?;
+            default_headers.push((name, value));
+        }
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -215,7 +359,12 @@ impl ClientBuilder {
                 user_agent,
                 request_id_header,
                 timeout: self.timeout,
+                retry: self.retry,
+                default_headers,
+                on_request: self.on_request,
+                on_response: self.on_response,
             }),
+            options: CallOptions::default(),
         })
     }
 }
@@ -281,6 +430,7 @@ impl std::error::Error for BuildError {
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    options: CallOptions,
 }
 
 struct Inner {
@@ -290,6 +440,10 @@ struct Inner {
     user_agent: HeaderValue,
     request_id_header: HeaderName,
     timeout: Option<Duration>,
+    retry: RetryPolicy,
+    default_headers: Vec<(HeaderName, HeaderValue)>,
+    on_request: Vec<RequestHook>,
+    on_response: Vec<ResponseHook>,
 }
 
 impl fmt::Debug for Client {
@@ -299,6 +453,8 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base_url)
             .field("credentials_for", &schemes)
             .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .field("options", &self.options)
             .finish()
     }
 }
@@ -308,6 +464,16 @@ impl Client {
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
     }
+
+    /// A handle on the same client (same connections and credentials) whose calls use
+    /// `options` — a timeout or retry count for one call or a group of calls:
+    /// `client.with_options(CallOptions::new().max_retries(0)).get_thing(id)`.
+    pub fn with_options(&self, options: CallOptions) -> Client {
+        Client {
+            inner: Arc::clone(&self.inner),
+            options,
+        }
+    }
 }
 
 /// A request as an operation method describes it.
@@ -315,7 +481,9 @@ impl Client {
 pub struct Request {
     operation: &'static str,
     method: Method,
+    template: &'static str,
     path: String,
+    idempotent: bool,
     query: Vec<(&'static str, String)>,
     headers: Vec<(&'static str, String)>,
     cookies: Vec<(&'static str, String)>,
@@ -325,12 +493,20 @@ pub struct Request {
 }
 
 impl Request {
-    /// A request of `operation` (its `operationId`) to `path`, which is already encoded.
-    pub fn new(operation: &'static str, method: Method, path: String) -> Self {
+    /// A request of `operation` (its `operationId`) to `path`, which is already encoded;
+    /// `template` is the spec's path (`/v1/things/{id}`), for traces.
+    pub fn new(
+        operation: &'static str,
+        method: Method,
+        template: &'static str,
+        path: String,
+    ) -> Self {
         Request {
             operation,
             method,
+            template,
             path,
+            idempotent: false,
             query: Vec::new(),
             headers: Vec::new(),
             cookies: Vec::new(),
@@ -350,8 +526,11 @@ impl Request {
         self.query.push((name, value));
     }
 
-    /// Adds a header parameter.
+    /// Adds a header parameter. An `Idempotency-Key` header makes a POST or PATCH safe to retry.
     pub fn header(&mut self, name: &'static str, value: String) {
+        if name.eq_ignore_ascii_case("idempotency-key") {
+            self.idempotent = true;
+        }
         self.headers.push((name, value));
     }
 
@@ -398,6 +577,7 @@ impl Request {
         }
         let bytes = serde_json::to_vec(&value).map_err(invalid)?;
         self.body = Some((content_type, bytes));
+        self.idempotent = true;
         Ok(())
     }
 
@@ -710,9 +890,84 @@ impl<E> From<Failure> for Error<E> {
     }
 }
 
+/// A request ready to send, again on each attempt.
+struct Ready {
+    method: Method,
+    url: reqwest::Url,
+    headers: HeaderMap,
+    basic: Option<(String, Secret)>,
+    body: Option<Vec<u8>>,
+    secret_in_url: bool,
+}
+
 impl Client {
-    /// Sends a request and reads the whole response. Not generic, so compiled once.
+    /// Sends a request (with retries) and reads the whole response. Not generic, so compiled
+    /// once; one `tracing` span per call, with the operation, method, path template, attempt,
+    /// status and request id — never credentials or bodies.
     async fn exchange(&self, request: Request) -> Result<RawResponse, Failure> {
+        let span = tracing::info_span!(
+            "request",
+            operation = request.operation,
+            method = %request.method,
+            path = request.template,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        self.exchange_in(request, span.clone()).instrument(span).await
+    }
+
+    async fn exchange_in(&self, request: Request, span: tracing::Span) -> Result<RawResponse, Failure> {
+        let inner = &*self.inner;
+        let operation = request.operation;
+        let safe = request.idempotent
+            || matches!(
+                request.method,
+                Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+            );
+        let max_retries = if safe {
+            self.options.max_retries.unwrap_or(inner.retry.max_retries)
+        } else {
+            0
+        };
+        let timeout = self.options.timeout.or(inner.timeout);
+        let prepared = self.prepare(request)?;
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            span.record("attempt", attempt);
+            let retries_left = attempt <= max_retries;
+            let outcome = self.attempt(&prepared, operation, attempt, timeout).await;
+            let wait = match &outcome {
+                Ok(raw) => {
+                    span.record("status", raw.status.as_u16());
+                    if let Some(id) = &raw.request_id {
+                        span.record("request_id", id.as_str());
+                    }
+                    let retryable = matches!(raw.status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504);
+                    (retryable && retries_left).then(|| {
+                        retry_after(&raw.headers)
+                            .map(|wait| wait.min(inner.retry.max_retry_after))
+                            .unwrap_or_else(|| backoff(&inner.retry, attempt))
+                    })
+                }
+                Err(Failure::Timeout(_) | Failure::Transport(_)) if retries_left => {
+                    Some(backoff(&inner.retry, attempt))
+                }
+                Err(_) => None,
+            };
+            match wait {
+                Some(wait) => {
+                    tracing::debug!(attempt, wait_ms = wait.as_millis() as u64, "retrying");
+                    tokio::time::sleep(wait).await;
+                }
+                None => return outcome,
+            }
+        }
+    }
+
+    /// Resolves the URL, credentials and headers once for all attempts.
+    fn prepare(&self, request: Request) -> Result<Ready, Failure> {
         let inner = &*self.inner;
         let operation = request.operation;
         let invalid = |message: String| Failure::Request(RequestError { operation, message });
@@ -720,17 +975,25 @@ impl Client {
         let mut url = reqwest::Url::parse(&format!("{}{}", inner.base_url, request.path))
             .map_err(|e| invalid(format!("the URL cannot be built: {e}")))?;
         let mut cookies = request.cookies;
-        let mut auth_headers = Vec::new();
+        let mut headers = HeaderMap::new();
         let mut basic = None;
         let mut secret_in_url = false;
+        headers.insert(header::USER_AGENT, inner.user_agent.clone());
+        for (name, value) in &inner.default_headers {
+            headers.insert(name.clone(), value.clone());
+        }
         let chosen = request.security.iter().find(|schemes| {
             !schemes.is_empty() && schemes.iter().all(|s| inner.credentials.contains_key(s))
         });
         let mut query = request.query;
         for scheme in chosen.copied().unwrap_or_default() {
             match inner.credentials.get(scheme) {
-                Some(Prepared::Header(name, value)) => auth_headers.push((name, value)),
-                Some(Prepared::Basic { username, password }) => basic = Some((username, password)),
+                Some(Prepared::Header(name, value)) => {
+                    headers.insert(name.clone(), value.clone());
+                }
+                Some(Prepared::Basic { username, password }) => {
+                    basic = Some((username.clone(), password.clone()));
+                }
                 Some(Prepared::Query(name, value)) => {
                     query.push((name, value.expose().to_owned()));
                     secret_in_url = true;
@@ -744,28 +1007,17 @@ impl Client {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
-
-        let mut builder = inner
-            .http
-            .request(request.method, url)
-            .header(header::USER_AGENT, inner.user_agent.clone());
-        if let Some(timeout) = inner.timeout {
-            builder = builder.timeout(timeout);
-        }
         if let Some(accept) = request.accept {
-            builder = builder.header(header::ACCEPT, accept);
-        }
-        for (name, value) in auth_headers {
-            builder = builder.header(name, value.clone());
-        }
-        if let Some((username, password)) = basic {
-            builder = builder.basic_auth(username, Some(password.expose()));
+            headers.insert(header::ACCEPT, HeaderValue::from_static(accept));
         }
         for (name, value) in request.headers {
             let value = HeaderValue::from_str(&value).map_err(|_| {
                 invalid(format!("header parameter `{name}` has characters HTTP does not allow"))
             })?;
-            builder = builder.header(name, value);
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                invalid(format!("header parameter `{name}` is not a valid header name"))
+            })?;
+            headers.append(name, value);
         }
         if !cookies.is_empty() {
             let joined = cookies
@@ -776,12 +1028,45 @@ impl Client {
             let mut value = HeaderValue::from_str(&joined)
                 .map_err(|_| invalid("a cookie has characters HTTP does not allow".to_owned()))?;
             value.set_sensitive(true);
-            builder = builder.header(header::COOKIE, value);
+            headers.insert(header::COOKIE, value);
         }
-        if let Some((content_type, body)) = request.body {
-            builder = builder.header(header::CONTENT_TYPE, content_type).body(body);
-        }
+        let body = request.body.map(|(content_type, body)| {
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            body
+        });
+        Ok(Ready {
+            method: request.method,
+            url,
+            headers,
+            basic,
+            body,
+            secret_in_url,
+        })
+    }
 
+    /// One attempt: send, run the hooks, read the whole body.
+    async fn attempt(
+        &self,
+        prepared: &Ready,
+        operation: &'static str,
+        attempt: u32,
+        timeout: Option<Duration>,
+    ) -> Result<RawResponse, Failure> {
+        let inner = &*self.inner;
+        let mut builder = inner
+            .http
+            .request(prepared.method.clone(), prepared.url.clone())
+            .headers(prepared.headers.clone());
+        if let Some((username, password)) = &prepared.basic {
+            builder = builder.basic_auth(username, Some(password.expose()));
+        }
+        if let Some(body) = &prepared.body {
+            builder = builder.body(body.clone());
+        }
+        if let Some(timeout) = timeout {
+            builder = builder.timeout(timeout);
+        }
+        let secret_in_url = prepared.secret_in_url;
         let transport = |e: reqwest::Error| {
             // A URL holding an API key must not reach error messages.
             let source = if secret_in_url { e.without_url() } else { e };
@@ -792,9 +1077,21 @@ impl Client {
                 Failure::Transport(error)
             }
         };
-        let response = builder.send().await.map_err(transport)?;
+        let mut request = builder.build().map_err(transport)?;
+        for hook in &inner.on_request {
+            hook(&mut request);
+        }
+        let response = inner.http.execute(request).await.map_err(transport)?;
         let status = response.status();
         let headers = response.headers().clone();
+        for hook in &inner.on_response {
+            hook(&ResponseInfo {
+                operation,
+                attempt,
+                status,
+                headers: &headers,
+            });
+        }
         let request_id = headers
             .get(&inner.request_id_header)
             .and_then(|v| v.to_str().ok())
@@ -807,6 +1104,98 @@ impl Client {
             body,
         })
     }
+}
+
+/// The server's `Retry-After`: delay-seconds or an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// Full jitter: a random wait up to `min(max_backoff, initial_backoff × 2^(attempt - 1))`.
+fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
+    use std::hash::{BuildHasher, Hasher};
+    let ceiling = policy
+        .initial_backoff
+        .saturating_mul(1u32 << attempt.saturating_sub(1).min(20))
+        .min(policy.max_backoff);
+    // Randomness for spreading retries out, not for secrets: the standard library's per-process
+    // random hash keys, mixed with the time.
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u32(attempt);
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    let fraction = (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64;
+    ceiling.mul_f64(fraction)
+}
+
+/// The items of a cursor-paginated list, page after page, fetched lazily.
+///
+/// `fetch` gets one page for the parameters; `items` takes the items out of it; `advance` moves
+/// the parameters past the last item (`false` when it cannot: the item has no id); `page_size`
+/// says how many items a full page has. The stream ends after a page that is empty or shorter
+/// than the page size, and after an error.
+pub fn paginate<'a, P, Page, T, E, F, Fut>(
+    params: P,
+    fetch: F,
+    items: fn(Page) -> Vec<T>,
+    advance: fn(&mut P, &T) -> bool,
+    page_size: fn(&P) -> Option<i64>,
+) -> impl futures_util::Stream<Item = Result<T, Error<E>>> + 'a
+where
+    P: Clone + 'a,
+    Page: 'a,
+    T: 'a,
+    E: 'a,
+    F: Fn(P) -> Fut + Clone + 'a,
+    Fut: std::future::Future<Output = Result<Page, Error<E>>> + 'a,
+{
+    struct Pager<P, T> {
+        next: Option<P>,
+        buffer: std::collections::VecDeque<T>,
+    }
+    let start = Pager {
+        next: Some(params),
+        buffer: std::collections::VecDeque::new(),
+    };
+    futures_util::stream::unfold(start, move |mut pager| {
+        let fetch = fetch.clone();
+        async move {
+            loop {
+                if let Some(item) = pager.buffer.pop_front() {
+                    return Some((Ok(item), pager));
+                }
+                let params = pager.next.take()?;
+                let page = match fetch(params.clone()).await {
+                    Ok(page) => items(page),
+                    Err(e) => return Some((Err(e), pager)),
+                };
+                let full = match page_size(&params) {
+                    Some(size) => page.len() as i64 >= size,
+                    None => true,
+                };
+                if full {
+                    if let Some(last) = page.last() {
+                        let mut next = params;
+                        if advance(&mut next, last) {
+                            pager.next = Some(next);
+                        }
+                    }
+                }
+                pager.buffer.extend(page);
+            }
+        }
+    })
 }
 
 /// Sends a request whose success body is JSON of type `T`.
@@ -1121,29 +1510,37 @@ pub struct UnexpectedResponse {
     pub request_id: Option<String>,
     /// The response headers.
     pub headers: HeaderMap,
-    /// The body as text (invalid UTF-8 replaced).
+    /// The start of the body (up to 16 KiB) as text, invalid UTF-8 replaced.
     pub body: String,
+    /// The length of the whole body in bytes.
+    pub body_len: usize,
 }
+
+/// How much of an unexpected body is kept: enough to see what it is (an HTML error page from a
+/// proxy, a JSON error), not a whole download.
+const KEPT_BODY: usize = 16 * 1024;
 
 impl UnexpectedResponse {
     fn new(operation: &'static str, raw: RawResponse) -> Self {
+        let kept = &raw.body[..raw.body.len().min(KEPT_BODY)];
         UnexpectedResponse {
             operation,
             status: raw.status,
             request_id: raw.request_id,
             headers: raw.headers,
-            body: String::from_utf8_lossy(&raw.body).into_owned(),
+            body: String::from_utf8_lossy(kept).into_owned(),
+            body_len: raw.body.len(),
         }
     }
 
     /// The start of the body, short enough for a log line.
     pub fn body_excerpt(&self) -> String {
         const MAX: usize = 200;
-        if self.body.chars().count() <= MAX {
+        if self.body.chars().count() <= MAX && self.body.len() == self.body_len {
             return self.body.clone();
         }
         let cut: String = self.body.chars().take(MAX).collect();
-        format!("{cut}… ({} bytes in all)", self.body.len())
+        format!("{cut}… ({} bytes in all)", self.body_len)
     }
 }
 

@@ -13,6 +13,37 @@ pub struct Config {
     pub(crate) regenerate_command: String,
     pub(crate) examples: Vec<Example>,
     pub(crate) idempotency_key: Option<String>,
+    pub(crate) pagination: PaginationNames,
+}
+
+/// The wire names that mark a cursor-paginated list: an operation with the `after` query
+/// parameter whose response has an `items` array of objects with an `id`. The default is
+/// Circle's scheme (`pageAfter`, `pageBefore`, `pageSize`, `data`, `id`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PaginationNames {
+    /// The query parameter that takes the id of the last item seen.
+    pub after: String,
+    /// The query parameter for the other direction, cleared when following pages.
+    pub before: Option<String>,
+    /// The query parameter for the page size.
+    pub size: Option<String>,
+    /// The response property holding the items.
+    pub items: String,
+    /// The item property holding its id.
+    pub id: String,
+}
+
+impl Default for PaginationNames {
+    fn default() -> Self {
+        PaginationNames {
+            after: "pageAfter".to_owned(),
+            before: Some("pageBefore".to_owned()),
+            size: Some("pageSize".to_owned()),
+            items: "data".to_owned(),
+            id: "id".to_owned(),
+        }
+    }
 }
 
 /// A hand-written example program copied into the crate's `examples/`.
@@ -32,7 +63,15 @@ impl Config {
             regenerate_command: "apigen".to_owned(),
             examples: Vec::new(),
             idempotency_key: None,
+            pagination: PaginationNames::default(),
         }
+    }
+
+    /// How cursor-paginated lists are recognized (default: Circle's names). Each one gets a
+    /// `<method>_stream` method that walks every page.
+    pub fn pagination(mut self, names: PaginationNames) -> Self {
+        self.pagination = names;
+        self
     }
 
     /// The crate's version. Default: the spec's `info.version` if it is semver, else `0.1.0`.
@@ -144,6 +183,10 @@ pub struct ClientEntry {
     /// [`Config::idempotency_key`]).
     #[serde(default)]
     pub idempotency_key: Option<String>,
+    /// How paginated lists are recognized (see [`Config::pagination`]), e.g.
+    /// `pagination = { after = "cursor", items = "items" }`.
+    #[serde(default)]
+    pub pagination: Option<PaginationNames>,
 }
 
 impl Project {
@@ -196,6 +239,9 @@ impl Project {
         }
         if let Some(key) = &entry.idempotency_key {
             config = config.idempotency_key(key);
+        }
+        if let Some(names) = &entry.pagination {
+            config = config.pagination(names.clone());
         }
         for example in &entry.examples {
             let path = self.root.join(example);

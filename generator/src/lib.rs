@@ -26,7 +26,7 @@ pub mod output;
 pub mod positions;
 pub mod render;
 
-pub use config::{ClientEntry, Config, Project};
+pub use config::{ClientEntry, Config, PaginationNames, Project};
 pub use diagnostics::{Diagnostic, Diagnostics, Pointer, Severity};
 pub use emit::MARKER;
 pub use examples::ExampleCheck;
@@ -89,6 +89,7 @@ fn lower_unplaced(
     let doc = load::parse(spec)?;
     let options = lower::Options {
         idempotency_key: config.idempotency_key.clone(),
+        pagination: config.pagination.clone(),
     };
     let (api, lowered) = lower::lower(&doc, &options);
     let mut diagnostics = doc.warnings.clone();

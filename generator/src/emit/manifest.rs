@@ -19,10 +19,26 @@ const REGEX_LITE: &str = r#"regex-lite = "0.1.6""#;
 const CHRONO: &str =
     r#"chrono = { version = "0.4.41", default-features = false, features = ["serde", "std"] }"#;
 const TOKIO: &str = r#"tokio = { version = "1.45.1", features = ["macros", "rt-multi-thread"] }"#;
+// The runtime's retries sleep on tokio's timer, log through tracing, read `Retry-After` dates
+// with httpdate and page through lists with futures-util: all already in reqwest's tree.
+const TOKIO_TIME: &str = r#"tokio = { version = "1.45.1", features = ["time"] }"#;
+const TRACING: &str =
+    r#"tracing = { version = "0.1.41", default-features = false, features = ["std"] }"#;
+const HTTPDATE: &str = r#"httpdate = "1.0.3""#;
+const FUTURES_UTIL: &str = r#"futures-util = { version = "0.3.31", default-features = false }"#;
 
 pub(super) fn cargo_toml(cx: &Context<'_>) -> String {
     let used = used_primitives(cx.api);
-    let mut dependencies = vec![PERCENT_ENCODING, REQWEST, SERDE, SERDE_JSON];
+    let mut dependencies = vec![
+        FUTURES_UTIL,
+        HTTPDATE,
+        PERCENT_ENCODING,
+        REQWEST,
+        SERDE,
+        SERDE_JSON,
+        TOKIO_TIME,
+        TRACING,
+    ];
     let idempotency = cx.api.operations.iter().any(|op| {
         op.body
             .as_ref()
@@ -43,6 +59,7 @@ pub(super) fn cargo_toml(cx: &Context<'_>) -> String {
     let dev_dependencies = if cx.config.examples.is_empty() {
         String::new()
     } else {
+        // Examples need the runtime's multi-threaded flavour and `#[tokio::main]`.
         format!("\n[dev-dependencies]\n{TOKIO}\n")
     };
     let description = toml_escape(&format!(
@@ -156,6 +173,9 @@ pub(super) fn lib_rs(cx: &Context<'_>) -> TokenStream {
         pub mod runtime;
 
         #server
-        pub use runtime::{ApiError, BuildError, Client, ClientBuilder, Error, ResponseValue};
+        pub use runtime::{
+            ApiError, BuildError, CallOptions, Client, ClientBuilder, Error, ResponseInfo, ResponseValue,
+            RetryPolicy,
+        };
     }
 }

@@ -105,6 +105,7 @@ fn operation(
 
     let checks = argument_checks(api, op, patterns);
     let path = build_path(op);
+    let template = op.path.raw.as_str();
     let mut statements = Vec::new();
     let http_method = format_ident!("{}", op.method.as_str());
     if let Some(security) = security(op) {
@@ -125,7 +126,7 @@ fn operation(
     let send_request = quote! {
         #checks
         #path
-        let #request_mut request = Request::new(#operation_id, Method::#http_method, path);
+        let #request_mut request = Request::new(#operation_id, Method::#http_method, #template, path);
         #(#statements)*
         runtime::#send(self, request).await
     };
@@ -148,6 +149,7 @@ fn operation(
         },
         None => quote!(self.#with_response(#(#arg_names),*).await.map(ResponseValue::into_inner)),
     };
+    let stream = stream_method(api, op);
     quote! {
         #doc
         pub async fn #method(&self, #(#args),*) -> Result<#success, Error<models::#errors>> {
@@ -162,7 +164,115 @@ fn operation(
         ) -> Result<ResponseValue<#success>, Error<models::#errors>> {
             #send_request
         }
+
+        #stream
     }
+}
+
+/// `<method>_stream`: every item of a cursor-paginated list, fetched page by page as the stream
+/// is read (see `runtime::paginate`).
+fn stream_method(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let pagination = op.pagination.as_ref()?;
+    let params = api.types.get(&op.params?)?;
+    let params_ty = ident(&params.name);
+    let Body::Json(page_ty) = &op.success else {
+        return None;
+    };
+    let page_ty = rust_type(api, page_ty, Scope::Crate);
+    let item_ty = rust_type(api, &pagination.item, Scope::Crate);
+    let errors = ident(&api.types.get(&op.errors)?.name);
+    let method = ident(&op.method_name);
+    let stream = format_ident!("{}_stream", unraw(&op.method_name));
+    let items = ident(&pagination.items);
+    let take_items = if pagination.items_optional {
+        quote!(page.#items.unwrap_or_default())
+    } else {
+        quote!(page.#items)
+    };
+    let after = ident(&pagination.after);
+    let id = ident(&pagination.id);
+    let cursor_is_string = pagination.after_ty == TypeRef::Primitive(crate::ir::Primitive::String);
+    let cursor = match (&pagination.id_ty, cursor_is_string) {
+        (TypeRef::Primitive(crate::ir::Primitive::String), _) | (_, false) => quote!(id.clone()),
+        _ => quote!(id.to_string()),
+    };
+    let set_cursor = if pagination.id_from_json {
+        let wire = &pagination.id;
+        quote! {
+            let id = serde_json::to_value(last)
+                .ok()
+                .and_then(|item| item.get(#wire)?.as_str().map(str::to_owned));
+            match id {
+                Some(id) => {
+                    params.#after = Some(id);
+                    true
+                }
+                None => false,
+            }
+        }
+    } else if pagination.id_optional {
+        quote! {
+            match &last.#id {
+                Some(id) => {
+                    params.#after = Some(#cursor);
+                    true
+                }
+                None => false,
+            }
+        }
+    } else {
+        quote! {
+            let id = &last.#id;
+            params.#after = Some(#cursor);
+            true
+        }
+    };
+    let clear_before = pagination.before.as_ref().map(|before| {
+        let before = ident(before);
+        quote!(params.#before = None;)
+    });
+    let page_size = match &pagination.size {
+        Some(size) => {
+            let size = ident(size);
+            if pagination.size_i32 {
+                quote!(|params: &models::#params_ty| params.#size.map(i64::from))
+            } else {
+                quote!(|params: &models::#params_ty| params.#size)
+            }
+        }
+        None => quote!(|_: &models::#params_ty| None),
+    };
+    let doc = DocBuilder::new()
+        .line(format!(
+            "Every item of [`Client::{}`], page after page, as a stream: each next page is \
+             asked for with `{}` set to the id of the last item, when the stream gets there. It \
+             ends after an empty page or one shorter than `{}`, and after an error (the \
+             stream's last item).",
+            unraw(&op.method_name),
+            pagination.after.trim_start_matches("r#"),
+            pagination.size.as_deref().unwrap_or("the page size"),
+        ))
+        .outer();
+    let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
+    Some(quote! {
+        #doc
+        #allow
+        pub fn #stream<'a>(
+            &'a self,
+            params: &models::#params_ty,
+        ) -> impl futures_util::Stream<Item = Result<#item_ty, Error<models::#errors>>> + 'a {
+            runtime::paginate(
+                params.clone(),
+                move |params: models::#params_ty| async move { self.#method(&params).await },
+                |page: #page_ty| #take_items,
+                |params: &mut models::#params_ty, last: &#item_ty| {
+                    #clear_before
+                    #set_cursor
+                },
+                #page_size,
+            )
+        }
+    })
 }
 
 fn contains(ty: &TypeRef, validated: &std::collections::BTreeSet<crate::ir::TypeId>) -> bool {

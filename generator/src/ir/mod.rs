@@ -464,6 +464,39 @@ pub struct Operation {
     /// Alternatives of security requirements: each inner list is a set of scheme names that
     /// must all be applied. Empty: no authentication.
     pub security: Vec<Vec<String>>,
+    /// How to walk its pages, for a cursor-paginated list.
+    pub pagination: Option<Pagination>,
+}
+
+/// A list operation paginated by cursor (Circle's `pageBefore`/`pageAfter`/`pageSize`): the next
+/// page is asked for with the cursor set to the id of the last item. Names are Rust field names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pagination {
+    /// The parameter that takes the cursor (`page_after`).
+    pub after: String,
+    /// Its type (a string, or whatever the item id is).
+    pub after_ty: TypeRef,
+    /// The parameter for the other direction, cleared when following pages (`page_before`).
+    pub before: Option<String>,
+    /// The page size parameter (`page_size`), to tell a short (last) page.
+    pub size: Option<String>,
+    /// Whether the page size is an `i32` (else `i64`).
+    pub size_i32: bool,
+    /// The field of the response that holds the items (`data`), and whether it is an `Option`.
+    pub items: String,
+    /// Whether that field is an `Option`.
+    pub items_optional: bool,
+    /// The item type.
+    pub item: TypeRef,
+    /// The item's id field (`id`), its type and whether it is an `Option`.
+    pub id: String,
+    /// The id's type.
+    pub id_ty: TypeRef,
+    /// Whether the id field is an `Option`.
+    pub id_optional: bool,
+    /// The items are `oneOf` alternatives: the id is read from the item's JSON (`id` is then
+    /// the wire name).
+    pub id_from_json: bool,
 }
 
 /// A server from `servers`.

@@ -5,6 +5,7 @@
 //! type arena, and diagnostics tied to the operation being lowered.
 
 mod operation;
+mod pagination;
 mod schema;
 mod service;
 
@@ -22,6 +23,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Options {
     /// The request-body property that carries an idempotency key (Circle: `idempotencyKey`).
     pub idempotency_key: Option<String>,
+    /// How cursor-paginated lists are recognized.
+    pub pagination: crate::config::PaginationNames,
 }
 
 /// Lowers a parsed document. Diagnostics may contain errors; the caller decides.
@@ -69,6 +72,7 @@ pub fn lower(doc: &Document, options: &Options) -> (Api, Diagnostics) {
         mark_idempotency_keys(&mut api, key);
     }
     names::dedupe_members(&mut api);
+    pagination::detect(&mut api, &options.pagination);
     (api, diags)
 }
 

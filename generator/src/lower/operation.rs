@@ -257,6 +257,7 @@ fn lower_operation<'d>(l: &mut Lowerer<'d>, input: OperationInput<'d>) -> Option
         success,
         errors,
         security,
+        pagination: None,
     })
 }
 

@@ -38,4 +38,7 @@ pub mod runtime;
 
 pub use client::Server;
 
-pub use runtime::{ApiError, BuildError, Client, ClientBuilder, Error, ResponseValue};
+pub use runtime::{
+    ApiError, BuildError, CallOptions, Client, ClientBuilder, Error, ResponseInfo,
+    ResponseValue, RetryPolicy,
+};

@@ -37,7 +37,12 @@ impl Client {
         body: &models::TransferRequest,
     ) -> Result<ResponseValue<models::Transfer>, Error<models::CreateTransferError>> {
         let path = String::from("/transfers");
-        let mut request = Request::new("createTransfer", Method::POST, path);
+        let mut request = Request::new(
+            "createTransfer",
+            Method::POST,
+            "/transfers",
+            path,
+        );
         request.security(&[&["key"]]);
         runtime::validate_body("createTransfer", body)?;
         request
@@ -70,7 +75,7 @@ impl Client {
         &self,
     ) -> Result<ResponseValue<String>, Error<models::GetLegacyError>> {
         let path = String::from("/legacy");
-        let mut request = Request::new("getLegacy", Method::GET, path);
+        let mut request = Request::new("getLegacy", Method::GET, "/legacy", path);
         request.security(&[&["key"]]);
         runtime::send_text(self, request).await
     }
@@ -143,7 +148,12 @@ impl Client {
         let mut path = String::from("/markets/");
         runtime::push_path_param(&mut path, "getQuotes", "trading-pair", trading_pair)?;
         path.push_str("/quotes");
-        let mut request = Request::new("getQuotes", Method::GET, path);
+        let mut request = Request::new(
+            "getQuotes",
+            Method::GET,
+            "/markets/{trading-pair}/quotes",
+            path,
+        );
         request.security(&[&["key"]]);
         if let Some(value) = &params.limit {
             request.query("limit", value.to_string());
@@ -195,7 +205,12 @@ impl Client {
     ) -> Result<ResponseValue<models::Transfer>, Error<models::GetTransferError>> {
         let mut path = String::from("/transfers/");
         runtime::push_path_param(&mut path, "getTransfer", "id", &id.to_string())?;
-        let mut request = Request::new("getTransfer", Method::GET, path);
+        let mut request = Request::new(
+            "getTransfer",
+            Method::GET,
+            "/transfers/{id}",
+            path,
+        );
         request.security(&[&["key"]]);
         runtime::send_json(self, request).await
     }
@@ -218,7 +233,7 @@ impl Client {
         &self,
     ) -> Result<ResponseValue<Vec<models::Event>>, Error<models::ListEventsError>> {
         let path = String::from("/events");
-        let request = Request::new("listEvents", Method::GET, path);
+        let request = Request::new("listEvents", Method::GET, "/events", path);
         runtime::send_json(self, request).await
     }
 
@@ -252,7 +267,12 @@ impl Client {
     ) -> Result<ResponseValue<()>, Error<models::UpdateTransferError>> {
         let mut path = String::from("/transfers/");
         runtime::push_path_param(&mut path, "updateTransfer", "id", &id.to_string())?;
-        let mut request = Request::new("updateTransfer", Method::PATCH, path);
+        let mut request = Request::new(
+            "updateTransfer",
+            Method::PATCH,
+            "/transfers/{id}",
+            path,
+        );
         request.security(&[&["key"]]);
         runtime::validate_body("updateTransfer", body)?;
         request.json("application/json", body)?;
