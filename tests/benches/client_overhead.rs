@@ -90,7 +90,13 @@ async fn main() {
     }
     let (g, h) = (median(generated), median(by_hand));
     println!("calls: {calls} each, loopback, interleaved");
-    println!("generated client   median {:>8.1} µs", g.as_secs_f64() * 1e6);
-    println!("hand-written reqwest median {:>6.1} µs", h.as_secs_f64() * 1e6);
+    println!(
+        "generated client   median {:>8.1} µs",
+        g.as_secs_f64() * 1e6
+    );
+    println!(
+        "hand-written reqwest median {:>6.1} µs",
+        h.as_secs_f64() * 1e6
+    );
     println!("ratio {:.3}", g.as_secs_f64() / h.as_secs_f64());
 }
