@@ -153,3 +153,4 @@ pub fn clippy_clean(
 
 pub mod corpus;
 pub mod prism;
+pub mod robust;

@@ -8,12 +8,11 @@
 //! panic are also committed under `tests/fixtures/fuzz/` and checked by
 //! `fuzz_regressions_stay_fixed`.
 
-use apigen::{Config, SpecInput};
+use apigen_tests::robust::{generate_located, node_mut, node_paths};
 use apigen_tests::{fixture_names, workspace_root};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, FileFailurePersistence};
 use serde_json::Value;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 fn seeds() -> Vec<(String, String)> {
     let mut seeds: Vec<(String, String)> = fixture_names()
@@ -34,28 +33,7 @@ fn seeds() -> Vec<(String, String)> {
 
 /// `Err` on a panic or a diagnostic without a place.
 fn check(name: &str, bytes: Vec<u8>) -> Result<(), String> {
-    let spec = SpecInput::new(name, bytes);
-    let outcome = catch_unwind(AssertUnwindSafe(|| {
-        apigen::generate(&Config::new("fuzzed"), &spec)
-    }))
-    .map_err(|panic| {
-        panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-            .unwrap_or_else(|| "a panic".to_owned())
-    })?;
-    let diagnostics = match &outcome {
-        Ok(files) => files.warnings().clone(),
-        Err(diagnostics) => diagnostics.clone(),
-    };
-    match diagnostics
-        .iter()
-        .find(|d| d.file.as_deref() != Some(name) || (d.line.is_none() && d.pointer.is_none()))
-    {
-        Some(d) => Err(format!("unlocated: {d}")),
-        None => Ok(()),
-    }
+    generate_located(name, bytes).map(|_| ())
 }
 
 fn cases() -> u32 {
@@ -201,38 +179,8 @@ fn tree_edit() -> impl Strategy<Value = TreeEdit> {
     ]
 }
 
-fn paths(value: &Value, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
-    out.push(at.clone());
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                at.push(key.clone());
-                paths(child, at, out);
-                at.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                at.push(i.to_string());
-                paths(child, at, out);
-                at.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
-fn parent_of<'a>(root: &'a mut Value, path: &[String]) -> Option<&'a mut Value> {
-    path.iter().try_fold(root, |node, token| match node {
-        Value::Object(map) => map.get_mut(token),
-        Value::Array(items) => items.get_mut(token.parse::<usize>().ok()?),
-        _ => None,
-    })
-}
-
 fn apply_tree(root: &mut Value, edit: &TreeEdit) {
-    let mut all = Vec::new();
-    paths(root, &mut Vec::new(), &mut all);
+    let all = node_paths(root);
     let pick = |at: f64| all[((all.len() as f64) * at) as usize % all.len()].clone();
     let (path, at) = match edit {
         TreeEdit::Set(at, _) | TreeEdit::Delete(at) | TreeEdit::Rename(at, _) => (pick(*at), at),
@@ -244,7 +192,7 @@ fn apply_tree(root: &mut Value, edit: &TreeEdit) {
         }
         return;
     };
-    let Some(parent) = parent_of(root, parent_path) else {
+    let Some(parent) = node_mut(root, parent_path) else {
         return;
     };
     match (parent, edit) {

@@ -1,10 +1,9 @@
 //! Every spec in the shared folder, broken on purpose in the ways real specs are broken: the
 //! generator never panics, and every diagnostic says where.
 
-use apigen::{Config, Diagnostics, SpecInput};
 use apigen_tests::corpus::all_shared_specs;
+use apigen_tests::robust::{generate_located, node, node_mut, node_paths};
 use serde_json::{Map, Value, json};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// A small deterministic generator, so that every run mutates the same places.
 struct Rng(u64);
@@ -31,57 +30,18 @@ enum Expect {
     Warning(&'static str),
 }
 
-/// Pointers (as token lists) of every node of `value`.
-fn nodes(value: &Value, at: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
-    out.push(at.clone());
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                at.push(key.clone());
-                nodes(child, at, out);
-                at.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                at.push(i.to_string());
-                nodes(child, at, out);
-                at.pop();
-            }
-        }
-        _ => {}
-    }
-}
-
-fn get_mut<'a>(value: &'a mut Value, path: &[String]) -> Option<&'a mut Value> {
-    path.iter().try_fold(value, |node, token| match node {
-        Value::Object(map) => map.get_mut(token),
-        Value::Array(items) => items.get_mut(token.parse::<usize>().ok()?),
-        _ => None,
-    })
-}
-
-fn get<'a>(value: &'a Value, path: &[String]) -> Option<&'a Value> {
-    path.iter().try_fold(value, |node, token| match node {
-        Value::Object(map) => map.get(token),
-        Value::Array(items) => items.get(token.parse::<usize>().ok()?),
-        _ => None,
-    })
-}
-
 fn object_at<'a>(value: &'a mut Value, path: &[String]) -> Option<&'a mut Map<String, Value>> {
-    get_mut(value, path).and_then(Value::as_object_mut)
+    node_mut(value, path).and_then(Value::as_object_mut)
 }
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options"];
 
 /// The mutations of one spec: (what, mutated document, expectation).
 fn mutations(original: &Value, rng: &mut Rng) -> Vec<(String, Value, Expect)> {
-    let mut all = Vec::new();
-    nodes(original, &mut Vec::new(), &mut all);
+    let all = node_paths(original);
     let with_key = |key: &str| -> Vec<Vec<String>> {
         all.iter()
-            .filter(|p| get(original, p).and_then(|v| v.get(key)).is_some())
+            .filter(|p| node(original, p).and_then(|v| v.get(key)).is_some())
             .cloned()
             .collect()
     };
@@ -97,7 +57,7 @@ fn mutations(original: &Value, rng: &mut Rng) -> Vec<(String, Value, Expect)> {
     let typed: Vec<_> = with_key("type")
         .into_iter()
         .filter(|p| !is_data(p))
-        .filter(|p| get(original, p).and_then(|v| v["type"].as_str()).is_some())
+        .filter(|p| node(original, p).and_then(|v| v["type"].as_str()).is_some())
         .filter(|p| p.last().is_none_or(|t| t != "properties"))
         .collect();
     let operations: Vec<Vec<String>> = all
@@ -175,7 +135,7 @@ fn mutations(original: &Value, rng: &mut Rng) -> Vec<(String, Value, Expect)> {
             Expect::Anything,
             &|d| {
                 let Some(Value::Object(props)) =
-                    get_mut(d, &p).and_then(|v| v.get_mut("properties"))
+                    node_mut(d, &p).and_then(|v| v.get_mut("properties"))
                 else {
                     return false;
                 };
@@ -212,7 +172,7 @@ fn mutations(original: &Value, rng: &mut Rng) -> Vec<(String, Value, Expect)> {
             "duplicate an operationId".into(),
             Expect::Warning("duplicate-operation-id"),
             &|d| {
-                let Some(id) = get(d, &a).and_then(|o| o.get("operationId")).cloned() else {
+                let Some(id) = node(d, &a).and_then(|o| o.get("operationId")).cloned() else {
                     return false;
                 };
                 object_at(d, &b)
@@ -226,38 +186,11 @@ fn mutations(original: &Value, rng: &mut Rng) -> Vec<(String, Value, Expect)> {
             mutate(
                 format!("replace {p:?} by {replacement}"),
                 Expect::Anything,
-                &|d| get_mut(d, &p).map(|v| *v = replacement.clone()).is_some(),
+                &|d| node_mut(d, &p).map(|v| *v = replacement.clone()).is_some(),
             );
         }
     }
     out
-}
-
-/// Runs the generator on `text`; `Err` with a message on a panic or an unlocated diagnostic.
-fn run(name: &str, text: String) -> Result<Result<Diagnostics, Diagnostics>, String> {
-    let spec = SpecInput::new(name, text);
-    let outcome = catch_unwind(AssertUnwindSafe(|| {
-        apigen::generate(&Config::new("mutant"), &spec)
-    }))
-    .map_err(|panic| {
-        let message = panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-            .unwrap_or_default();
-        format!("PANIC: {message}")
-    })?;
-    let diagnostics = match &outcome {
-        Ok(files) => files.warnings().clone(),
-        Err(diagnostics) => diagnostics.clone(),
-    };
-    for d in &diagnostics {
-        let located = d.file.as_deref() == Some(name) && (d.line.is_some() || d.pointer.is_some());
-        if !located {
-            return Err(format!("unlocated diagnostic: {d}"));
-        }
-    }
-    Ok(outcome.map(|files| files.warnings().clone()))
 }
 
 #[test]
@@ -273,12 +206,14 @@ fn mutated_specs_never_panic_and_every_diagnostic_is_located() {
                     for (index, (name, path)) in chunk.iter().enumerate() {
                         let text = std::fs::read_to_string(path).unwrap();
                         let original = apigen::load::read_tree(name, text.as_bytes()).unwrap();
-                        let baseline_ok = run(name, text).is_ok_and(|r| r.is_ok());
+                        let baseline_ok =
+                            generate_located(name, text.into_bytes()).is_ok_and(|r| r.is_ok());
                         let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (index as u64 + 1));
                         for (what, doc, expect) in mutations(&original, &mut rng) {
                             tried += 1;
                             let text = serde_json::to_string_pretty(&doc).unwrap();
-                            let verdict = match (run(name, text), expect) {
+                            let verdict = match (generate_located(name, text.into_bytes()), expect)
+                            {
                                 (Err(problem), _) => Some(problem),
                                 (Ok(Ok(_)), Expect::Error) => Some("generated".into()),
                                 (Ok(Ok(warnings)), Expect::Warning(code)) if baseline_ok => {
