@@ -19,9 +19,31 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](crate::Error::Api) holds a [`models::CreateCheckoutSessionError`] for the statuses the spec documents: 400 (`BadRequest`), 401 (`NotAuthorized`).
+    /// [`Error::Api`] holds a [`models::CreateCheckoutSessionError`] for the statuses the spec documents: 400 (`BadRequest`), 401 (`NotAuthorized`).
     ///
-    /// Other [`Error`](crate::Error) variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use circle_api::models;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = circle_api::Client::builder()
+    /// #     .server(circle_api::Server::Sandbox)
+    /// #     .bearer_token(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let body = models::CheckoutSessionCreationRequest {
+    ///     success_url: None,
+    ///     amount: models::CheckoutSessionMoney {
+    ///         amount: String::from("text"),
+    ///         currency: models::CheckoutSessionMoneyCurrency::Usd,
+    ///     },
+    /// };
+    /// let response = client.create_checkout_session(Some(&body)).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_checkout_session(
         &self,
         body: Option<&models::CheckoutSessionCreationRequest>,
@@ -70,9 +92,26 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](crate::Error::Api) holds a [`models::ExtendCheckoutSessionError`] for the statuses the spec documents: 400 (`BadRequest`), 401 (`NotAuthorized`), 404 (`NotFound`).
+    /// [`Error::Api`] holds a [`models::ExtendCheckoutSessionError`] for the statuses the spec documents: 400 (`BadRequest`), 401 (`NotAuthorized`), 404 (`NotFound`).
     ///
-    /// Other [`Error`](crate::Error) variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use circle_api::models;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = circle_api::Client::builder()
+    /// #     .server(circle_api::Server::Sandbox)
+    /// #     .bearer_token(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let id = uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?;
+    /// let body = models::ExtendCheckoutSessionRequest::default();
+    /// let response = client.extend_checkout_session(id, Some(&body)).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn extend_checkout_session(
         &self,
         id: uuid::Uuid,
@@ -129,9 +168,24 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](crate::Error::Api) holds a [`models::GetCheckoutSessionError`] for the statuses the spec documents: 400 (`BadRequest`), 401 (`NotAuthorized`), 404 (`NotFound`).
+    /// [`Error::Api`] holds a [`models::GetCheckoutSessionError`] for the statuses the spec documents: 400 (`BadRequest`), 401 (`NotAuthorized`), 404 (`NotFound`).
     ///
-    /// Other [`Error`](crate::Error) variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = circle_api::Client::builder()
+    /// #     .server(circle_api::Server::Sandbox)
+    /// #     .bearer_token(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let id = uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?;
+    /// let response = client.get_checkout_session(id).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_checkout_session(
         &self,
         id: uuid::Uuid,
@@ -179,9 +233,25 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](crate::Error::Api) holds a [`models::ListCheckoutSessionsError`] for the statuses the spec documents: 400 (`BadRequest`), 401 (`NotAuthorized`).
+    /// [`Error::Api`] holds a [`models::ListCheckoutSessionsError`] for the statuses the spec documents: 400 (`BadRequest`), 401 (`NotAuthorized`).
     ///
-    /// Other [`Error`](crate::Error) variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use circle_api::models;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = circle_api::Client::builder()
+    /// #     .server(circle_api::Server::Sandbox)
+    /// #     .bearer_token(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let params = models::ListCheckoutSessionsParams::default();
+    /// let response = client.list_checkout_sessions(&params).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_checkout_sessions(
         &self,
         params: &models::ListCheckoutSessionsParams,
@@ -252,6 +322,26 @@ impl Client {
     }
 
     /// Every item of [`Client::list_checkout_sessions`], page after page, as a stream: each next page is asked for with `page_after` set to the id of the last item, when the stream gets there. It ends after an empty page or one shorter than `page_size`, and after an error (the stream's last item).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use circle_api::models;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = circle_api::Client::builder()
+    /// #     .server(circle_api::Server::Sandbox)
+    /// #     .bearer_token(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let params = models::ListCheckoutSessionsParams::default();
+    /// let items = client.list_checkout_sessions_stream(&params);
+    /// let mut items = std::pin::pin!(items);
+    /// while let Some(item) = futures_util::StreamExt::next(&mut items).await {
+    ///     let item = item?;
+    ///     println!("{item:?}");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_checkout_sessions_stream<'a>(
         &'a self,
         params: &models::ListCheckoutSessionsParams,

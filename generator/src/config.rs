@@ -32,6 +32,8 @@ pub struct PaginationNames {
     pub items: String,
     /// The item property holding its id.
     pub id: String,
+    /// For lists whose items have no `id`: the item property to page after, by `operationId`.
+    pub id_by_operation: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for PaginationNames {
@@ -42,6 +44,7 @@ impl Default for PaginationNames {
             size: Some("pageSize".to_owned()),
             items: "data".to_owned(),
             id: "id".to_owned(),
+            id_by_operation: std::collections::BTreeMap::new(),
         }
     }
 }

@@ -105,8 +105,14 @@ pub fn scratch_workspace(
 /// Runs cargo in `root`, with one target directory shared by all scratch workspaces so that
 /// dependencies build once. Returns stdout and stderr, or them in an error on failure.
 pub fn cargo_in(root: &Path, args: &[&str]) -> Result<String, String> {
+    cargo_in_env(root, args, &[])
+}
+
+/// [`cargo_in`] with extra environment variables.
+pub fn cargo_in_env(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<String, String> {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(root)
         .env(
             "CARGO_TARGET_DIR",
@@ -148,7 +154,27 @@ pub fn clippy_clean(
         &root,
         &["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"],
     )
-    .map(|_| ())
+    .map(|_| ())?;
+    docs_clean(&root, &[])
+}
+
+/// The crates' rustdoc builds with no warning (`RUSTDOCFLAGS=-D warnings cargo doc --no-deps`)
+/// and their doc examples compile (`cargo test --doc`). `packages` narrows both to some crates
+/// of the workspace (all when empty).
+pub fn docs_clean(root: &Path, packages: &[&str]) -> Result<(), String> {
+    let mut selection: Vec<&str> = Vec::new();
+    if packages.is_empty() {
+        selection.push("--workspace");
+    }
+    for package in packages {
+        selection.extend(["-p", package]);
+    }
+    let mut doc = vec!["doc", "--no-deps", "--quiet"];
+    doc.extend(&selection);
+    cargo_in_env(root, &doc, &[("RUSTDOCFLAGS", "-D warnings")])?;
+    let mut test = vec!["test", "--doc", "--quiet"];
+    test.extend(&selection);
+    cargo_in(root, &test).map(|_| ())
 }
 
 pub mod corpus;

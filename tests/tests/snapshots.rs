@@ -125,3 +125,10 @@ fn degradations_fixture() {
         .collect();
     insta::assert_snapshot!("degradations__warnings", warnings.join("\n"));
 }
+
+#[test]
+fn markup_fixture() {
+    // Descriptions full of Markdown and HTML, made safe for rustdoc (the Markdown pages are
+    // pinned in the docs test).
+    snapshot_fixture("markup", &["src/models.rs", "src/operations.rs"]);
+}

@@ -71,7 +71,8 @@ pub(super) fn cargo_toml(cx: &Context<'_>) -> String {
          [package]\n\
          name = \"{name}\"\n\
          version = \"{version}\"\n\
-         edition = \"2021\"\n\
+         edition = \"2024\"\n\
+         rust-version = \"1.85\"\n\
          description = \"{description}\"\n\
          publish = false\n\
          \n\

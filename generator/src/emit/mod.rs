@@ -5,7 +5,9 @@
 
 mod client;
 pub(crate) mod doc;
+mod example;
 mod manifest;
+mod markdown;
 mod operations;
 mod types;
 mod validate;
@@ -113,6 +115,7 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<BTreeMap<String, String>, Diagnos
         "src/runtime.rs".to_owned(),
         format!("{}\n{RUNTIME}", cx.header("//", "apigen's runtime")),
     );
+    files.extend(markdown::pages(cx));
     for example in &cx.config.examples {
         files.insert(
             format!("examples/{}", example.file_name),

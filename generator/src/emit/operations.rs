@@ -60,47 +60,14 @@ fn operation(
     let with_response = format_ident!("{}_with_response", unraw(&op.method_name));
     let operation_id = &op.operation_id;
 
-    // Arguments: path parameters in template order, then the parameter struct, then the body.
-    let mut args = Vec::new();
-    let mut arg_names = Vec::new();
-    for param in &op.path_params {
-        let name = ident(&param.name);
-        let ty = path_arg_type(api, &param.ty);
-        args.push(quote!(#name: #ty));
-        arg_names.push(quote!(#name));
-    }
-    if let Some(params) = op.params.and_then(|id| api.types.get(&id)) {
-        let ty = ident(&params.name);
-        args.push(quote!(params: &models::#ty));
-        arg_names.push(quote!(params));
-    }
-    if let Some(body) = &op.body {
-        let ty = match &body.body {
-            Body::Json(ty) => {
-                let ty = rust_type(api, ty, Scope::Crate);
-                quote!(&#ty)
-            }
-            Body::Text => quote!(&str),
-            Body::Binary | Body::Empty => quote!(Vec<u8>),
-        };
-        let ty = if body.required {
-            ty
-        } else {
-            quote!(Option<#ty>)
-        };
-        args.push(quote!(body: #ty));
-        arg_names.push(quote!(body));
-    }
-
-    let errors = api
-        .types
-        .get(&op.errors)
-        .map_or_else(|| ident("Unknown"), |def| ident(&def.name));
-    let (success, send) = match &op.success {
-        Body::Json(ty) => (rust_type(api, ty, Scope::Crate), quote!(send_json)),
-        Body::Empty => (quote!(()), quote!(send_empty)),
-        Body::Text => (quote!(String), quote!(send_text)),
-        Body::Binary => (quote!(Vec<u8>), quote!(send_bytes)),
+    let sig = Signature::of(api, op);
+    let (args, arg_names) = (&sig.args, &sig.arg_names);
+    let (success, errors) = (&sig.success, &sig.errors);
+    let send = match &op.success {
+        Body::Json(_) => quote!(send_json),
+        Body::Empty => quote!(send_empty),
+        Body::Text => quote!(send_text),
+        Body::Binary => quote!(send_bytes),
     };
 
     let checks = argument_checks(api, op, patterns);
@@ -149,7 +116,7 @@ fn operation(
         },
         None => quote!(self.#with_response(#(#arg_names),*).await.map(ResponseValue::into_inner)),
     };
-    let stream = stream_method(api, op);
+    let stream = stream_method(cx, op);
     quote! {
         #doc
         pub async fn #method(&self, #(#args),*) -> Result<#success, Error<models::#errors>> {
@@ -169,9 +136,102 @@ fn operation(
     }
 }
 
+/// The arguments and result types of an operation's method.
+pub(crate) struct Signature {
+    /// `name: Type`, in order: path parameters in template order, the parameter struct, the body.
+    pub args: Vec<TokenStream>,
+    /// The argument names alone.
+    pub arg_names: Vec<TokenStream>,
+    /// What a success returns.
+    pub success: TokenStream,
+    /// The operation's error set.
+    pub errors: proc_macro2::Ident,
+}
+
+impl Signature {
+    pub(crate) fn of(api: &Api, op: &Operation) -> Self {
+        let mut args = Vec::new();
+        let mut arg_names = Vec::new();
+        for param in &op.path_params {
+            let name = ident(&param.name);
+            let ty = path_arg_type(api, &param.ty);
+            args.push(quote!(#name: #ty));
+            arg_names.push(quote!(#name));
+        }
+        if let Some(params) = op.params.and_then(|id| api.types.get(&id)) {
+            let ty = ident(&params.name);
+            args.push(quote!(params: &models::#ty));
+            arg_names.push(quote!(params));
+        }
+        if let Some(body) = &op.body {
+            let ty = match &body.body {
+                Body::Json(ty) => {
+                    let ty = rust_type(api, ty, Scope::Crate);
+                    quote!(&#ty)
+                }
+                Body::Text => quote!(&str),
+                Body::Binary | Body::Empty => quote!(Vec<u8>),
+            };
+            let ty = if body.required {
+                ty
+            } else {
+                quote!(Option<#ty>)
+            };
+            args.push(quote!(body: #ty));
+            arg_names.push(quote!(body));
+        }
+        let errors = api
+            .types
+            .get(&op.errors)
+            .map_or_else(|| ident("Unknown"), |def| ident(&def.name));
+        let success = match &op.success {
+            Body::Json(ty) => rust_type(api, ty, Scope::Crate),
+            Body::Empty => quote!(()),
+            Body::Text => quote!(String),
+            Body::Binary => quote!(Vec<u8>),
+        };
+        Signature {
+            args,
+            arg_names,
+            success,
+            errors,
+        }
+    }
+
+    /// The method's declaration, as text laid out by prettyplease (for the Markdown pages).
+    pub(crate) fn declaration(&self, op: &Operation) -> String {
+        let method = ident(&op.method_name);
+        let (args, success, errors) = (&self.args, &self.success, &self.errors);
+        // A trait, because a declaration without a body only parses there.
+        let item = quote! {
+            trait Client {
+                async fn #method(&self, #(#args),*) -> Result<#success, Error<models::#errors>>;
+            }
+        };
+        let text = syn::parse2::<syn::File>(item)
+            .map(|file| prettyplease::unparse(&file))
+            .unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines
+            .get(1..lines.len().saturating_sub(1))
+            .unwrap_or_default()
+            .iter()
+            .map(|line| {
+                let line = line.strip_prefix("    ").unwrap_or(line);
+                match line.strip_prefix("async fn") {
+                    Some(rest) => format!("pub async fn{rest}"),
+                    None => line.to_owned(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
 /// `<method>_stream`: every item of a cursor-paginated list, fetched page by page as the stream
 /// is read (see `runtime::paginate`).
-fn stream_method(api: &Api, op: &Operation) -> Option<TokenStream> {
+fn stream_method(cx: &Context<'_>, op: &Operation) -> Option<TokenStream> {
+    let api = cx.api;
     let pagination = op.pagination.as_ref()?;
     let params = api.types.get(&op.params?)?;
     let params_ty = ident(&params.name);
@@ -252,6 +312,10 @@ fn stream_method(api: &Api, op: &Operation) -> Option<TokenStream> {
             pagination.after.trim_start_matches("r#"),
             pagination.size.as_deref().unwrap_or("the page size"),
         ))
+        .line("# Example")
+        .raw_lines(
+            std::iter::once(String::new()).chain(super::example::operation(cx, op, true).rustdoc()),
+        )
         .outer();
     let allow = op.deprecated.then(|| quote!(#[allow(deprecated)]));
     Some(quote! {
@@ -594,14 +658,17 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> TokenStream {
         "The spec documents no error responses for it.".to_owned()
     } else {
         format!(
-            "[`Error::Api`](crate::Error::Api) holds a [`models::{errors_name}`] for the \
+            "[`Error::Api`] holds a [`models::{errors_name}`] for the \
              statuses the spec documents: {}.",
             documented.join(", ")
         )
     };
     doc = doc.line("# Errors").line(documented).line(
-        "Other [`Error`](crate::Error) variants report undocumented statuses, bodies that \
+        "Other [`Error`] variants report undocumented statuses, bodies that \
              do not decode, invalid arguments, timeouts and transport failures.",
+    );
+    doc = doc.line("# Example").raw_lines(
+        std::iter::once(String::new()).chain(super::example::operation(cx, op, false).rustdoc()),
     );
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let doc = doc.outer();

@@ -73,7 +73,7 @@ fn struct_item(cx: &Context<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let fields = s.fields.iter().map(|f| field(cx, f));
     let additional = s.additional.as_ref().map(|ty| {
         let ty = rust_type(cx.api, ty, Scope::Models);
-        let field_name = additional_field_name(s);
+        let field_name = ident(&additional_field_name(s));
         quote! {
             /// Properties not listed above, by name.
             #[serde(flatten)]
@@ -92,12 +92,18 @@ fn struct_item(cx: &Context<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     }
 }
 
-fn additional_field_name(s: &Struct) -> proc_macro2::Ident {
+/// The name of the flattened map of a struct's other properties.
+pub(crate) fn additional_field_name(s: &Struct) -> String {
     let mut name = "additional_properties".to_owned();
     while s.fields.iter().any(|f| f.name == name) {
         name.push('_');
     }
-    ident(&name)
+    name
+}
+
+/// Whether a `oneOf` variant holds its payload in a `Box` (clippy's `large_enum_variant`).
+pub(crate) fn one_of_payload_boxed(api: &crate::ir::Api, ty: &crate::ir::TypeRef) -> bool {
+    estimated_size(api, ty, 0) > BOX_PAYLOAD_OVER
 }
 
 fn field(cx: &Context<'_>, f: &Field) -> TokenStream {
@@ -165,6 +171,14 @@ fn field(cx: &Context<'_>, f: &Field) -> TokenStream {
 
 /// "Checked before sending: at most 1024 characters, …".
 fn constraints_text(c: &crate::ir::Constraints) -> String {
+    format!(
+        "Checked before sending: {}.",
+        constraint_parts(c).join(", ")
+    )
+}
+
+/// Each limit in words: "≥ 1", "at most 1024 characters", …
+pub(crate) fn constraint_parts(c: &crate::ir::Constraints) -> Vec<String> {
     let mut parts = Vec::new();
     let number = |n: f64| {
         if n.fract() == 0.0 && n.abs() < 1e15 {
@@ -202,7 +216,7 @@ fn constraints_text(c: &crate::ir::Constraints) -> String {
     if let Some(n) = c.max_items {
         parts.push(format!("at most {n} items"));
     }
-    format!("Checked before sending: {}.", parts.join(", "))
+    parts
 }
 
 fn enum_item(def: &TypeDef, e: &StringEnum) -> TokenStream {
@@ -376,7 +390,7 @@ fn one_of_item(cx: &Context<'_>, def: &TypeDef, o: &OneOf) -> TokenStream {
         .iter()
         .map(|v| {
             let rust = rust_type(cx.api, &v.ty, Scope::Models);
-            if estimated_size(cx.api, &v.ty, 0) > BOX_PAYLOAD_OVER {
+            if one_of_payload_boxed(cx.api, &v.ty) {
                 (quote!(Box<#rust>), true)
             } else {
                 (rust, false)

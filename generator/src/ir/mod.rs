@@ -24,11 +24,22 @@ pub struct Api {
     pub types: BTreeMap<TypeId, TypeDef>,
     /// Every operation, sorted by method name.
     pub operations: Vec<Operation>,
+    /// The top-level `tags`, in spec order (operations may use others too).
+    pub tags: Vec<Tag>,
     /// The response header that carries the request id (lowercase).
     pub request_id_header: String,
     /// The type of every schema position lowered, by the pointer of the position (where the
     /// schema or its `$ref` sits) — used to place examples.
     pub schema_sites: BTreeMap<Pointer, SchemaSite>,
+}
+
+/// A tag from the top-level `tags` list.
+#[derive(Clone, Debug)]
+pub struct Tag {
+    /// Its name, as operations list it.
+    pub name: String,
+    /// Its description.
+    pub description: Option<String>,
 }
 
 /// The type found at one schema position.
@@ -100,6 +111,8 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// `deprecated: true` on the schema.
     pub deprecated: bool,
+    /// The schema's `example`, or one put together from its properties' examples (for docs).
+    pub example: Option<serde_json::Value>,
 }
 
 /// The kinds of named types.

@@ -4,6 +4,7 @@
 //! reads servers and security schemes. This module holds what they share: `$ref` resolution, the
 //! type arena, and diagnostics tied to the operation being lowered.
 
+mod example;
 mod operation;
 mod pagination;
 mod schema;
@@ -49,7 +50,7 @@ pub fn lower(doc: &Document, options: &Options) -> (Api, Diagnostics) {
 
     let Lowerer {
         types,
-        diags,
+        mut diags,
         sites,
         ..
     } = lowerer;
@@ -61,6 +62,15 @@ pub fn lower(doc: &Document, options: &Options) -> (Api, Diagnostics) {
         security_schemes,
         types,
         operations,
+        tags: doc
+            .api
+            .tags
+            .iter()
+            .map(|tag| crate::ir::Tag {
+                name: tag.name.clone(),
+                description: tag.description.clone(),
+            })
+            .collect(),
         request_id_header,
         schema_sites: sites,
     };
@@ -72,7 +82,8 @@ pub fn lower(doc: &Document, options: &Options) -> (Api, Diagnostics) {
         mark_idempotency_keys(&mut api, key);
     }
     names::dedupe_members(&mut api);
-    pagination::detect(&mut api, &options.pagination);
+    pagination::detect(&mut api, &options.pagination, &mut diags);
+    example::attach(&mut api, &doc.raw);
     (api, diags)
 }
 
@@ -295,6 +306,7 @@ impl<'d> Lowerer<'d> {
                 doc,
                 kind,
                 deprecated: false,
+                example: None,
             },
         );
         id

@@ -1,11 +1,15 @@
 //! Which list operations are paginated by cursor, and how to follow their pages.
 
 use crate::config::PaginationNames;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{Api, Body, Field, Method, Pagination, ParamLocation, TypeKind, TypeRef};
 
 /// Marks every GET whose query has the `after` parameter and whose response holds an `items`
-/// array of objects with an `id`.
-pub(super) fn detect(api: &mut Api, names: &PaginationNames) {
+/// array of objects with an `id` (or the property `apigen.toml` names for the operation). A
+/// list with the cursor parameter whose items have no such property gets no stream, and a
+/// warning saying how to name one.
+pub(super) fn detect(api: &mut Api, names: &PaginationNames, diags: &mut Diagnostics) {
+    let mut no_cursor: Vec<(usize, String)> = Vec::new();
     let found: Vec<(usize, Pagination)> =
         api.operations
             .iter()
@@ -65,8 +69,17 @@ pub(super) fn detect(api: &mut Api, names: &PaginationNames) {
                         }
                         format!("{name}Id")
                     });
-                    let id = struct_field(api, item_id, &names.id)
-                        .or_else(|| own_id.and_then(|own| struct_field(api, item_id, &own)))?;
+                    let id = match names.id_by_operation.get(&op.operation_id) {
+                        Some(wire) => struct_field(api, item_id, wire),
+                        None => struct_field(api, item_id, &names.id).or_else(|| {
+                            own_id.and_then(|own| struct_field(api, item_id, &own))
+                        }),
+                    };
+                    let Some(id) = id else {
+                        let item = api.types.get(item_id).map_or("", |d| d.name.as_str());
+                        no_cursor.push((i, item.to_owned()));
+                        return None;
+                    };
                     if !(after.ty == id.ty || cursor_is_string) || !plain_option(id) {
                         return None;
                     }
@@ -94,6 +107,30 @@ pub(super) fn detect(api: &mut Api, names: &PaginationNames) {
             .collect();
     for (i, pagination) in found {
         api.operations[i].pagination = Some(pagination);
+    }
+    for (i, item) in no_cursor {
+        let op = &api.operations[i];
+        let property = names
+            .id_by_operation
+            .get(&op.operation_id)
+            .unwrap_or(&names.id);
+        diags.push(
+            Diagnostic::warning(format!(
+                "`{}` takes the cursor `{}`, but its items (`{item}`) have no `{property}` to \
+                 page after, so it gets no `{}_stream`",
+                op.operation_id,
+                names.after,
+                crate::names::unraw(&op.method_name)
+            ))
+            .with_code("pagination-without-cursor")
+            .at(&op.origin)
+            .in_operation(Some(&op.operation_id))
+            .with_hint(format!(
+                "name the item property that holds the cursor in apigen.toml: \
+                 `pagination = {{ id_by_operation = {{ {} = \"<property>\" }} }}`",
+                op.operation_id
+            )),
+        );
     }
 }
 

@@ -129,3 +129,38 @@ fn shared_error_responses_become_one_type_and_errors_are_typed_by_status() {
         assert_eq!(op.success, Body::Empty);
     }
 }
+
+/// A Circle-style list whose items have no `id` (like `listAddresses`).
+const ADDRESS_LIST: &str = "paths:\n  /addresses:\n    get:\n      operationId: listAddresses\n      \
+     parameters:\n        - {name: pageAfter, in: query, schema: {type: string}}\n        \
+     - {name: pageSize, in: query, schema: {type: integer}}\n      responses:\n        '200':\n          \
+     description: ok\n          content:\n            application/json:\n              schema:\n                \
+     properties:\n                  data: {type: array, items: {$ref: '#/components/schemas/Address'}}\n\
+     components:\n  schemas:\n    Address:\n      type: object\n      required: [address]\n      \
+     properties:\n        address: {type: string}\n        chain: {type: string}\n";
+
+#[test]
+fn a_list_without_item_ids_gets_no_stream_and_a_warning_until_configured() {
+    let (api, warnings) = lower_spec(&SpecInput::new("t.yaml", spec(ADDRESS_LIST))).unwrap();
+    assert!(api.operations[0].pagination.is_none());
+    let warning = warnings
+        .warnings()
+        .find(|w| w.code.as_deref() == Some("pagination-without-cursor"))
+        .expect("a pagination warning");
+    assert_eq!(warning.operation_id.as_deref(), Some("listAddresses"));
+    assert_eq!(
+        warning.pointer.as_ref().map(ToString::to_string).as_deref(),
+        Some("#/paths/~1addresses/get")
+    );
+    assert!(warning.message.contains("`Address`"), "{}", warning.message);
+
+    let mut names = crate::PaginationNames::default();
+    names
+        .id_by_operation
+        .insert("listAddresses".into(), "address".into());
+    let config = crate::Config::new("api").pagination(names);
+    let files = crate::generate(&config, &SpecInput::new("t.yaml", spec(ADDRESS_LIST))).unwrap();
+    let operations = files.get("src/operations.rs").unwrap();
+    assert!(operations.contains("pub fn list_addresses_stream<'a>("), "{operations}");
+    assert!(operations.contains("params.page_after = Some(id.clone());"), "{operations}");
+}

@@ -21,9 +21,34 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// [`Error::Api`](crate::Error::Api) holds a [`models::CreateTransferError`] for the statuses the spec documents: 409 (`Conflict`).
+    /// [`Error::Api`] holds a [`models::CreateTransferError`] for the statuses the spec documents: 409 (`Conflict`).
     ///
-    /// Other [`Error`](crate::Error) variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use kitchen_sink::models;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = kitchen_sink::Client::builder()
+    /// #     .server(kitchen_sink::Server::Live)
+    /// #     .api_key(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let body = models::TransferRequest {
+    ///     idempotency_key: None,
+    ///     source: models::Location::Wallet(models::WalletLocation {
+    ///         r#type: models::WalletLocationType::Wallet,
+    ///         id: String::from("text"),
+    ///     }),
+    ///     amount: String::from("text"),
+    ///     note: None,
+    ///     tags: None,
+    /// };
+    /// let response = client.create_transfer(&body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_transfer(
         &self,
         body: &models::TransferRequest,
@@ -61,7 +86,22 @@ impl Client {
     ///
     /// The spec documents no error responses for it.
     ///
-    /// Other [`Error`](crate::Error) variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # #![allow(deprecated)]
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = kitchen_sink::Client::builder()
+    /// #     .server(kitchen_sink::Server::Live)
+    /// #     .api_key(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let response = client.get_legacy().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated]
     pub async fn get_legacy(&self) -> Result<String, Error<models::GetLegacyError>> {
         #[allow(deprecated)]
@@ -93,7 +133,24 @@ impl Client {
     ///
     /// The spec documents no error responses for it.
     ///
-    /// Other [`Error`](crate::Error) variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use kitchen_sink::models;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = kitchen_sink::Client::builder()
+    /// #     .server(kitchen_sink::Server::Live)
+    /// #     .api_key(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let trading_pair = "id";
+    /// let params = models::GetQuotesParams::default();
+    /// let response = client.get_quotes(trading_pair, &params).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_quotes(
         &self,
         trading_pair: &str,
@@ -190,7 +247,22 @@ impl Client {
     ///
     /// The spec documents no error responses for it.
     ///
-    /// Other [`Error`](crate::Error) variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = kitchen_sink::Client::builder()
+    /// #     .server(kitchen_sink::Server::Live)
+    /// #     .api_key(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let id = uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?;
+    /// let response = client.get_transfer(id).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_transfer(
         &self,
         id: uuid::Uuid,
@@ -221,7 +293,21 @@ impl Client {
     ///
     /// The spec documents no error responses for it.
     ///
-    /// Other [`Error`](crate::Error) variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = kitchen_sink::Client::builder()
+    /// #     .server(kitchen_sink::Server::Live)
+    /// #     .api_key(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let response = client.list_events().await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_events(
         &self,
     ) -> Result<Vec<models::Event>, Error<models::ListEventsError>> {
@@ -250,7 +336,23 @@ impl Client {
     ///
     /// The spec documents no error responses for it.
     ///
-    /// Other [`Error`](crate::Error) variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use kitchen_sink::models;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = kitchen_sink::Client::builder()
+    /// #     .server(kitchen_sink::Server::Live)
+    /// #     .api_key(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let id = uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?;
+    /// let body = models::TransferUpdate::default();
+    /// client.update_transfer(id, &body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_transfer(
         &self,
         id: uuid::Uuid,

@@ -1,0 +1,327 @@
+//! Example code showing how a user calls an operation: written once per operation and used by
+//! both rustdoc (where `cargo test --doc` compiles it) and the Markdown pages (which therefore
+//! show code that is known to compile).
+//!
+//! Arguments are filled with values of the right type: required fields get a value, optional
+//! ones `None`, enums their first value, numbers their minimum. They show the shape of a call,
+//! not data the server would accept.
+
+use super::{Context, ident};
+use crate::ir::{Api, Body, Operation, Primitive, SecurityKind, TypeKind, TypeRef};
+use crate::names::unraw;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// How deep struct literals nest before the rest is left to `Default`/JSON.
+const MAX_DEPTH: usize = 4;
+
+/// One example: what rustdoc hides (client setup) and what both show.
+pub(crate) struct Example {
+    /// `use` lines, shown everywhere.
+    prelude: Vec<String>,
+    /// Building the client: hidden in rustdoc (each method's docs would repeat it), shown in
+    /// the Markdown pages, which are read one section at a time.
+    setup: Vec<String>,
+    /// The call itself.
+    body: Vec<String>,
+    /// The example names something deprecated; its doctest allows that.
+    deprecated: bool,
+}
+
+impl Example {
+    /// A `no_run` doctest, for rustdoc.
+    pub fn rustdoc(&self) -> Vec<String> {
+        let mut lines = vec!["```no_run".to_owned()];
+        if self.deprecated {
+            lines.push("# #![allow(deprecated)]".to_owned());
+        }
+        lines.extend(self.prelude.iter().cloned());
+        lines.push("# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_owned());
+        lines.extend(self.setup.iter().map(|l| hidden(l)));
+        lines.extend(self.body.iter().cloned());
+        lines.extend(["# Ok(())", "# }", "```"].map(str::to_owned));
+        lines
+    }
+
+    /// A fenced Rust block, for Markdown (inside an `async fn` returning a `Result`).
+    pub fn markdown(&self) -> Vec<String> {
+        let mut lines = vec!["```rust".to_owned()];
+        lines.extend(self.prelude.iter().cloned());
+        if !self.prelude.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(self.setup.iter().cloned());
+        lines.extend(self.body.iter().cloned());
+        lines.push("```".to_owned());
+        lines
+    }
+}
+
+fn hidden(line: &str) -> String {
+    if line.is_empty() {
+        "#".to_owned()
+    } else {
+        format!("# {line}")
+    }
+}
+
+/// The statements that build a client: first server, first credential from the environment.
+pub(crate) fn client_setup(cx: &Context<'_>) -> TokenStream {
+    let api = cx.api;
+    let krate = format_ident!("{}", cx.crate_ident());
+    let server = match api.servers.first() {
+        Some(server) => {
+            let name = ident(&server.name);
+            quote!(.server(#krate::Server::#name))
+        }
+        None => quote!(.base_url("https://api.example.com")),
+    };
+    let credential = api.security_schemes.first().map(|scheme| {
+        let method = ident(&scheme.method_name);
+        match scheme.kind {
+            SecurityKind::Basic => quote!(.#method("user", std::env::var("API_PASSWORD")?)),
+            _ => quote!(.#method(std::env::var("API_TOKEN")?)),
+        }
+    });
+    quote! {
+        let client = #krate::Client::builder()
+            #server
+            #credential
+            .build()?;
+    }
+}
+
+/// The example of an operation's method (or of its `_stream` twin).
+pub(crate) fn operation(cx: &Context<'_>, op: &Operation, stream: bool) -> Example {
+    let api = cx.api;
+    let krate = format_ident!("{}", cx.crate_ident());
+    let mut values = Values {
+        api,
+        deprecated: op.deprecated,
+        uses_models: false,
+    };
+    let mut statements = Vec::new();
+    let mut args = Vec::new();
+    for param in &op.path_params {
+        let name = ident(&param.name);
+        let value = values.path_arg(&param.ty);
+        statements.push(quote!(let #name = #value;));
+        args.push(quote!(#name));
+    }
+    if let Some(def) = op.params.and_then(|id| api.types.get(&id)) {
+        let value = values.named_value(def, 0);
+        statements.push(quote!(let params = #value;));
+        args.push(quote!(&params));
+    }
+    if let Some(body) = &op.body {
+        let value = match &body.body {
+            Body::Json(ty) => {
+                let value = values.value(ty, 0);
+                statements.push(quote!(let body = #value;));
+                quote!(&body)
+            }
+            Body::Text => quote!("text"),
+            Body::Binary | Body::Empty => quote!(b"bytes".to_vec()),
+        };
+        args.push(if body.required {
+            value
+        } else {
+            quote!(Some(#value))
+        });
+    }
+    let method = ident(&op.method_name);
+    if stream {
+        let stream = format_ident!("{}_stream", unraw(&op.method_name));
+        statements.push(quote! {
+            let items = client.#stream(#(#args),*);
+            let mut items = std::pin::pin!(items);
+            while let Some(item) = futures_util::StreamExt::next(&mut items).await {
+                let item = item?;
+                println!("{item:?}");
+            }
+        });
+    } else {
+        let show = match op.success {
+            Body::Empty => quote!(client.#method(#(#args),*).await?;),
+            _ => quote! {
+                let response = client.#method(#(#args),*).await?;
+                println!("{response:?}");
+            },
+        };
+        statements.push(show);
+    }
+    let prelude = if values.uses_models {
+        vec![format!("use {krate}::models;")]
+    } else {
+        Vec::new()
+    };
+    Example {
+        prelude,
+        setup: format_statements(client_setup(cx)),
+        body: format_statements(quote!(#(#statements)*)),
+        deprecated: values.deprecated,
+    }
+}
+
+/// Statements laid out by prettyplease, one line each, without the function around them.
+pub(crate) fn format_statements(statements: TokenStream) -> Vec<String> {
+    let file = quote!(
+        fn wrapper() {
+            #statements
+        }
+    );
+    let Ok(parsed) = syn::parse2::<syn::File>(file) else {
+        return vec!["// (example unavailable)".to_owned()];
+    };
+    let text = prettyplease::unparse(&parsed);
+    let lines: Vec<&str> = text.lines().collect();
+    let inner = lines
+        .get(1..lines.len().saturating_sub(1))
+        .unwrap_or_default();
+    inner
+        .iter()
+        .map(|line| line.strip_prefix("    ").unwrap_or(line).to_owned())
+        .collect()
+}
+
+/// Writes values of the crate's types.
+struct Values<'a> {
+    api: &'a Api,
+    deprecated: bool,
+    uses_models: bool,
+}
+
+impl Values<'_> {
+    /// A path argument as the method takes it (`&str`, a copy type, a reference).
+    fn path_arg(&mut self, ty: &TypeRef) -> TokenStream {
+        match ty {
+            TypeRef::Primitive(Primitive::String) => quote!("id"),
+            TypeRef::Primitive(p) if p.is_copy() => self.value(ty, 0),
+            TypeRef::Array(item) => {
+                let item = self.value(item, 0);
+                quote!(&[#item])
+            }
+            _ => {
+                let value = self.value(ty, 0);
+                quote!(&#value)
+            }
+        }
+    }
+
+    fn value(&mut self, ty: &TypeRef, depth: usize) -> TokenStream {
+        match ty {
+            TypeRef::Primitive(p) => primitive(*p),
+            TypeRef::Array(_) => quote!(Vec::new()),
+            TypeRef::Map(_) => quote!(std::collections::BTreeMap::new()),
+            TypeRef::Named(id) => match self.api.types.get(id) {
+                Some(def) => self.named_value(def, depth),
+                None => quote!(Default::default()),
+            },
+        }
+    }
+
+    fn named_value(&mut self, def: &crate::ir::TypeDef, depth: usize) -> TokenStream {
+        self.uses_models = true;
+        self.deprecated |= def.deprecated;
+        let name = ident(&def.name);
+        let path = quote!(models::#name);
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                if s.fields.iter().all(crate::ir::Field::optional) {
+                    return quote!(#path::default());
+                }
+                if depth >= MAX_DEPTH {
+                    return quote!(serde_json::from_value::<#path>(serde_json::json!({}))?);
+                }
+                let fields = s.fields.iter().map(|f| {
+                    self.deprecated |= f.deprecated;
+                    let field = ident(&f.name);
+                    let value = if f.optional() {
+                        quote!(None)
+                    } else {
+                        let value = self.value(&f.ty, depth + 1);
+                        if f.boxed {
+                            quote!(Box::new(#value))
+                        } else {
+                            value
+                        }
+                    };
+                    quote!(#field: #value)
+                });
+                let fields: Vec<TokenStream> = fields.collect();
+                let additional = s.additional.as_ref().map(|_| {
+                    let name = ident(&super::types::additional_field_name(s));
+                    quote!(#name: std::collections::BTreeMap::new())
+                });
+                let additional = additional.into_iter();
+                quote!(#path { #(#fields,)* #(#additional,)* })
+            }
+            TypeKind::Params(p) => {
+                if p.all_optional() {
+                    return quote!(#path::default());
+                }
+                let fields: Vec<TokenStream> = p
+                    .params
+                    .iter()
+                    .map(|param| {
+                        self.deprecated |= param.deprecated;
+                        let field = ident(&param.name);
+                        let value = if param.required {
+                            self.value(&param.ty, depth + 1)
+                        } else {
+                            quote!(None)
+                        };
+                        quote!(#field: #value)
+                    })
+                    .collect();
+                quote!(#path { #(#fields,)* })
+            }
+            TypeKind::Enum(e) => match e.variants.first() {
+                Some(v) => {
+                    let variant = ident(&v.name);
+                    quote!(#path::#variant)
+                }
+                None => quote!(#path::from("value")),
+            },
+            TypeKind::IntEnum(e) => match e.variants.first() {
+                Some(v) => {
+                    let variant = ident(&v.name);
+                    quote!(#path::#variant)
+                }
+                None => quote!(#path::from(0)),
+            },
+            TypeKind::OneOf(o) => match o.variants.first() {
+                Some(v) if depth < MAX_DEPTH => {
+                    let variant = ident(&v.name);
+                    let value = self.value(&v.ty, depth + 1);
+                    if super::types::one_of_payload_boxed(self.api, &v.ty) {
+                        quote!(#path::#variant(Box::new(#value)))
+                    } else {
+                        quote!(#path::#variant(#value))
+                    }
+                }
+                _ => quote!(serde_json::from_value::<#path>(serde_json::json!({}))?),
+            },
+            // Never an argument: error sets are only returned.
+            TypeKind::Errors(_) => quote!(unimplemented!()),
+        }
+    }
+}
+
+fn primitive(p: Primitive) -> TokenStream {
+    match p {
+        Primitive::String => quote!(String::from("text")),
+        Primitive::Bool => quote!(true),
+        Primitive::I32 | Primitive::I64 => quote!(1),
+        Primitive::F64 => quote!(1.0),
+        Primitive::Uuid => quote!(uuid::Uuid::parse_str(
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+        )?),
+        // Parsed, because `Utc::now` needs chrono's `clock` feature, which the crate leaves off.
+        Primitive::DateTime => {
+            quote!("2024-01-31T12:00:00Z".parse::<chrono::DateTime<chrono::Utc>>()?)
+        }
+        Primitive::Date => quote!("2024-01-31".parse::<chrono::NaiveDate>()?),
+        Primitive::Json => quote!(serde_json::json!({})),
+    }
+}
