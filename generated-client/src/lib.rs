@@ -12,17 +12,12 @@
 //! Build one [`Client`] and share it (it is cheap to clone). Each operation is an `async` method on it returning the decoded body; its `_with_response` twin also returns the status, headers and request id. Failures are an [`Error`] whose [`Error::Api`] variant holds the operation's documented error body, chosen by HTTP status.
 //!
 //! ```no_run
-//! use circle_api::{Client, Server};
-
-//!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = Client::builder()
-//!     .server(Server::Sandbox)
+//! let client = circle_api::Client::builder()
+//!     .server(circle_api::Server::Sandbox)
 //!     .bearer_token(std::env::var("API_TOKEN")?)
 //!     .build()?;
-
 //! # let _ = client;
-
 //! # Ok(())
 //! # }
 //! ```

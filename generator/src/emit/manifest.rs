@@ -2,7 +2,7 @@
 
 use super::doc::DocBuilder;
 use super::{Context, used_primitives};
-use crate::ir::{Primitive, SecurityKind};
+use crate::ir::Primitive;
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -106,41 +106,14 @@ fn toml_escape(text: &str) -> String {
 
 pub(super) fn lib_rs(cx: &Context<'_>) -> TokenStream {
     let api = cx.api;
-    let crate_ident = cx.crate_ident();
     let mut usage = vec![
         "```no_run".to_owned(),
-        format!(
-            "use {crate_ident}::{{Client{}}};",
-            if api.servers.is_empty() {
-                ""
-            } else {
-                ", Server"
-            }
-        ),
-        String::new(),
         "# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
-        "let client = Client::builder()".to_owned(),
     ];
-    match api.servers.first() {
-        Some(server) => usage.push(format!("    .server(Server::{})", server.name)),
-        None => usage.push("    .base_url(\"https://api.example.com\")".to_owned()),
-    }
-    if let Some(scheme) = api.security_schemes.first() {
-        usage.push(match scheme.kind {
-            SecurityKind::Basic => format!(
-                "    .{}(\"user\", std::env::var(\"API_PASSWORD\")?)",
-                scheme.method_name
-            ),
-            _ => format!("    .{}(std::env::var(\"API_TOKEN\")?)", scheme.method_name),
-        });
-    }
-    usage.extend([
-        "    .build()?;".to_owned(),
-        "# let _ = client;".to_owned(),
-        "# Ok(())".to_owned(),
-        "# }".to_owned(),
-        "```".to_owned(),
-    ]);
+    usage.extend(super::example::format_statements(
+        super::example::client_setup(cx),
+    ));
+    usage.extend(["# let _ = client;", "# Ok(())", "# }", "```"].map(str::to_owned));
 
     let doc = DocBuilder::new()
         .line(format!("# {}", api.title))

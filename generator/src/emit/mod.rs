@@ -138,7 +138,9 @@ fn space_items(code: &str) -> String {
         let indent = |s: &str| s.len() - s.trim_start().len();
         let (this, next_trimmed) = (line.trim(), next.trim());
         let same_depth = indent(line) == indent(next);
-        let item_ends = this == "}" || (indent(line) == 0 && this.ends_with(';'));
+        // Doc comments may hold code; their lines never end an item.
+        let item_ends =
+            !this.starts_with("//") && (this == "}" || (indent(line) == 0 && this.ends_with(';')));
         let continues = next_trimmed.starts_with(['}', ')'])
             || next_trimmed.starts_with("else")
             || (this.starts_with("use ") && next_trimmed.starts_with("use "));

@@ -71,9 +71,8 @@ pub(super) fn detect(api: &mut Api, names: &PaginationNames, diags: &mut Diagnos
                     });
                     let id = match names.id_by_operation.get(&op.operation_id) {
                         Some(wire) => struct_field(api, item_id, wire),
-                        None => struct_field(api, item_id, &names.id).or_else(|| {
-                            own_id.and_then(|own| struct_field(api, item_id, &own))
-                        }),
+                        None => struct_field(api, item_id, &names.id)
+                            .or_else(|| own_id.and_then(|own| struct_field(api, item_id, &own))),
                     };
                     let Some(id) = id else {
                         let item = api.types.get(item_id).map_or("", |d| d.name.as_str());

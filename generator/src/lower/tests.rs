@@ -161,6 +161,12 @@ fn a_list_without_item_ids_gets_no_stream_and_a_warning_until_configured() {
     let config = crate::Config::new("api").pagination(names);
     let files = crate::generate(&config, &SpecInput::new("t.yaml", spec(ADDRESS_LIST))).unwrap();
     let operations = files.get("src/operations.rs").unwrap();
-    assert!(operations.contains("pub fn list_addresses_stream<'a>("), "{operations}");
-    assert!(operations.contains("params.page_after = Some(id.clone());"), "{operations}");
+    assert!(
+        operations.contains("pub fn list_addresses_stream<'a>("),
+        "{operations}"
+    );
+    assert!(
+        operations.contains("params.page_after = Some(id.clone());"),
+        "{operations}"
+    );
 }

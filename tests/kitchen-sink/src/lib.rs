@@ -12,17 +12,12 @@
 //! Build one [`Client`] and share it (it is cheap to clone). Each operation is an `async` method on it returning the decoded body; its `_with_response` twin also returns the status, headers and request id. Failures are an [`Error`] whose [`Error::Api`] variant holds the operation's documented error body, chosen by HTTP status.
 //!
 //! ```no_run
-//! use kitchen_sink::{Client, Server};
-
-//!
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = Client::builder()
-//!     .server(Server::Live)
+//! let client = kitchen_sink::Client::builder()
+//!     .server(kitchen_sink::Server::Live)
 //!     .api_key(std::env::var("API_TOKEN")?)
 //!     .build()?;
-
 //! # let _ = client;
-
 //! # Ok(())
 //! # }
 //! ```
