@@ -40,21 +40,72 @@ pub use render::{MessageFormat, render};
 /// is returned (not just the first), each with its location.
 pub fn generate(config: &Config, spec: &SpecInput) -> Result<GeneratedFiles, Diagnostics> {
     config.validate()?;
-    let (_, api, warnings) = lower_with(spec, config)?;
-    let crate_version = config
-        .crate_version
-        .clone()
-        .or_else(|| is_semver(&api.version).then(|| api.version.clone()))
-        .unwrap_or_else(|| "0.1.0".to_owned());
-    let cx = emit::Context {
-        api: &api,
-        config,
-        spec_name: &spec.name,
-        spec_sha256: spec_sha256(&spec.bytes),
-        crate_version,
-    };
-    let files = emit::emit(&cx).map_err(|d| d.in_file(&spec.name))?;
-    Ok(GeneratedFiles { files, warnings })
+    let (_, api, warnings) = lower_unplaced(spec, config).map_err(|d| placed(spec, d))?;
+    // Finding the lines of the warnings reads the spec again; it runs beside emission.
+    let (files, warnings) = std::thread::scope(|scope| {
+        let placing = scope.spawn(|| placed(spec, warnings));
+        let files = stages::emit(&api, config, spec);
+        (files, placing.join())
+    });
+    let mut files = files?;
+    files.warnings = warnings.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    Ok(files)
+}
+
+/// Diagnostics with the file and, where the spec is text, line and column.
+fn placed(spec: &SpecInput, diagnostics: Diagnostics) -> Diagnostics {
+    match std::str::from_utf8(&spec.bytes) {
+        Ok(text) => diagnostics
+            .in_file(&spec.name)
+            .place_in(&spec.name, text),
+        Err(_) => diagnostics,
+    }
+}
+
+/// The stages of [`generate`] one at a time, for benchmarks and tools that look between them.
+pub mod stages {
+    use crate::{Config, Diagnostics, GeneratedFiles, SpecInput, emit, ir, load, lower};
+
+    /// Reads the spec into a checked JSON tree and an `openapiv3` document.
+    pub fn parse(spec: &SpecInput) -> Result<load::Document, Diagnostics> {
+        load::parse(spec)
+    }
+
+    /// Lowers a parsed document into the IR, with its warnings (diagnostics are not placed at
+    /// lines here; [`generate`](crate::generate) does that).
+    pub fn lower(doc: &load::Document, config: &Config) -> (ir::Api, Diagnostics) {
+        let options = lower::Options {
+            idempotency_key: config.idempotency_key.clone(),
+            pagination: config.pagination.clone(),
+        };
+        lower::lower(doc, &options)
+    }
+
+    /// Emits the crate's files from the IR, in memory (without warnings).
+    pub fn emit(
+        api: &ir::Api,
+        config: &Config,
+        spec: &SpecInput,
+    ) -> Result<GeneratedFiles, Diagnostics> {
+        let crate_version = config
+            .crate_version
+            .clone()
+            .or_else(|| super::is_semver(&api.version).then(|| api.version.clone()))
+            .unwrap_or_else(|| "0.1.0".to_owned());
+        let cx = emit::Context {
+            api,
+            config,
+            spec_name: &spec.name,
+            spec_sha256: super::spec_sha256(&spec.bytes),
+            crate_version,
+            client_setup: std::sync::OnceLock::new(),
+        };
+        let files = emit::emit(&cx).map_err(|d| d.in_file(&spec.name))?;
+        Ok(GeneratedFiles {
+            files,
+            warnings: Diagnostics::new(),
+        })
+    }
 }
 
 /// Parses and lowers a spec into the IR (with its warnings), without emitting anything.
@@ -73,25 +124,17 @@ fn lower_with(
     spec: &SpecInput,
     config: &Config,
 ) -> Result<(load::Document, ir::Api, Diagnostics), Diagnostics> {
-    let placed = |d: Diagnostics| match std::str::from_utf8(&spec.bytes) {
-        Ok(text) => d.in_file(&spec.name).place_in(&spec.name, text),
-        Err(_) => d,
-    };
     lower_unplaced(spec, config)
-        .map(|(doc, api, warnings)| (doc, api, placed(warnings)))
-        .map_err(placed)
+        .map(|(doc, api, warnings)| (doc, api, placed(spec, warnings)))
+        .map_err(|d| placed(spec, d))
 }
 
 fn lower_unplaced(
     spec: &SpecInput,
     config: &Config,
 ) -> Result<(load::Document, ir::Api, Diagnostics), Diagnostics> {
-    let doc = load::parse(spec)?;
-    let options = lower::Options {
-        idempotency_key: config.idempotency_key.clone(),
-        pagination: config.pagination.clone(),
-    };
-    let (api, lowered) = lower::lower(&doc, &options);
+    let doc = stages::parse(spec)?;
+    let (api, lowered) = stages::lower(&doc, config);
     let mut diagnostics = doc.warnings.clone();
     diagnostics.extend(lowered.in_file(&spec.name));
     if diagnostics.has_errors() {

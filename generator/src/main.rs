@@ -15,6 +15,11 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+// Generation builds and drops many small strings and trees; mimalloc does that in about a third
+// less time than the system allocator (measured with `bench/compare.sh`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "apigen",

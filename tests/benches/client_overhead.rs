@@ -1,7 +1,8 @@
 //! Per-request overhead of the generated client against a hand-written `reqwest` call to the
 //! same loopback server, in one run: `cargo bench -p apigen-tests --bench client_overhead`.
-//! Prints the median of many calls for each and the ratio. `APIGEN_BENCH_QUICK=1` (CI) makes
-//! a few calls only, so the bench keeps compiling and running without taking time.
+//! Prints the median of many calls for each and the ratio. Run by `cargo test` (without
+//! `--bench`) or with `APIGEN_BENCH_QUICK=1`, it makes a few calls only, so that CI keeps it
+//! compiling and running without taking time.
 
 use circle_api::Client;
 use circle_api::models::GetCheckoutSessionResponse;
@@ -52,7 +53,9 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let quick = std::env::var_os("APIGEN_BENCH_QUICK").is_some();
+    // `cargo bench` passes `--bench`; `cargo test` runs benches without it, to see them work.
+    let quick = std::env::var_os("APIGEN_BENCH_QUICK").is_some()
+        || !std::env::args().any(|a| a == "--bench");
     let (warmup, calls) = if quick { (5, 20) } else { (500, 5000) };
     let base = serve().await;
     let id: uuid::Uuid = "0f6f3c1e-7a52-4c8e-9a41-3b2d7c1e5a90".parse().unwrap();

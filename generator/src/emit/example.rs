@@ -91,6 +91,12 @@ pub(crate) fn client_setup(cx: &Context<'_>) -> TokenStream {
     }
 }
 
+/// [`client_setup`] laid out as lines (once per crate).
+pub(crate) fn setup_lines<'a>(cx: &'a Context<'_>) -> &'a [String] {
+    cx.client_setup
+        .get_or_init(|| format_statements(client_setup(cx)))
+}
+
 /// The example of an operation's method (or of its `_stream` twin).
 pub(crate) fn operation(cx: &Context<'_>, op: &Operation, stream: bool) -> Example {
     let api = cx.api;
@@ -157,7 +163,7 @@ pub(crate) fn operation(cx: &Context<'_>, op: &Operation, stream: bool) -> Examp
     };
     Example {
         prelude,
-        setup: format_statements(client_setup(cx)),
+        setup: setup_lines(cx).to_vec(),
         body: format_statements(quote!(#(#statements)*)),
         deprecated: values.deprecated,
     }

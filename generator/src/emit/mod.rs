@@ -35,6 +35,8 @@ pub(crate) struct Context<'a> {
     /// change to the spec shows as drift.
     pub spec_sha256: String,
     pub crate_version: String,
+    /// The lines that build a client in examples, laid out once.
+    pub client_setup: std::sync::OnceLock<Vec<String>>,
 }
 
 impl Context<'_> {
@@ -65,23 +67,66 @@ impl Context<'_> {
 
     /// Rust source with its header.
     fn rust_file(&self, tokens: TokenStream, file: &str) -> Result<String, Diagnostics> {
-        let parsed = syn::parse2::<syn::File>(tokens).map_err(|e| {
-            Diagnostics::from(Diagnostic::error(format!(
-                "internal error: the generated {file} does not parse ({e}); please report it \
-                 with the spec"
-            )))
-        })?;
         Ok(format!(
             "{}\n{}",
             self.header("//", self.spec_name),
-            space_items(&prettyplease::unparse(&parsed))
+            space_items(&layout(tokens, file)?)
+        ))
+    }
+
+    /// Like [`Context::rust_file`] for a file of many items, laid out in two halves on two
+    /// threads. prettyplease lays out each item on its own, so the halves join into the same
+    /// text as the whole.
+    fn rust_file_in_parts(
+        &self,
+        head: TokenStream,
+        mut items: Vec<TokenStream>,
+        file: &str,
+    ) -> Result<String, Diagnostics> {
+        let second: Vec<TokenStream> = items.split_off(items.len() / 2);
+        // Token streams are not `Send`: the second half travels as text and is re-read there.
+        let second = quote!(#(#second)*).to_string();
+        let (first, second) = std::thread::scope(|scope| {
+            let second = scope.spawn(move || {
+                let tokens: TokenStream = second.parse().map_err(|e| {
+                    Diagnostics::from(Diagnostic::error(format!(
+                        "internal error: the generated {file} does not lex ({e})"
+                    )))
+                })?;
+                layout(tokens, file)
+            });
+            let first = layout(quote!(#head #(#items)*), file);
+            let second = second
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (first, second)
+        });
+        Ok(format!(
+            "{}\n{}",
+            self.header("//", self.spec_name),
+            space_items(&(first? + &second?))
         ))
     }
 }
 
-/// Emits every file of the crate, keyed by path relative to the crate root.
+/// Emits every file of the crate, keyed by path relative to the crate root. The big files are
+/// made on their own threads: laying out Rust (syn + prettyplease) is most of the work.
 pub(crate) fn emit(cx: &Context<'_>) -> Result<BTreeMap<String, String>, Diagnostics> {
-    let mut files = BTreeMap::new();
+    let (models, operations, docs) = std::thread::scope(|scope| {
+        let models = scope.spawn(|| {
+            let (head, items) = types::models_rs(cx);
+            cx.rust_file_in_parts(head, items, "models.rs")
+        });
+        let operations = scope.spawn(|| cx.rust_file(operations::operations_rs(cx), "operations.rs"));
+        let docs = markdown::pages(cx);
+        let join = |handle: std::thread::ScopedJoinHandle<'_, Result<String, Diagnostics>>| {
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        };
+        (join(models), join(operations), docs)
+    });
+    let mut files = docs;
     files.insert("Cargo.toml".to_owned(), manifest::cargo_toml(cx));
     // The code is laid out by prettyplease; rustfmt would lay it out differently and make every
     // `cargo fmt` in a workspace that holds the crate look like drift.
@@ -99,23 +144,16 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<BTreeMap<String, String>, Diagnos
         "src/lib.rs".to_owned(),
         cx.rust_file(manifest::lib_rs(cx), "lib.rs")?,
     );
-    files.insert(
-        "src/models.rs".to_owned(),
-        cx.rust_file(types::models_rs(cx), "models.rs")?,
-    );
+    files.insert("src/models.rs".to_owned(), models?);
     files.insert(
         "src/client.rs".to_owned(),
         cx.rust_file(client::client_rs(cx), "client.rs")?,
     );
-    files.insert(
-        "src/operations.rs".to_owned(),
-        cx.rust_file(operations::operations_rs(cx), "operations.rs")?,
-    );
+    files.insert("src/operations.rs".to_owned(), operations?);
     files.insert(
         "src/runtime.rs".to_owned(),
         format!("{}\n{RUNTIME}", cx.header("//", "apigen's runtime")),
     );
-    files.extend(markdown::pages(cx));
     for example in &cx.config.examples {
         files.insert(
             format!("examples/{}", example.file_name),
@@ -123,6 +161,17 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<BTreeMap<String, String>, Diagnos
         );
     }
     Ok(files)
+}
+
+/// Tokens laid out by prettyplease.
+fn layout(tokens: TokenStream, file: &str) -> Result<String, Diagnostics> {
+    let parsed = syn::parse2::<syn::File>(tokens).map_err(|e| {
+        Diagnostics::from(Diagnostic::error(format!(
+            "internal error: the generated {file} does not parse ({e}); please report it \
+             with the spec"
+        )))
+    })?;
+    Ok(prettyplease::unparse(&parsed))
 }
 
 /// Puts a blank line between items, which `prettyplease` does not: after a closing brace or a

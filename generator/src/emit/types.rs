@@ -14,7 +14,8 @@ use quote::quote;
 /// Enum payloads estimated above this many bytes are boxed (clippy's `large_enum_variant`).
 const BOX_PAYLOAD_OVER: usize = 128;
 
-pub(super) fn models_rs(cx: &Context<'_>) -> TokenStream {
+/// `models.rs`: the module's docs, imports and statics, then one item (and its checks) per type.
+pub(super) fn models_rs(cx: &Context<'_>) -> (TokenStream, Vec<TokenStream>) {
     let module_doc = DocBuilder::new()
         .line(format!(
             "The data types of {}: its schemas, the parameters of each operation, and the \
@@ -49,12 +50,12 @@ pub(super) fn models_rs(cx: &Context<'_>) -> TokenStream {
         )
     });
     let statics = patterns.statics();
-    quote! {
+    let head = quote! {
         #module_doc
         #runtime
         #statics
-        #(#items)*
-    }
+    };
+    (head, items)
 }
 
 /// Doc lines common to every kind of type.

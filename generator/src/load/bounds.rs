@@ -12,7 +12,24 @@ const CODE: &str = "integer-bound-clamped";
 
 /// Clamps, in place, every integer bound of `raw` that `i64` cannot hold.
 pub(super) fn clamp_integer_bounds(raw: &mut Value, warnings: &mut Diagnostics) {
-    walk(raw, &Pointer::root(), warnings);
+    // The walk that tracks pointers only runs when there is something to clamp.
+    if any_oversized(raw) {
+        walk(raw, &Pointer::root(), warnings);
+    }
+}
+
+fn any_oversized(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => {
+            let oversized = map.get("type").and_then(Value::as_str) == Some("integer")
+                && ["minimum", "maximum", "multipleOf"]
+                    .iter()
+                    .any(|key| matches!(map.get(*key), Some(Value::Number(n)) if !n.is_i64()));
+            oversized || map.values().any(any_oversized)
+        }
+        Value::Array(items) => items.iter().any(any_oversized),
+        _ => false,
+    }
 }
 
 fn walk(value: &mut Value, at: &Pointer, warnings: &mut Diagnostics) {

@@ -15,6 +15,10 @@ use std::path::{Path, PathBuf};
 /// Bundles every external `$ref` of `raw` (read from the directory `base`). Errors name the
 /// place of the `$ref`; one error per bad reference.
 pub(super) fn bundle(raw: &mut Value, base: Option<&Path>) -> Result<(), Diagnostics> {
+    // Most specs are one file: a walk without pointers finds that out cheaply.
+    if !any_external_ref(raw) {
+        return Ok(());
+    }
     let mut bundler = Bundler {
         base: base.map(Path::to_path_buf),
         files: BTreeMap::new(),
@@ -76,6 +80,22 @@ fn taken_names(raw: &Value) -> Taken {
         }
     }
     taken
+}
+
+/// Whether any `$ref` (data included, so this errs towards walking) points outside the file.
+fn any_external_ref(node: &Value) -> bool {
+    match node {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get("$ref") {
+                if !reference.starts_with('#') {
+                    return true;
+                }
+            }
+            map.values().any(any_external_ref)
+        }
+        Value::Array(items) => items.iter().any(any_external_ref),
+        _ => false,
+    }
 }
 
 impl Bundler {

@@ -46,7 +46,9 @@ pub fn lower(doc: &Document, options: &Options) -> (Api, Diagnostics) {
     let security_schemes = service::security_schemes(&mut lowerer);
     let request_id_header = service::request_id_header(doc);
     // Last, so that references met while lowering are reported with their operation first.
-    check_every_ref(&mut lowerer, &doc.raw, &Pointer::root());
+    if !every_ref_resolves(&doc.raw, &doc.raw) {
+        check_every_ref(&mut lowerer, &doc.raw, &Pointer::root());
+    }
 
     let Lowerer {
         types,
@@ -85,6 +87,22 @@ pub fn lower(doc: &Document, options: &Options) -> (Api, Diagnostics) {
     pagination::detect(&mut api, &options.pagination, &mut diags);
     example::attach(&mut api, &doc.raw);
     (api, diags)
+}
+
+/// Whether every local `$ref`, data included, resolves: then [`check_every_ref`], which tracks
+/// pointers to report each dangling one, has nothing to find.
+fn every_ref_resolves(root: &serde_json::Value, node: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match node {
+        Value::Object(map) => match map.get("$ref") {
+            Some(Value::String(reference)) => {
+                Pointer::parse_ref(reference).is_none_or(|target| target.lookup(root).is_some())
+            }
+            _ => map.values().all(|child| every_ref_resolves(root, child)),
+        },
+        Value::Array(items) => items.iter().all(|child| every_ref_resolves(root, child)),
+        _ => true,
+    }
 }
 
 /// Every local `$ref` of the document must point at something, also in the parts the client

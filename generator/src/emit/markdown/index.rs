@@ -40,7 +40,7 @@ pub(super) fn page(cx: &Context<'_>, layout: &Layout) -> String {
     ));
     out.push(String::new());
     out.push("```rust".to_owned());
-    out.extend(example::format_statements(example::client_setup(cx)));
+    out.extend(example::setup_lines(cx).iter().cloned());
     out.push("```".to_owned());
     out.push(String::new());
 

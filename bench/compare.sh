@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# apigen side by side with openapi-generator (`rust`) and progenitor, in one run on this machine.
+#
+#   bash bench/compare.sh            # RUNS=5 by default; RUNS=10 bash bench/compare.sh for more
+#
+# Installs the peers into target/bench-tools (PyPI `openapi-generator-cli` in a venv, crates.io
+# `cargo-progenitor`; hyperfine and a JRE from Debian when missing), generates Circle's v2.15.0
+# spec with each (progenitor on a copy whose error responses are unified to one schema, which it
+# needs; see bench/unify_errors.py), builds the three crates in one shared target directory, and
+# prints one Markdown table (also written to target/bench-compare/compare.md).
+#
+# Specs are read in place from the shared folder (APIGEN_SHARED_DIR, default ../shared).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SHARED=${APIGEN_SHARED_DIR:-$ROOT/../shared}
+SPEC=$SHARED/specs/circle/v2.15.0/circle-apis.yaml
+GITHUB=$SHARED/specs/public/progenitor-github-api.json
+TOOLS=$ROOT/target/bench-tools
+WORK=$ROOT/target/bench-compare
+RUNS=${RUNS:-5}
+OAG_VERSION=7.26.0
+PROGENITOR_VERSION=0.15.1
+
+log() { printf '\n== %s\n' "$*" >&2; }
+
+# --- Tools --------------------------------------------------------------------------------
+log "installing tools into $TOOLS"
+mkdir -p "$TOOLS"
+need_apt=()
+command -v hyperfine >/dev/null || need_apt+=(hyperfine)
+command -v java >/dev/null || need_apt+=(default-jre-headless)
+[ -x /usr/bin/time ] || need_apt+=(time)
+[ -e /usr/include/openssl/ssl.h ] || need_apt+=(libssl-dev pkg-config) # openapi-generator's crate uses native-tls
+if [ ${#need_apt[@]} -gt 0 ]; then
+    apt-get update -q && apt-get install -y -q "${need_apt[@]}"
+fi
+if [ ! -x "$TOOLS/venv/bin/openapi-generator-cli" ]; then
+    python3 -m venv "$TOOLS/venv"
+    "$TOOLS/venv/bin/pip" install -q "openapi-generator-cli==$OAG_VERSION" pyyaml
+fi
+"$TOOLS/venv/bin/python" -c 'import yaml' 2>/dev/null || "$TOOLS/venv/bin/pip" install -q pyyaml
+if [ ! -x "$TOOLS/cargo/bin/cargo-progenitor" ]; then
+    cargo install --locked "cargo-progenitor@$PROGENITOR_VERSION" --root "$TOOLS/cargo"
+fi
+cargo build --release -q -p apigen --bin apigen --example parse_only
+APIGEN=$ROOT/target/release/apigen
+FLOOR=$ROOT/target/release/examples/parse_only
+OAG=$TOOLS/venv/bin/openapi-generator-cli
+PROG=$TOOLS/cargo/bin/cargo-progenitor
+
+rm -rf "$WORK"
+mkdir -p "$WORK/ws" "$WORK/json"
+"$TOOLS/venv/bin/python" bench/unify_errors.py "$SPEC" "$WORK/unified.json"
+
+# --- Generation ---------------------------------------------------------------------------
+log "generation of $SPEC, $RUNS runs each"
+hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$WORK/json/generate.json" \
+    -n apigen "$APIGEN generate $SPEC --out $WORK/ws/apigen --name circle-apigen" \
+    -n floor "$FLOOR $SPEC" \
+    -n openapi-generator "$OAG generate -i $SPEC -g rust -o $WORK/ws/oag --package-name circle_oag --skip-validate-spec" \
+    -n progenitor "$PROG progenitor -i $WORK/unified.json -o $WORK/ws/prog -n circle-prog -v 0.1.0" \
+    >&2
+
+log "generation of the GitHub spec ($(du -h "$GITHUB" | cut -f1))"
+hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$WORK/json/github.json" \
+    -n apigen "$APIGEN generate $GITHUB --out $WORK/github --name github-apigen" \
+    -n floor "$FLOOR $GITHUB" >&2
+/usr/bin/time -f '%M' -o "$WORK/json/github-rss-kb" \
+    "$APIGEN" generate "$GITHUB" --out "$WORK/github" --name github-apigen 2>/dev/null
+stat -c %s "$GITHUB" >"$WORK/json/github-bytes"
+
+# --- Building the three crates in one target directory ------------------------------------
+cat >"$WORK/ws/Cargo.toml" <<'TOML'
+[workspace]
+resolver = "2"
+members = ["apigen", "oag", "prog"]
+TOML
+cp "$ROOT/Cargo.lock" "$WORK/ws/Cargo.lock"
+export CARGO_TARGET_DIR=$WORK/target
+cd "$WORK/ws"
+declare -A PKG=([apigen]=circle-apigen [oag]=circle_oag [prog]=circle-prog)
+for crate in apigen oag prog; do
+    pkg=${PKG[$crate]}
+    log "$pkg: dependencies, then its own check and debug build"
+    lines=$(find "$crate/src" -name '*.rs' -print0 | xargs -0 cat | wc -l)
+    echo "$lines" >"$WORK/json/$crate-lines"
+    deps=$(cargo tree -q -p "$pkg" -e normal,build --prefix none -f '{p}' |
+        sed 's/ (\*)//; s/ (proc-macro)//' | sort -u | grep -vc "^$pkg ")
+    echo "$deps" >"$WORK/json/$crate-deps"
+    if cargo tree -q -p "$pkg" -e normal,build -i openssl-sys >/dev/null 2>&1; then
+        echo yes >"$WORK/json/$crate-openssl"
+    else
+        echo no >"$WORK/json/$crate-openssl"
+    fi
+    if ! cargo build -q -p "$pkg" 2>"$WORK/json/$crate-build.log"; then
+        echo "does not build" >"$WORK/json/$crate-check"
+        continue
+    fi
+    cargo check -q -p "$pkg" 2>/dev/null
+    hyperfine --runs 3 --export-json "$WORK/json/$crate-check.json" \
+        --prepare "touch $crate/src/lib.rs" "cargo check -q -p $pkg" >&2
+    hyperfine --runs 3 --export-json "$WORK/json/$crate-build.json" \
+        --prepare "touch $crate/src/lib.rs" "cargo build -q -p $pkg" >&2
+    touch "$crate/src/lib.rs"
+    cargo clippy -p "$pkg" --message-format json 2>/dev/null |
+        "$TOOLS/venv/bin/python" -c '
+import json, sys
+n = 0
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-message" and m["message"]["level"] == "warning" \
+            and m["message"].get("spans"):
+        n += 1
+print(n)' >"$WORK/json/$crate-clippy"
+done
+cd "$ROOT"
+unset CARGO_TARGET_DIR
+
+log "per-request overhead of the generated client"
+cargo bench -q -p apigen-tests --bench client_overhead 2>/dev/null | tee "$WORK/json/overhead.txt" >&2
+
+# --- The table ----------------------------------------------------------------------------
+"$TOOLS/venv/bin/python" bench/table.py "$WORK/json" "$RUNS" | tee "$WORK/compare.md"
