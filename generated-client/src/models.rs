@@ -87,57 +87,11 @@ pub enum CheckoutSessionMoneyCurrency {
     Unknown(String),
 }
 
-impl CheckoutSessionMoneyCurrency {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Usd => "USD",
-            Self::Eth => "ETH",
-            Self::Btc => "BTC",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for CheckoutSessionMoneyCurrency {
-    fn from(value: &str) -> Self {
-        match value {
-            "USD" => Self::Usd,
-            "ETH" => Self::Eth,
-            "BTC" => Self::Btc,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for CheckoutSessionMoneyCurrency {
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for CheckoutSessionMoneyCurrency {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CheckoutSessionMoneyCurrency {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CheckoutSessionMoneyCurrency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+crate::runtime::open_enum!(CheckoutSessionMoneyCurrency {
+    Usd = "USD",
+    Eth = "ETH",
+    Btc = "BTC",
+});
 
 /// Where the session is in its life: `active` while it still takes payments, `completed` once it has been paid in full, `expired` once its time ran out and it takes no new payments.
 ///
@@ -154,57 +108,11 @@ pub enum CheckoutSessionStatus {
     Unknown(String),
 }
 
-impl CheckoutSessionStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Completed => "completed",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for CheckoutSessionStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "completed" => Self::Completed,
-            "expired" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for CheckoutSessionStatus {
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for CheckoutSessionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CheckoutSessionStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CheckoutSessionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+crate::runtime::open_enum!(CheckoutSessionStatus {
+    Active = "active",
+    Completed = "completed",
+    Expired = "expired",
+});
 
 /// What kind of object this is; always `checkout_session` here.
 ///
@@ -217,53 +125,9 @@ pub enum CheckoutSessionType {
     Unknown(String),
 }
 
-impl CheckoutSessionType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CheckoutSession => "checkout_session",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for CheckoutSessionType {
-    fn from(value: &str) -> Self {
-        match value {
-            "checkout_session" => Self::CheckoutSession,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for CheckoutSessionType {
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for CheckoutSessionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CheckoutSessionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CheckoutSessionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+crate::runtime::open_enum!(CheckoutSessionType {
+    CheckoutSession = "checkout_session",
+});
 
 /// The error responses [`Client::create_checkout_session`](crate::Client::create_checkout_session) documents, by HTTP status.
 #[derive(Clone, Debug, PartialEq)]

@@ -10,7 +10,7 @@
 //! beside the checkout): Circle's v2.15.0 bundle and GitHub's API (the largest public spec).
 
 use apigen::{Config, SpecInput, stages};
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -28,7 +28,10 @@ fn shared_dir() -> PathBuf {
 fn specs() -> Vec<(&'static str, PathBuf)> {
     let specs = shared_dir().join("specs");
     vec![
-        ("circle-v2.15.0", specs.join("circle/v2.15.0/circle-apis.yaml")),
+        (
+            "circle-v2.15.0",
+            specs.join("circle/v2.15.0/circle-apis.yaml"),
+        ),
         ("github", specs.join("public/progenitor-github-api.json")),
     ]
 }
@@ -43,7 +46,9 @@ fn floor(bytes: &[u8], json: bool) -> openapiv3::OpenAPI {
 
 fn stages_of(c: &mut Criterion) {
     let mut group = c.benchmark_group("stages");
-    group.sample_size(10).measurement_time(Duration::from_secs(5));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5));
     for (name, path) in specs() {
         let bytes = std::fs::read(&path)
             .unwrap_or_else(|e| panic!("{}: {e} (set APIGEN_SHARED_DIR)", path.display()));
@@ -72,5 +77,8 @@ fn stages_of(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, stages_of);
-criterion_main!(benches);
+fn main() {
+    let mut criterion = Criterion::default().configure_from_args();
+    stages_of(&mut criterion);
+    criterion.final_summary();
+}

@@ -195,7 +195,19 @@ impl Diagnostics {
 
     /// Fills in line and column, from the text of `file`, for each diagnostic about that file
     /// that has a JSON pointer but no position yet.
-    pub fn place_in(mut self, file: &str, text: &str) -> Self {
+    pub fn place_in(self, file: &str, text: &str) -> Self {
+        self.place_with(file, |wanted| crate::positions::locate(text, wanted))
+    }
+
+    /// [`Diagnostics::place_in`] with a function that finds the positions of the pointers
+    /// asked for (e.g. over [`positions::Events`](crate::positions::Events) read in advance).
+    pub fn place_with(
+        mut self,
+        file: &str,
+        locate: impl FnOnce(
+            &std::collections::BTreeSet<String>,
+        ) -> std::collections::BTreeMap<String, crate::positions::Position>,
+    ) -> Self {
         let unplaced = |d: &Diagnostic| d.line.is_none() && d.file.as_deref() == Some(file);
         let wanted: std::collections::BTreeSet<String> = self
             .items
@@ -206,7 +218,7 @@ impl Diagnostics {
         if wanted.is_empty() {
             return self;
         }
-        let found = crate::positions::locate(text, &wanted);
+        let found = locate(&wanted);
         for diagnostic in self.items.iter_mut().filter(|d| unplaced(d)) {
             if let Some(position) = diagnostic.pointer.as_ref().and_then(|p| found.get(p)) {
                 diagnostic.line = Some(position.line);

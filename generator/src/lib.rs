@@ -40,24 +40,49 @@ pub use render::{MessageFormat, render};
 /// is returned (not just the first), each with its location.
 pub fn generate(config: &Config, spec: &SpecInput) -> Result<GeneratedFiles, Diagnostics> {
     config.validate()?;
-    let (_, api, warnings) = lower_unplaced(spec, config).map_err(|d| placed(spec, d))?;
-    // Finding the lines of the warnings reads the spec again; it runs beside emission.
-    let (files, warnings) = std::thread::scope(|scope| {
-        let placing = scope.spawn(|| placed(spec, warnings));
-        let files = stages::emit(&api, config, spec);
-        (files, placing.join())
-    });
-    let mut files = files?;
-    files.warnings = warnings.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-    Ok(files)
+    let text = std::str::from_utf8(&spec.bytes).ok();
+    std::thread::scope(|scope| {
+        // Warnings need lines and columns, found by reading the spec a second time. A big spec
+        // is read for that on another thread while it is loaded and lowered, which use one core.
+        let events = text
+            .filter(|text| text.len() >= READ_POSITIONS_AHEAD)
+            .map(|text| scope.spawn(move || positions::Events::read(text)));
+        let place =
+            move |diagnostics: Diagnostics, events: Option<&positions::Events>| -> Diagnostics {
+                match (text, events) {
+                    (Some(text), Some(events)) => diagnostics
+                        .in_file(&spec.name)
+                        .place_with(&spec.name, |wanted| events.locate(text, wanted)),
+                    _ => placed(spec, diagnostics),
+                }
+            };
+        let join = |handle: std::thread::ScopedJoinHandle<'_, positions::Events>| {
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        };
+        let (_, api, warnings) = match lower_unplaced(spec, config) {
+            Ok(lowered) => lowered,
+            Err(errors) => return Err(place(errors, events.map(join).as_ref())),
+        };
+        let (files, warnings) = std::thread::scope(|inner| {
+            let placing = inner.spawn(move || place(warnings, events.map(join).as_ref()));
+            let files = stages::emit(&api, config, spec);
+            (files, placing.join())
+        });
+        let mut files = files?;
+        files.warnings = warnings.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Ok(files)
+    })
 }
+
+/// From this size on (bytes), the spec's positions are read in parallel with loading it.
+const READ_POSITIONS_AHEAD: usize = 256 * 1024;
 
 /// Diagnostics with the file and, where the spec is text, line and column.
 fn placed(spec: &SpecInput, diagnostics: Diagnostics) -> Diagnostics {
     match std::str::from_utf8(&spec.bytes) {
-        Ok(text) => diagnostics
-            .in_file(&spec.name)
-            .place_in(&spec.name, text),
+        Ok(text) => diagnostics.in_file(&spec.name).place_in(&spec.name, text),
         Err(_) => diagnostics,
     }
 }
@@ -99,6 +124,11 @@ pub mod stages {
             spec_sha256: super::spec_sha256(&spec.bytes),
             crate_version,
             client_setup: std::sync::OnceLock::new(),
+            examples: api
+                .operations
+                .iter()
+                .map(|op| (op.method_name.clone(), std::sync::OnceLock::new()))
+                .collect(),
         };
         let files = emit::emit(&cx).map_err(|d| d.in_file(&spec.name))?;
         Ok(GeneratedFiles {

@@ -42,6 +42,51 @@ pub fn locate(text: &str, pointers: &BTreeSet<String>) -> BTreeMap<String, Posit
     walker.found
 }
 
+/// The marked events of a text, read once and replayed for any set of pointers. Reading is
+/// most of the cost of [`locate`], and this way it can start before the pointers are known (on
+/// another thread, while the spec is loaded and lowered).
+pub struct Events {
+    recorded: Vec<(Event, Marker)>,
+}
+
+struct Recorder(Vec<(Event, Marker)>);
+
+impl MarkedEventReceiver for Recorder {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        self.0.push((event, mark));
+    }
+}
+
+impl Events {
+    /// Reads the events of `text` (those before a syntax error, if there is one).
+    pub fn read(text: &str) -> Self {
+        let mut recorder = Recorder(Vec::new());
+        let _ = Parser::new_from_str(text).load(&mut recorder, false);
+        Events {
+            recorded: recorder.0,
+        }
+    }
+
+    /// [`locate`] over the events read from `text`.
+    pub fn locate(&self, text: &str, pointers: &BTreeSet<String>) -> BTreeMap<String, Position> {
+        let mut walker = Walker {
+            wanted: pointers,
+            found: BTreeMap::new(),
+            frames: Vec::new(),
+            path: Vec::new(),
+            pending: None,
+            lines: LineIndex::new(text),
+        };
+        if pointers.is_empty() {
+            return walker.found;
+        }
+        for (event, mark) in &self.recorded {
+            walker.handle(event, *mark);
+        }
+        walker.found
+    }
+}
+
 enum Frame {
     Map { key: Option<String> },
     Seq { index: usize },
@@ -114,6 +159,12 @@ impl Walker<'_> {
 
 impl MarkedEventReceiver for Walker<'_> {
     fn on_event(&mut self, event: Event, mark: Marker) {
+        self.handle(&event, mark);
+    }
+}
+
+impl Walker<'_> {
+    fn handle(&mut self, event: &Event, mark: Marker) {
         match event {
             Event::Scalar(text, ..) => {
                 if let Some(pointer) = self.pending.take() {
@@ -121,7 +172,7 @@ impl MarkedEventReceiver for Walker<'_> {
                 }
                 if let Some(Frame::Map { key }) = self.frames.last_mut() {
                     if key.is_none() {
-                        let token = escape(&text);
+                        let token = escape(text);
                         *key = Some(token.clone());
                         self.record(&token, mark);
                         return;
@@ -233,6 +284,21 @@ components:
       properties:
         näme: {type: string, maximum: 3}
 ";
+
+    #[test]
+    fn events_read_ahead_place_what_a_direct_walk_places() {
+        let wanted: BTreeSet<String> = [
+            "#/openapi",
+            "#/paths/~1pets~1{id}/get/parameters/1",
+            "#/components/schemas/Pet/properties/näme/maximum",
+            "#/nowhere",
+        ]
+        .map(str::to_owned)
+        .into();
+        let direct = locate(YAML, &wanted);
+        assert_eq!(direct.len(), 3);
+        assert_eq!(Events::read(YAML).locate(YAML, &wanted), direct);
+    }
 
     #[test]
     fn keys_and_list_items_of_yaml() {

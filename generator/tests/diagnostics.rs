@@ -243,6 +243,29 @@ fn integer_bounds_beyond_64_bits_are_clamped_with_a_warning() {
 }
 
 #[test]
+fn warnings_of_a_big_spec_are_placed_too() {
+    // Big specs have their positions read on another thread while they load (from 256 KiB).
+    let mut spec = format!(
+        "{HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      parameters:\n        - {{name: n, in: query, schema: {{type: string, pattern: '/^a+$/'}}}}\n      responses: {{'204': {{description: ok}}}}\ncomponents:\n  schemas:\n"
+    );
+    for i in 0..4000 {
+        spec.push_str(&format!(
+            "    Filler{i}:\n      type: object\n      properties:\n        name: {{type: string, description: 'filler to make the spec big'}}\n"
+        ));
+    }
+    assert!(spec.len() > 256 * 1024);
+    let generated =
+        apigen::generate(&Config::new("big"), &SpecInput::new("big.yaml", spec)).unwrap();
+    let warning = only(generated.warnings());
+    assert_eq!(warning.code.as_deref(), Some("javascript-pattern"));
+    assert_eq!(
+        warning.pointer.as_deref(),
+        Some("#/paths/~1a/get/parameters/0/schema/pattern")
+    );
+    assert_eq!(at(warning), (Some(8), Some(55)));
+}
+
+#[test]
 fn refs_into_other_files_are_loaded_relative_to_the_spec() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("common")).unwrap();

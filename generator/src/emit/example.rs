@@ -16,6 +16,7 @@ use quote::{format_ident, quote};
 const MAX_DEPTH: usize = 4;
 
 /// One example: what rustdoc hides (client setup) and what both show.
+#[derive(Clone)]
 pub(crate) struct Example {
     /// `use` lines, shown everywhere.
     prelude: Vec<String>,
@@ -95,6 +96,14 @@ pub(crate) fn client_setup(cx: &Context<'_>) -> TokenStream {
 pub(crate) fn setup_lines<'a>(cx: &'a Context<'_>) -> &'a [String] {
     cx.client_setup
         .get_or_init(|| format_statements(client_setup(cx)))
+}
+
+/// The example of an operation's method, made once.
+pub(crate) fn of<'a>(cx: &'a Context<'_>, op: &Operation) -> std::borrow::Cow<'a, Example> {
+    match cx.examples.get(&op.method_name) {
+        Some(cell) => std::borrow::Cow::Borrowed(cell.get_or_init(|| operation(cx, op, false))),
+        None => std::borrow::Cow::Owned(operation(cx, op, false)),
+    }
 }
 
 /// The example of an operation's method (or of its `_stream` twin).

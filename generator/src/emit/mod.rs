@@ -37,6 +37,9 @@ pub(crate) struct Context<'a> {
     pub crate_version: String,
     /// The lines that build a client in examples, laid out once.
     pub client_setup: std::sync::OnceLock<Vec<String>>,
+    /// Each operation's example (by method name), made once for rustdoc and the Markdown page,
+    /// whichever thread gets there first.
+    pub examples: BTreeMap<String, std::sync::OnceLock<example::Example>>,
 }
 
 impl Context<'_> {
@@ -74,37 +77,57 @@ impl Context<'_> {
         ))
     }
 
-    /// Like [`Context::rust_file`] for a file of many items, laid out in two halves on two
-    /// threads. prettyplease lays out each item on its own, so the halves join into the same
-    /// text as the whole.
-    fn rust_file_in_parts(
-        &self,
-        head: TokenStream,
-        mut items: Vec<TokenStream>,
-        file: &str,
-    ) -> Result<String, Diagnostics> {
-        let second: Vec<TokenStream> = items.split_off(items.len() / 2);
+    /// Like [`Context::rust_file`] for a file of many items, laid out in chunks on two threads
+    /// (the second half of the chunks on the second). prettyplease lays out each item on its
+    /// own, so the chunks join into the same text as the whole; small chunks keep the syntax
+    /// trees of a huge spec from all being in memory at once.
+    fn rust_file_in_parts(&self, parts: Parts, file: &str) -> Result<String, Diagnostics> {
+        let Parts {
+            head,
+            mut items,
+            verbatim,
+        } = parts;
+        let later = items.split_off(items.len() / 2);
         // Token streams are not `Send`: the second half travels as text and is re-read there.
-        let second = quote!(#(#second)*).to_string();
+        let later: Vec<String> = later
+            .chunks(CHUNK_ITEMS)
+            .map(|chunk| quote!(#(#chunk)*).to_string())
+            .collect();
         let (first, second) = std::thread::scope(|scope| {
             let second = scope.spawn(move || {
-                let tokens: TokenStream = second.parse().map_err(|e| {
-                    Diagnostics::from(Diagnostic::error(format!(
-                        "internal error: the generated {file} does not lex ({e})"
-                    )))
-                })?;
-                layout(tokens, file)
+                let mut out = String::new();
+                for text in later {
+                    let tokens: TokenStream = text.parse().map_err(|e| {
+                        Diagnostics::from(Diagnostic::error(format!(
+                            "internal error: the generated {file} does not lex ({e})"
+                        )))
+                    })?;
+                    out.push_str(&layout(tokens, file)?);
+                }
+                Ok::<String, Diagnostics>(out)
             });
-            let first = layout(quote!(#head #(#items)*), file);
+            let mut first = layout(head, file);
+            for chunk in items.chunks(CHUNK_ITEMS) {
+                first = first.and_then(|mut out| {
+                    out.push_str(&layout(quote!(#(#chunk)*), file)?);
+                    Ok(out)
+                });
+            }
             let second = second
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (first, second)
         });
+        let text = first? + &second?;
+        let mut replaced = String::with_capacity(text.len() + text.len() / 8);
+        for line in text.lines() {
+            replaced.push_str(verbatim.get(line).map_or(line, String::as_str));
+            replaced.push('\n');
+        }
         Ok(format!(
             "{}\n{}",
             self.header("//", self.spec_name),
-            space_items(&(first? + &second?))
+            space_items(&replaced)
         ))
     }
 }
@@ -113,11 +136,9 @@ impl Context<'_> {
 /// made on their own threads: laying out Rust (syn + prettyplease) is most of the work.
 pub(crate) fn emit(cx: &Context<'_>) -> Result<BTreeMap<String, String>, Diagnostics> {
     let (models, operations, docs) = std::thread::scope(|scope| {
-        let models = scope.spawn(|| {
-            let (head, items) = types::models_rs(cx);
-            cx.rust_file_in_parts(head, items, "models.rs")
-        });
-        let operations = scope.spawn(|| cx.rust_file(operations::operations_rs(cx), "operations.rs"));
+        let models = scope.spawn(|| cx.rust_file_in_parts(types::models_rs(cx), "models.rs"));
+        let operations =
+            scope.spawn(|| cx.rust_file(operations::operations_rs(cx), "operations.rs"));
         let docs = markdown::pages(cx);
         let join = |handle: std::thread::ScopedJoinHandle<'_, Result<String, Diagnostics>>| {
             handle
@@ -161,6 +182,19 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<BTreeMap<String, String>, Diagnos
         );
     }
     Ok(files)
+}
+
+/// Items laid out together by [`Context::rust_file_in_parts`].
+const CHUNK_ITEMS: usize = 64;
+
+/// A file of many items, laid out in parts.
+pub(crate) struct Parts {
+    /// Module docs, imports, statics.
+    pub head: TokenStream,
+    /// The items, in order.
+    pub items: Vec<TokenStream>,
+    /// Lines prettyplease prints that are to be replaced by text laid out by hand.
+    pub verbatim: BTreeMap<String, String>,
 }
 
 /// Tokens laid out by prettyplease.

@@ -667,9 +667,9 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> TokenStream {
         "Other [`Error`] variants report undocumented statuses, bodies that \
              do not decode, invalid arguments, timeouts and transport failures.",
     );
-    doc = doc.line("# Example").raw_lines(
-        std::iter::once(String::new()).chain(super::example::operation(cx, op, false).rustdoc()),
-    );
+    doc = doc
+        .line("# Example")
+        .raw_lines(std::iter::once(String::new()).chain(super::example::of(cx, op).rustdoc()));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let doc = doc.outer();
     quote!(#doc #deprecated)

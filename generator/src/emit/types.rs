@@ -15,7 +15,7 @@ use quote::quote;
 const BOX_PAYLOAD_OVER: usize = 128;
 
 /// `models.rs`: the module's docs, imports and statics, then one item (and its checks) per type.
-pub(super) fn models_rs(cx: &Context<'_>) -> (TokenStream, Vec<TokenStream>) {
+pub(super) fn models_rs(cx: &Context<'_>) -> super::Parts {
     let module_doc = DocBuilder::new()
         .line(format!(
             "The data types of {}: its schemas, the parameters of each operation, and the \
@@ -55,7 +55,20 @@ pub(super) fn models_rs(cx: &Context<'_>) -> (TokenStream, Vec<TokenStream>) {
         #runtime
         #statics
     };
-    (head, items)
+    let verbatim = cx
+        .api
+        .types
+        .values()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Enum(e) => Some(enum_conversions(def, e)),
+            _ => None,
+        })
+        .collect();
+    super::Parts {
+        head,
+        items,
+        verbatim,
+    }
 }
 
 /// Doc lines common to every kind of type.
@@ -233,16 +246,10 @@ fn enum_item(def: &TypeDef, e: &StringEnum) -> TokenStream {
         let doc = DocBuilder::new().line(code(&v.wire)).outer();
         quote!(#doc #variant,)
     });
-    let as_str = e.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let wire = &v.wire;
-        quote!(Self::#variant => #wire,)
-    });
-    let from = e.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let wire = &v.wire;
-        quote!(#wire => Self::#variant,)
-    });
+    // The conversions are the same for every enum but for the values: one macro of the
+    // runtime writes them, which keeps models.rs a third shorter and quicker to compile. The
+    // call is laid out by `enum_conversions`, one value per line (prettyplease would print the
+    // macro's tokens as one run).
     quote! {
         #doc
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -252,52 +259,20 @@ fn enum_item(def: &TypeDef, e: &StringEnum) -> TokenStream {
             Unknown(String),
         }
 
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#as_str)*
-                    Self::Unknown(value) => value,
-                }
-            }
-        }
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from)*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
-                match Self::from(value.as_str()) {
-                    Self::Unknown(_) => Self::Unknown(value),
-                    known => known,
-                }
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map(Self::from)
-            }
-        }
+        crate::runtime::open_enum!(#name);
     }
+}
+
+/// The placeholder `enum_item` leaves for the conversions of an enum, and what replaces it.
+pub(crate) fn enum_conversions(def: &TypeDef, e: &StringEnum) -> (String, String) {
+    let placeholder = format!("crate::runtime::open_enum!({});", def.name);
+    let mut text = format!("crate::runtime::open_enum!({} {{\n", def.name);
+    for v in &e.variants {
+        let wire = proc_macro2::Literal::string(&v.wire);
+        text.push_str(&format!("    {} = {wire},\n", v.name));
+    }
+    text.push_str("});");
+    (placeholder, text)
 }
 
 fn int_enum_item(def: &TypeDef, e: &IntEnum) -> TokenStream {

@@ -42,53 +42,9 @@ pub enum BlockchainLocationType {
     Unknown(String),
 }
 
-impl BlockchainLocationType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Blockchain => "blockchain",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for BlockchainLocationType {
-    fn from(value: &str) -> Self {
-        match value {
-            "blockchain" => Self::Blockchain,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for BlockchainLocationType {
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for BlockchainLocationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for BlockchainLocationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BlockchainLocationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+crate::runtime::open_enum!(BlockchainLocationType {
+    Blockchain = "blockchain",
+});
 
 /// The error responses [`Client::create_transfer`](crate::Client::create_transfer) documents, by HTTP status.
 #[derive(Clone, Debug, PartialEq)]
@@ -400,55 +356,10 @@ pub enum Side {
     Unknown(String),
 }
 
-impl Side {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Buy => "buy",
-            Self::Sell => "sell",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for Side {
-    fn from(value: &str) -> Self {
-        match value {
-            "buy" => Self::Buy,
-            "sell" => Self::Sell,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for Side {
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for Side {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Side {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Side {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+crate::runtime::open_enum!(Side {
+    Buy = "buy",
+    Sell = "sell",
+});
 
 /// The `Transfer` schema.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -593,57 +504,11 @@ pub enum TransferStatus {
     Unknown(String),
 }
 
-impl TransferStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Complete => "complete",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for TransferStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "complete" => Self::Complete,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for TransferStatus {
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for TransferStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for TransferStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for TransferStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+crate::runtime::open_enum!(TransferStatus {
+    Pending = "pending",
+    Complete = "complete",
+    Failed = "failed",
+});
 
 /// The `TransferUpdate` schema.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -704,50 +569,6 @@ pub enum WalletLocationType {
     Unknown(String),
 }
 
-impl WalletLocationType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Wallet => "wallet",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for WalletLocationType {
-    fn from(value: &str) -> Self {
-        match value {
-            "wallet" => Self::Wallet,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for WalletLocationType {
-    fn from(value: String) -> Self {
-        match Self::from(value.as_str()) {
-            Self::Unknown(_) => Self::Unknown(value),
-            known => known,
-        }
-    }
-}
-
-impl std::fmt::Display for WalletLocationType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WalletLocationType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WalletLocationType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        String::deserialize(deserializer).map(Self::from)
-    }
-}
+crate::runtime::open_enum!(WalletLocationType {
+    Wallet = "wallet",
+});

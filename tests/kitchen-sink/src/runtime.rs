@@ -618,6 +618,62 @@ pub fn push_path_param(
     Ok(())
 }
 
+/// The conversions of an open string enum (one with an `Unknown(String)` variant), from its
+/// known values: `as_str`, `From<&str>`, `From<String>`, `Display`, and serde as a plain string.
+/// The models invoke it as `open_enum!(Name { Variant = "wire", ... })`.
+#[allow(unused_macros)]
+macro_rules! open_enum {
+    ($name:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($wire => Self::$variant,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                match Self::from(value.as_str()) {
+                    Self::Unknown(_) => Self::Unknown(value),
+                    known => known,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <String as serde::Deserialize>::deserialize(deserializer).map(Self::from)
+            }
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use open_enum;
+
 /// Reads a present value, `null` included, as `Some`: with `#[serde(default)]` an absent field
 /// stays `None`, so `Option<Option<T>>` tells absent (`None`) from `null` (`Some(None)`).
 pub fn deserialize_some<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>

@@ -78,7 +78,7 @@ fn operation(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {
 
     out.push("**Example**".to_owned());
     out.push(String::new());
-    out.extend(example::operation(cx, op, false).markdown());
+    out.extend(example::of(cx, op).markdown());
     out.push(String::new());
 
     out.push("**Parameters**".to_owned());
