@@ -78,6 +78,9 @@ members = ["apigen", "oag", "prog"]
 TOML
 cp "$ROOT/Cargo.lock" "$WORK/ws/Cargo.lock"
 export CARGO_TARGET_DIR=$WORK/target
+# Whole re-checks and rebuilds of each crate, as CI and a fresh checkout see them (with
+# incremental caches, a touched file is mostly revalidated, not compiled).
+export CARGO_INCREMENTAL=0
 cd "$WORK/ws"
 declare -A PKG=([apigen]=circle-apigen [oag]=circle_oag [prog]=circle-prog)
 for crate in apigen oag prog; do
@@ -115,7 +118,7 @@ for line in sys.stdin:
 print(n)' >"$WORK/json/$crate-clippy"
 done
 cd "$ROOT"
-unset CARGO_TARGET_DIR
+unset CARGO_TARGET_DIR CARGO_INCREMENTAL
 
 log "per-request overhead of the generated client"
 cargo bench -q -p apigen-tests --bench client_overhead 2>/dev/null | tee "$WORK/json/overhead.txt" >&2

@@ -49,7 +49,8 @@ crates = {
     "prog": "progenitor (unified errors)",
 }
 print(f"Circle v2.15.0 (`circle-apis.yaml`); generation min / median / max of {RUNS} runs "
-      "(hyperfine, whole process); crates built in one shared target directory.\n")
+      "(hyperfine, whole process); each crate checked and built (median of 3, without "
+      "incremental caches) in one shared target directory, its dependencies built.\n")
 print("| | apigen | openapi-generator | progenitor (errors unified first) |")
 print("|---|---|---|---|")
 print(f"| generation | {ms(a)} | {ms(oag)} | {ms(prog) if prog else 'panics'} |")

@@ -84,7 +84,10 @@ pub fn parse(input: &SpecInput) -> Result<Document, Diagnostics> {
     let mut warnings = Diagnostics::new();
     bounds::clamp_integer_bounds(&mut raw, &mut warnings);
 
-    let api = serde_path_to_error::deserialize::<_, OpenAPI>(&raw).map_err(|e| {
+    // Tracking the path costs on every value; it is only needed to say where a failure is.
+    let api = <OpenAPI as serde::Deserialize>::deserialize(&raw)
+        .or_else(|_| serde_path_to_error::deserialize::<_, OpenAPI>(&raw));
+    let api = api.map_err(|e| {
         // `openapiv3` flattens extensions into most objects, which hides the path of an error
         // below them; parsing the parts one by one finds the innermost one that fails.
         let (pointer, message) = locate::first_error(&raw).unwrap_or_else(|| {
