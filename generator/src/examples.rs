@@ -2,7 +2,7 @@
 //! tests can check that every example decodes into that type and encodes back to the same JSON.
 
 use crate::diagnostics::Pointer;
-use crate::ir::{Api, Primitive, SchemaSite, TypeRef};
+use crate::ir::{Api, SchemaSite, TypeRef};
 use serde_json::Value;
 
 /// One example and where it belongs.
@@ -103,18 +103,7 @@ fn check(api: &Api, site: &SchemaSite, pointer: Pointer, value: &Value) -> Examp
 /// The Rust type as written inside the generated crate.
 pub(crate) fn type_text(api: &Api, ty: &TypeRef) -> String {
     match ty {
-        TypeRef::Primitive(p) => match p {
-            Primitive::String => "String",
-            Primitive::Bool => "bool",
-            Primitive::I32 => "i32",
-            Primitive::I64 => "i64",
-            Primitive::F64 => "f64",
-            Primitive::Uuid => "uuid::Uuid",
-            Primitive::DateTime => "chrono::DateTime<chrono::Utc>",
-            Primitive::Date => "chrono::NaiveDate",
-            Primitive::Json => "serde_json::Value",
-        }
-        .to_owned(),
+        TypeRef::Primitive(p) => p.rust_path().to_owned(),
         TypeRef::Named(id) => format!(
             "models::{}",
             api.types.get(id).map_or("Unknown", |d| d.name.as_str())

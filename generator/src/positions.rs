@@ -25,17 +25,10 @@ pub struct Position {
 /// `#/paths/~1pets/get`) in `text`. A mapping entry is placed at its key, a list item at its
 /// first character. Pointers not found (or a text that does not parse) are left out.
 pub fn locate(text: &str, pointers: &BTreeSet<String>) -> BTreeMap<String, Position> {
-    let mut walker = Walker {
-        wanted: pointers,
-        found: BTreeMap::new(),
-        frames: Vec::new(),
-        path: Vec::new(),
-        pending: None,
-        lines: LineIndex::new(text),
-    };
     if pointers.is_empty() {
-        return walker.found;
+        return BTreeMap::new();
     }
+    let mut walker = Walker::new(text, pointers);
     let mut parser = Parser::new_from_str(text);
     // A text that does not parse has had its syntax error reported already, with a position.
     let _ = parser.load(&mut walker, false);
@@ -69,17 +62,10 @@ impl Events {
 
     /// [`locate`] over the events read from `text`.
     pub fn locate(&self, text: &str, pointers: &BTreeSet<String>) -> BTreeMap<String, Position> {
-        let mut walker = Walker {
-            wanted: pointers,
-            found: BTreeMap::new(),
-            frames: Vec::new(),
-            path: Vec::new(),
-            pending: None,
-            lines: LineIndex::new(text),
-        };
         if pointers.is_empty() {
-            return walker.found;
+            return BTreeMap::new();
         }
+        let mut walker = Walker::new(text, pointers);
         for (event, mark) in &self.recorded {
             walker.handle(event, *mark);
         }
@@ -104,7 +90,18 @@ struct Walker<'a> {
     lines: LineIndex,
 }
 
-impl Walker<'_> {
+impl<'a> Walker<'a> {
+    fn new(text: &str, wanted: &'a BTreeSet<String>) -> Self {
+        Walker {
+            wanted,
+            found: BTreeMap::new(),
+            frames: Vec::new(),
+            path: Vec::new(),
+            pending: None,
+            lines: LineIndex::new(text),
+        }
+    }
+
     fn pointer_to(&self, token: &str) -> String {
         let mut pointer = String::with_capacity(64);
         pointer.push('#');

@@ -189,6 +189,36 @@ fn writing_replaces_stale_generated_files_and_keeps_others() {
 }
 
 #[test]
+fn an_edited_docs_page_is_drift_too() {
+    let scratch = copy_of_committed();
+    let page = scratch.path().join("docs/CheckoutSession.md");
+    let edited = std::fs::read_to_string(&page)
+        .unwrap()
+        .replace("| `client_token` |", "| `token` |");
+    std::fs::write(&page, edited).unwrap();
+    std::fs::remove_file(scratch.path().join("docs/NotFound.md")).unwrap();
+
+    let drift = generate_with(None).check_against(scratch.path()).unwrap();
+    let paths: Vec<String> = drift
+        .files
+        .iter()
+        .map(|f| match f {
+            FileDrift::Changed { path, .. } => format!("changed {path}"),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(paths.len(), 2, "{drift}");
+    assert!(
+        paths.contains(&"changed docs/CheckoutSession.md".to_owned()),
+        "{drift}"
+    );
+    assert!(
+        paths.iter().any(|p| p.contains("docs/NotFound.md")),
+        "{drift}"
+    );
+}
+
+#[test]
 fn every_generated_file_starts_with_the_do_not_edit_header() {
     for (path, content) in generate_with(None).files() {
         let first = content.lines().next().unwrap_or_default();

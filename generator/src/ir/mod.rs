@@ -92,6 +92,21 @@ pub enum Primitive {
 }
 
 impl Primitive {
+    /// The Rust type as written in the generated crate.
+    pub fn rust_path(self) -> &'static str {
+        match self {
+            Primitive::String => "String",
+            Primitive::Bool => "bool",
+            Primitive::I32 => "i32",
+            Primitive::I64 => "i64",
+            Primitive::F64 => "f64",
+            Primitive::Uuid => "uuid::Uuid",
+            Primitive::DateTime => "chrono::DateTime<chrono::Utc>",
+            Primitive::Date => "chrono::NaiveDate",
+            Primitive::Json => "serde_json::Value",
+        }
+    }
+
     /// Whether the Rust type is `Copy`.
     pub fn is_copy(self) -> bool {
         !matches!(self, Primitive::String | Primitive::Json)

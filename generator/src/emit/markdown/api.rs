@@ -248,23 +248,7 @@ fn errors(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {
         layout.model_page(&def.name)
     )];
     out.push(String::new());
-    let rows: Vec<Vec<String>> = set
-        .variants
-        .iter()
-        .map(|v| {
-            vec![
-                status_text(v.status),
-                format!("`{}`", v.name),
-                match &v.body {
-                    Body::Json(ty) => layout.type_link(api, ty),
-                    Body::Text => "`String`".to_owned(),
-                    Body::Binary => "`Vec<u8>`".to_owned(),
-                    Body::Empty => "no body".to_owned(),
-                },
-                v.doc.as_deref().map(cell).unwrap_or_default(),
-            ]
-        })
-        .collect();
+    let rows = super::error_rows(api, layout, set);
     if rows.is_empty() {
         out.pop();
         out.pop();

@@ -192,7 +192,7 @@ impl Layout {
 
     fn pieces(&self, api: &Api, ty: &TypeRef, out: &mut Vec<Piece>) {
         match ty {
-            TypeRef::Primitive(p) => out.push(Piece::Code(primitive_name(*p).to_owned())),
+            TypeRef::Primitive(p) => out.push(Piece::Code(p.rust_path().to_owned())),
             TypeRef::Named(id) => match api.types.get(id) {
                 Some(def) => out.push(Piece::Link(def.name.clone())),
                 None => out.push(Piece::Code("serde_json::Value".to_owned())),
@@ -244,20 +244,6 @@ fn named_in(ty: &TypeRef, f: &mut impl FnMut(TypeId)) {
     }
 }
 
-fn primitive_name(p: Primitive) -> &'static str {
-    match p {
-        Primitive::String => "String",
-        Primitive::Bool => "bool",
-        Primitive::I32 => "i32",
-        Primitive::I64 => "i64",
-        Primitive::F64 => "f64",
-        Primitive::Uuid => "uuid::Uuid",
-        Primitive::DateTime => "chrono::DateTime<Utc>",
-        Primitive::Date => "chrono::NaiveDate",
-        Primitive::Json => "serde_json::Value",
-    }
-}
-
 /// What a type's wire form is, for the constraints column: "format `uuid`", …
 pub(crate) fn wire_format(api: &Api, ty: &TypeRef) -> Vec<String> {
     match ty {
@@ -293,6 +279,30 @@ pub(crate) fn wire_format(api: &Api, ty: &TypeRef) -> Vec<String> {
             .collect(),
         TypeRef::Map(_) => Vec::new(),
     }
+}
+
+/// The rows (status, variant, body, description) of an operation's documented errors.
+pub(crate) fn error_rows(
+    api: &Api,
+    layout: &Layout,
+    set: &crate::ir::ErrorSet,
+) -> Vec<Vec<String>> {
+    set.variants
+        .iter()
+        .map(|v| {
+            vec![
+                api::status_text(v.status),
+                format!("`{}`", v.name),
+                match &v.body {
+                    crate::ir::Body::Json(ty) => layout.type_link(api, ty),
+                    crate::ir::Body::Text => "`String`".to_owned(),
+                    crate::ir::Body::Binary => "`Vec<u8>`".to_owned(),
+                    crate::ir::Body::Empty => "no body".to_owned(),
+                },
+                v.doc.as_deref().map(text::cell).unwrap_or_default(),
+            ]
+        })
+        .collect()
 }
 
 /// A Markdown table.

@@ -1,13 +1,12 @@
 //! One page per named type: what it is, its fields (or values, alternatives, statuses), an
 //! example where the spec gives one, and the operations that use it.
 
-use super::api::status_text;
 use super::text::{cell, escape_pipes, paragraphs};
 use super::{Layout, table, wire_format};
 use crate::emit::Context;
 use crate::emit::doc::code;
 use crate::emit::types::constraint_parts;
-use crate::ir::{Body, Field, ParamLocation, TypeDef, TypeId, TypeKind};
+use crate::ir::{Field, ParamLocation, TypeDef, TypeId, TypeKind};
 use crate::names::unraw;
 
 pub(super) fn page(cx: &Context<'_>, layout: &Layout, id: TypeId, def: &TypeDef) -> String {
@@ -168,23 +167,7 @@ pub(super) fn page(cx: &Context<'_>, layout: &Layout, id: TypeId, def: &TypeDef)
         TypeKind::Errors(e) => {
             out.push("## Variants".to_owned());
             out.push(String::new());
-            let rows: Vec<Vec<String>> = e
-                .variants
-                .iter()
-                .map(|v| {
-                    vec![
-                        status_text(v.status),
-                        format!("`{}`", v.name),
-                        match &v.body {
-                            Body::Json(ty) => layout.type_link(api, ty),
-                            Body::Text => "`String`".to_owned(),
-                            Body::Binary => "`Vec<u8>`".to_owned(),
-                            Body::Empty => "no body".to_owned(),
-                        },
-                        v.doc.as_deref().map(cell).unwrap_or_default(),
-                    ]
-                })
-                .collect();
+            let rows = super::error_rows(api, layout, e);
             if rows.is_empty() {
                 out.push("None: the spec documents no error responses.".to_owned());
             } else {
