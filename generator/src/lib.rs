@@ -56,24 +56,26 @@ pub fn generate(config: &Config, spec: &SpecInput) -> Result<GeneratedFiles, Dia
                     _ => placed(spec, diagnostics),
                 }
             };
-        let join = |handle: std::thread::ScopedJoinHandle<'_, positions::Events>| {
-            handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        };
         let (_, api, warnings) = match lower_unplaced(spec, config) {
             Ok(lowered) => lowered,
-            Err(errors) => return Err(place(errors, events.map(join).as_ref())),
+            Err(errors) => return Err(place(errors, events.map(joined).as_ref())),
         };
         let (files, warnings) = std::thread::scope(|inner| {
-            let placing = inner.spawn(move || place(warnings, events.map(join).as_ref()));
+            let placing = inner.spawn(move || place(warnings, events.map(joined).as_ref()));
             let files = stages::emit(&api, config, spec);
-            (files, placing.join())
+            (files, joined(placing))
         });
         let mut files = files?;
-        files.warnings = warnings.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        files.warnings = warnings;
         Ok(files)
     })
+}
+
+/// The result of a scoped thread; its panic, if it panicked, goes on in this thread.
+pub(crate) fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// From this size on (bytes), the spec's positions are read in parallel with loading it.

@@ -113,9 +113,7 @@ impl Context<'_> {
                     Ok(out)
                 });
             }
-            let second = second
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let second = crate::joined(second);
             (first, second)
         });
         let text = first? + &second?;
@@ -140,12 +138,7 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<BTreeMap<String, String>, Diagnos
         let operations =
             scope.spawn(|| cx.rust_file(operations::operations_rs(cx), "operations.rs"));
         let docs = markdown::pages(cx);
-        let join = |handle: std::thread::ScopedJoinHandle<'_, Result<String, Diagnostics>>| {
-            handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        };
-        (join(models), join(operations), docs)
+        (crate::joined(models), crate::joined(operations), docs)
     });
     let mut files = docs;
     files.insert("Cargo.toml".to_owned(), manifest::cargo_toml(cx));

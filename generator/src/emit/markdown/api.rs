@@ -197,7 +197,13 @@ fn operation(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {
     out
 }
 
-fn param_row(cx: &Context<'_>, layout: &Layout, param: &Param, name: String) -> Vec<String> {
+/// A parameter's row: name, type, where it is sent, required, constraints, description.
+pub(super) fn param_row(
+    cx: &Context<'_>,
+    layout: &Layout,
+    param: &Param,
+    name: String,
+) -> Vec<String> {
     let api = cx.api;
     let ty = if param.required || param.location == ParamLocation::Path {
         layout.type_link(api, &param.ty)

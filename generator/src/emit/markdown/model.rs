@@ -6,7 +6,7 @@ use super::{Layout, table, wire_format};
 use crate::emit::Context;
 use crate::emit::doc::code;
 use crate::emit::types::constraint_parts;
-use crate::ir::{Field, ParamLocation, TypeDef, TypeId, TypeKind};
+use crate::ir::{Field, TypeDef, TypeId, TypeKind};
 use crate::names::unraw;
 
 pub(super) fn page(cx: &Context<'_>, layout: &Layout, id: TypeId, def: &TypeDef) -> String {
@@ -126,33 +126,14 @@ pub(super) fn page(cx: &Context<'_>, layout: &Layout, id: TypeId, def: &TypeDef)
                 .params
                 .iter()
                 .map(|param| {
-                    let location = match param.location {
-                        ParamLocation::Query => "query",
-                        ParamLocation::Header => "header",
-                        ParamLocation::Cookie => "cookie",
-                        ParamLocation::Path => "path",
-                    };
-                    let mut constraints = wire_format(api, &param.ty);
-                    constraints.extend(constraint_parts(&param.constraints));
-                    vec![
-                        format!("`{}`", unraw(&param.name)),
-                        format!("{location} ({})", escape_pipes(&code(&param.wire))),
-                        if param.required {
-                            layout.type_link(api, &param.ty)
-                        } else {
-                            layout.wrapped_type_link(api, &param.ty, "Option<", ">")
-                        },
-                        if param.required { "yes" } else { "no" }.to_owned(),
-                        escape_pipes(&constraints.join(", ")),
-                        param.doc.as_deref().map(cell).unwrap_or_default(),
-                    ]
+                    super::api::param_row(cx, layout, param, unraw(&param.name).to_owned())
                 })
                 .collect();
             out.extend(table(
                 &[
                     "Rust name",
-                    "Sent as",
                     "Type",
+                    "Sent as",
                     "Required",
                     "Constraints",
                     "Description",
