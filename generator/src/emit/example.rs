@@ -3,7 +3,7 @@
 //! show code that is known to compile).
 //!
 //! Arguments are filled with values of the right type: required fields get a value, optional
-//! ones `None`, enums their first value, numbers their minimum. They show the shape of a call,
+//! ones `None`, enums their first value, numbers 1, strings "text". They show the shape of a call,
 //! not data the server would accept.
 
 use super::{Context, ident};
