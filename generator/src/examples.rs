@@ -49,7 +49,7 @@ fn walk(api: &Api, root: &Value, node: &Value, at: &Pointer, out: &mut Vec<Examp
                         .into_iter()
                         .flatten()
                     {
-                        let example = resolve(root, example);
+                        let example = crate::load::follow_refs(root, Some(example));
                         if let Some(value) = example.and_then(|e| e.get("value")) {
                             out.push(check(
                                 api,
@@ -75,14 +75,6 @@ fn walk(api: &Api, root: &Value, node: &Value, at: &Pointer, out: &mut Vec<Examp
             }
         }
         _ => {}
-    }
-}
-
-/// An Example Object, following a local `$ref`.
-fn resolve<'v>(root: &'v Value, example: &'v Value) -> Option<&'v Value> {
-    match example.get("$ref").and_then(Value::as_str) {
-        Some(reference) => Pointer::parse_ref(reference)?.lookup(root),
-        None => Some(example),
     }
 }
 

@@ -185,18 +185,7 @@ pub(crate) fn format_statements(statements: TokenStream) -> Vec<String> {
             #statements
         }
     );
-    let Ok(parsed) = syn::parse2::<syn::File>(file) else {
-        return vec!["// (example unavailable)".to_owned()];
-    };
-    let text = prettyplease::unparse(&parsed);
-    let lines: Vec<&str> = text.lines().collect();
-    let inner = lines
-        .get(1..lines.len().saturating_sub(1))
-        .unwrap_or_default();
-    inner
-        .iter()
-        .map(|line| line.strip_prefix("    ").unwrap_or(line).to_owned())
-        .collect()
+    super::body_lines(file).unwrap_or_else(|| vec!["// (example unavailable)".to_owned()])
 }
 
 /// Writes values of the crate's types.

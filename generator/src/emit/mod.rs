@@ -190,6 +190,23 @@ pub(crate) struct Parts {
     pub verbatim: BTreeMap<String, String>,
 }
 
+/// The lines of the one item's body in `item`, laid out by prettyplease and dedented: code
+/// shown on its own (an example's statements, a trait's method declaration). `None` if it does
+/// not parse.
+pub(crate) fn body_lines(item: TokenStream) -> Option<Vec<String>> {
+    let parsed = syn::parse2::<syn::File>(item).ok()?;
+    let text = prettyplease::unparse(&parsed);
+    let lines: Vec<&str> = text.lines().collect();
+    let body = lines
+        .get(1..lines.len().saturating_sub(1))
+        .unwrap_or_default();
+    Some(
+        body.iter()
+            .map(|line| line.strip_prefix("    ").unwrap_or(line).to_owned())
+            .collect(),
+    )
+}
+
 /// Tokens laid out by prettyplease.
 fn layout(tokens: TokenStream, file: &str) -> Result<String, Diagnostics> {
     let parsed = syn::parse2::<syn::File>(tokens).map_err(|e| {

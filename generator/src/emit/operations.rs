@@ -208,20 +208,12 @@ impl Signature {
                 async fn #method(&self, #(#args),*) -> Result<#success, Error<models::#errors>>;
             }
         };
-        let text = syn::parse2::<syn::File>(item)
-            .map(|file| prettyplease::unparse(&file))
-            .unwrap_or_default();
-        let lines: Vec<&str> = text.lines().collect();
-        lines
-            .get(1..lines.len().saturating_sub(1))
+        super::body_lines(item)
             .unwrap_or_default()
-            .iter()
-            .map(|line| {
-                let line = line.strip_prefix("    ").unwrap_or(line);
-                match line.strip_prefix("async fn") {
-                    Some(rest) => format!("pub async fn{rest}"),
-                    None => line.to_owned(),
-                }
+            .into_iter()
+            .map(|line| match line.strip_prefix("async fn") {
+                Some(rest) => format!("pub async fn{rest}"),
+                None => line,
             })
             .collect::<Vec<_>>()
             .join("\n")

@@ -157,6 +157,21 @@ pub fn read_tree(file: &str, bytes: &[u8]) -> Result<Value, Box<Diagnostic>> {
     }
 }
 
+/// How many `$ref`s in a row [`follow_refs`] follows before giving up (a ref to a ref to ...).
+const MAX_REFS: usize = 8;
+
+/// The node `node` stands for: itself, or what its local `$ref` (and that one's...) points at.
+pub(crate) fn follow_refs<'v>(root: &'v Value, mut node: Option<&'v Value>) -> Option<&'v Value> {
+    for _ in 0..MAX_REFS {
+        let current = node?;
+        match current.get("$ref").and_then(Value::as_str) {
+            Some(reference) => node = Pointer::parse_ref(reference)?.lookup(root),
+            None => return Some(current),
+        }
+    }
+    None
+}
+
 /// Whether `key` of the object at `at` holds data rather than spec: example values, defaults,
 /// enum values and extensions may contain a `$ref` key that refers to nothing.
 pub(crate) fn is_data(at: &Pointer, key: &str) -> bool {

@@ -1,16 +1,13 @@
 //! Examples for the docs: each named type gets its schema's `example`, or, for an object
 //! without one, an object made of the examples its properties give.
 
-use crate::diagnostics::Pointer;
 use crate::ir::{Api, TypeKind};
+use crate::load::follow_refs;
 use serde_json::Value;
-
-/// Properties followed through `$ref`s at most this many times (a ref to a ref to ...).
-const MAX_REFS: usize = 8;
 
 pub(super) fn attach(api: &mut Api, raw: &Value) {
     for def in api.types.values_mut() {
-        let Some(schema) = resolve(raw, def.origin.lookup(raw)) else {
+        let Some(schema) = follow_refs(raw, def.origin.lookup(raw)) else {
             continue;
         };
         def.example = schema.get("example").cloned().or_else(|| match &def.kind {
@@ -20,7 +17,7 @@ pub(super) fn attach(api: &mut Api, raw: &Value) {
                     .fields
                     .iter()
                     .filter_map(|f| {
-                        let property = resolve(raw, properties.get(&f.wire))?;
+                        let property = follow_refs(raw, properties.get(&f.wire))?;
                         Some((f.wire.clone(), property.get("example")?.clone()))
                     })
                     .collect();
@@ -29,16 +26,4 @@ pub(super) fn attach(api: &mut Api, raw: &Value) {
             _ => None,
         });
     }
-}
-
-/// The schema a node is, following `$ref`s.
-fn resolve<'v>(raw: &'v Value, mut node: Option<&'v Value>) -> Option<&'v Value> {
-    for _ in 0..MAX_REFS {
-        let current = node?;
-        match current.get("$ref").and_then(Value::as_str) {
-            Some(reference) => node = Pointer::parse_ref(reference)?.lookup(raw),
-            None => return Some(current),
-        }
-    }
-    None
 }
