@@ -2,6 +2,7 @@
 # apigen side by side with openapi-generator (`rust`) and progenitor, in one run on this machine.
 #
 #   bash bench/compare.sh            # RUNS=5 by default; RUNS=10 bash bench/compare.sh for more
+#                                    # (BUILD_RUNS=5: checks and builds of each crate)
 #
 # Installs the peers into target/bench-tools (PyPI `openapi-generator-cli` in a venv, crates.io
 # `cargo-progenitor`; hyperfine and a JRE from Debian when missing), generates Circle's v2.15.0
@@ -19,6 +20,7 @@ GITHUB=$SHARED/specs/public/progenitor-github-api.json
 TOOLS=$ROOT/target/bench-tools
 WORK=$ROOT/target/bench-compare
 RUNS=${RUNS:-5}
+BUILD_RUNS=${BUILD_RUNS:-5} # each crate's check and build
 OAG_VERSION=7.26.0
 PROGENITOR_VERSION=0.15.1
 
@@ -101,9 +103,9 @@ for crate in apigen oag prog; do
         continue
     fi
     cargo check -q -p "$pkg" 2>/dev/null
-    hyperfine --runs 3 --export-json "$WORK/json/$crate-check.json" \
+    hyperfine --runs "$BUILD_RUNS" --export-json "$WORK/json/$crate-check.json" \
         --prepare "touch $crate/src/lib.rs" "cargo check -q -p $pkg" >&2
-    hyperfine --runs 3 --export-json "$WORK/json/$crate-build.json" \
+    hyperfine --runs "$BUILD_RUNS" --export-json "$WORK/json/$crate-build.json" \
         --prepare "touch $crate/src/lib.rs" "cargo build -q -p $pkg" >&2
     touch "$crate/src/lib.rs"
     cargo clippy -p "$pkg" --message-format json 2>/dev/null |
@@ -124,4 +126,4 @@ log "per-request overhead of the generated client"
 cargo bench -q -p apigen-tests --bench client_overhead 2>/dev/null | tee "$WORK/json/overhead.txt" >&2
 
 # --- The table ----------------------------------------------------------------------------
-"$TOOLS/venv/bin/python" bench/table.py "$WORK/json" "$RUNS" | tee "$WORK/compare.md"
+"$TOOLS/venv/bin/python" bench/table.py "$WORK/json" "$RUNS" "$BUILD_RUNS" | tee "$WORK/compare.md"

@@ -1,6 +1,6 @@
 """Formats what bench/compare.sh measured as one Markdown table with the targets of issue 8.
 
-usage: python table.py JSON_DIR RUNS
+usage: python table.py JSON_DIR RUNS BUILD_RUNS
 """
 
 import json
@@ -10,6 +10,7 @@ import sys
 
 D = sys.argv[1]
 RUNS = sys.argv[2]
+BUILD_RUNS = sys.argv[3]
 
 
 def read(name, default=None):
@@ -49,7 +50,7 @@ crates = {
     "prog": "progenitor (unified errors)",
 }
 print(f"Circle v2.15.0 (`circle-apis.yaml`); generation min / median / max of {RUNS} runs "
-      "(hyperfine, whole process); each crate checked and built (median of 3, without "
+      f"(hyperfine, whole process); each crate checked and built (median of {BUILD_RUNS}, without "
       "incremental caches) in one shared target directory, its dependencies built.\n")
 print("| | apigen | openapi-generator | progenitor (errors unified first) |")
 print("|---|---|---|---|")

@@ -4,7 +4,7 @@
 //! The data types of the Circle Checkout Sessions API: its schemas, the parameters of each operation, and the error responses each operation documents.
 
 /// The request was malformed or failed validation.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BadRequest {
     /// Circle's numeric error code.
     pub code: i64,
@@ -12,65 +12,86 @@ pub struct BadRequest {
     pub message: String,
 }
 
+crate::runtime::object!(BadRequest {
+    code: "code" required,
+    message: "message" required,
+});
+
 /// A checkout session and what has been paid against it so far.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutSession {
     /// Identifier the system assigned to the object.
     pub id: uuid::Uuid,
     /// What kind of object this is; always `checkout_session` here.
     pub r#type: CheckoutSessionType,
     /// Where the customer's browser is sent, through the client-side callback, once the payment has gone through.
-    #[serde(rename = "successUrl", default, skip_serializing_if = "Option::is_none")]
     pub success_url: Option<String>,
     /// Token the front-end SDK uses to reach this session's resources on the customer's behalf.
-    #[serde(rename = "clientToken")]
     pub client_token: String,
     /// Where the session is in its life: `active` while it still takes payments, `completed` once it has been paid in full, `expired` once its time ran out and it takes no new payments.
     pub status: CheckoutSessionStatus,
     /// A moment in time, written in ISO 8601 form in UTC.
-    #[serde(rename = "expiresOn")]
     pub expires_on: String,
     /// A moment in time, written in ISO 8601 form in UTC.
-    #[serde(rename = "createDate")]
     pub create_date: String,
     /// A moment in time, written in ISO 8601 form in UTC.
-    #[serde(rename = "updateDate")]
     pub update_date: String,
     /// An amount of money together with its currency.
     pub amount: CheckoutSessionMoney,
     /// An amount of money together with its currency.
-    #[serde(rename = "amountPaid")]
     pub amount_paid: CheckoutSessionMoney,
     /// Ids of the payments made in this session.
     ///
     /// Set by the server; leave it unset in requests.
-    #[serde(rename = "paymentIds")]
     pub payment_ids: Vec<uuid::Uuid>,
     /// Ids of the payment intents opened for this session.
     ///
     /// Set by the server; leave it unset in requests.
-    #[serde(rename = "paymentIntentIds")]
     pub payment_intent_ids: Vec<uuid::Uuid>,
 }
 
+crate::runtime::object!(CheckoutSession {
+    id: "id" required,
+    r#type: "type" required,
+    success_url: "successUrl" optional,
+    client_token: "clientToken" required,
+    status: "status" required,
+    expires_on: "expiresOn" required,
+    create_date: "createDate" required,
+    update_date: "updateDate" required,
+    amount: "amount" required,
+    amount_paid: "amountPaid" required,
+    payment_ids: "paymentIds" required,
+    payment_intent_ids: "paymentIntentIds" required,
+});
+
 /// What a new checkout session should collect.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutSessionCreationRequest {
     /// Where the customer's browser is sent, through the client-side callback, once the payment has gone through.
-    #[serde(rename = "successUrl", default, skip_serializing_if = "Option::is_none")]
     pub success_url: Option<String>,
     /// An amount of money together with its currency.
     pub amount: CheckoutSessionMoney,
 }
 
+crate::runtime::object!(CheckoutSessionCreationRequest {
+    success_url: "successUrl" optional,
+    amount: "amount" required,
+});
+
 /// An amount of money together with its currency.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutSessionMoney {
     /// The amount in units of the currency, as a decimal string with a `.` separator (kept as text so no precision is lost).
     pub amount: String,
     /// The currency the amount is counted in.
     pub currency: CheckoutSessionMoneyCurrency,
 }
+
+crate::runtime::object!(CheckoutSessionMoney {
+    amount: "amount" required,
+    currency: "currency" required,
+});
 
 /// The currency the amount is counted in.
 ///
@@ -156,12 +177,15 @@ impl crate::runtime::ErrorBody for CreateCheckoutSessionError {
 }
 
 /// The body of a 201 response to `createCheckoutSession`. The session was opened.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CreateCheckoutSessionResponse {
     /// A checkout session and what has been paid against it so far.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<CheckoutSession>,
 }
+
+crate::runtime::object!(CreateCheckoutSessionResponse {
+    data: "data" optional,
+});
 
 /// The error responses [`Client::extend_checkout_session`](crate::Client::extend_checkout_session) documents, by HTTP status.
 #[derive(Clone, Debug, PartialEq)]
@@ -195,20 +219,26 @@ impl crate::runtime::ErrorBody for ExtendCheckoutSessionError {
 }
 
 /// The body of a `extendCheckoutSession` request.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExtendCheckoutSessionRequest {
     /// How many seconds to add to the session's lifetime. Leave it out to use the period configured for the merchant (one day unless changed).
-    #[serde(rename = "extendTime", default, skip_serializing_if = "Option::is_none")]
     pub extend_time: Option<i64>,
 }
 
+crate::runtime::object!(ExtendCheckoutSessionRequest {
+    extend_time: "extendTime" optional,
+});
+
 /// The body of a 201 response to `extendCheckoutSession`. The session with its new expiry.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ExtendCheckoutSessionResponse {
     /// A checkout session and what has been paid against it so far.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<CheckoutSession>,
 }
+
+crate::runtime::object!(ExtendCheckoutSessionResponse {
+    data: "data" optional,
+});
 
 /// The error responses [`Client::get_checkout_session`](crate::Client::get_checkout_session) documents, by HTTP status.
 #[derive(Clone, Debug, PartialEq)]
@@ -242,12 +272,15 @@ impl crate::runtime::ErrorBody for GetCheckoutSessionError {
 }
 
 /// The body of a 200 response to `getCheckoutSession`. The session as it stands now.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetCheckoutSessionResponse {
     /// A checkout session and what has been paid against it so far.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<CheckoutSession>,
 }
+
+crate::runtime::object!(GetCheckoutSessionResponse {
+    data: "data" optional,
+});
 
 /// The error responses [`Client::list_checkout_sessions`](crate::Client::list_checkout_sessions) documents, by HTTP status.
 #[derive(Clone, Debug, PartialEq)]
@@ -303,15 +336,18 @@ pub struct ListCheckoutSessionsParams {
 }
 
 /// The body of a 200 response to `listCheckoutSessions`. One page of checkout sessions.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListCheckoutSessionsResponse {
     /// The `data` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<CheckoutSession>>,
 }
 
+crate::runtime::object!(ListCheckoutSessionsResponse {
+    data: "data" optional,
+});
+
 /// The request carried no valid credentials.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NotAuthorized {
     /// Circle's numeric error code.
     pub code: i64,
@@ -319,11 +355,21 @@ pub struct NotAuthorized {
     pub message: String,
 }
 
+crate::runtime::object!(NotAuthorized {
+    code: "code" required,
+    message: "message" required,
+});
+
 /// Nothing exists under the given id.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NotFound {
     /// Circle's numeric error code.
     pub code: i64,
     /// What went wrong, in words.
     pub message: String,
 }
+
+crate::runtime::object!(NotFound {
+    code: "code" required,
+    message: "message" required,
+});

@@ -201,7 +201,11 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field(
                 "default_headers",
-                &self.default_headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+                &self
+                    .default_headers
+                    .iter()
+                    .map(|(n, _)| n)
+                    .collect::<Vec<_>>(),
             )
             .field("hooks", &(self.on_request.len() + self.on_response.len()))
             .finish()
@@ -326,7 +330,9 @@ impl ClientBuilder {
         let mut default_headers = Vec::new();
         for (name, value) in &self.default_headers {
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                BuildError::new(format!("the default header `{name}` is not a valid header name"))
+                BuildError::new(format!(
+                    "the default header `{name}` is not a valid header name"
+                ))
             })?;
             let value = HeaderValue::from_str(value).map_err(|_| {
                 BuildError::new(format!(
@@ -671,14 +677,217 @@ macro_rules! open_enum {
 #[allow(unused_imports)]
 pub(crate) use open_enum;
 
-/// Reads a present value, `null` included, as `Some`: with `#[serde(default)]` an absent field
-/// stays `None`, so `Option<Option<T>>` tells absent (`None`) from `null` (`Some(None)`).
-pub fn deserialize_some<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
-where
-    T: serde::Deserialize<'de>,
-    D: serde::Deserializer<'de>,
-{
-    T::deserialize(deserializer).map(Some)
+/// `serde` for a struct of the models, written from its properties: the struct's JSON object, with
+/// each field's property name and kind. Used instead of serde's derive, which also builds a
+/// field enum and a sequence visitor per struct that a JSON client never uses; on a big API that
+/// was most of the crate's compile time. The models invoke it as
+/// `object!(Name { field: "wire" kind, ... })`, with `..field` last for a map of the other
+/// properties.
+///
+/// Kinds: `required` (`T`: must be present), `nullable` (a required `Option<T>`: absent or
+/// `null` reads `None`, `None` is sent as `null`), `optional` (`Option<T>`: absent or `null`
+/// reads `None`, `None` is left out), `absent_or_null` (`Option<Option<T>>`: `None` absent,
+/// `Some(None)` `null`). Encoding and decoding are serde's derive's (tested against it): unknown
+/// properties are ignored, a repeated property is an error, and so is a missing required one.
+/// Unlike the derive, a JSON array is not read as a struct; no JSON API sends one for an object.
+#[allow(unused_macros)]
+macro_rules! object {
+    ($name:ident { $($field:ident: $wire:literal $kind:ident),* $(,)? }) => {
+        $crate::runtime::object!(@impl $name [$($field $wire $kind)*] []);
+    };
+    ($name:ident { $($field:ident: $wire:literal $kind:ident,)* ..$extra:ident $(,)? }) => {
+        $crate::runtime::object!(@impl $name [$($field $wire $kind)*] [$extra]);
+    };
+    (@impl $name:ident [$($field:ident $wire:literal $kind:ident)*] [$($extra:ident)?]) => {
+        #[allow(deprecated)]
+        impl serde::Serialize for $name {
+            fn serialize<__S: serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+                $crate::runtime::object!(@serialize self serializer $name [$($field $wire $kind)*] [$($extra)?])
+            }
+        }
+
+        #[allow(deprecated)]
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                struct __Visitor;
+
+                impl<'de> serde::de::Visitor<'de> for __Visitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(concat!("struct ", stringify!($name)))
+                    }
+
+                    fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<$name, __A::Error> {
+                        $(let mut $field = None;)*
+                        $(let mut $extra = std::collections::BTreeMap::new();)?
+                        while let Some(key) = map.next_key::<$crate::runtime::Key<'de>>()? {
+                            match key.as_str() {
+                                $($wire => $crate::runtime::object!(@read $kind map $field $wire),)*
+                                _ => $crate::runtime::object!(@other map key $($extra)?),
+                            }?;
+                        }
+                        Ok($name {
+                            $($field: $crate::runtime::object!(@finish $kind $field $wire),)*
+                            $($extra,)?
+                        })
+                    }
+                }
+
+                $crate::runtime::object!(@deserialize deserializer __Visitor $name [$($wire)*] [$($extra)?])
+            }
+        }
+    };
+    (@read absent_or_null $map:ident $field:ident $wire:literal) => {
+        $crate::runtime::read_present(&mut $map, &mut $field, $wire)
+    };
+    (@read $kind:ident $map:ident $field:ident $wire:literal) => {
+        $crate::runtime::read(&mut $map, &mut $field, $wire)
+    };
+    (@other $map:ident $key:ident) => {
+        $map.next_value::<serde::de::IgnoredAny>().map(drop)
+    };
+    (@other $map:ident $key:ident $extra:ident) => {
+        $map.next_value().map(|value| {
+            $extra.insert($key.into_string(), value);
+        })
+    };
+    (@finish required $field:ident $wire:literal) => {
+        $crate::runtime::required($field, $wire)?
+    };
+    (@finish $kind:ident $field:ident $wire:literal) => { $field.unwrap_or_default() };
+    (@deserialize $deserializer:ident $visitor:ident $name:ident [$($wire:literal)*] []) => {
+        $deserializer.deserialize_struct(stringify!($name), &[$($wire),*], $visitor)
+    };
+    (@deserialize $deserializer:ident $visitor:ident $name:ident [$($wire:literal)*] [$extra:ident]) => {
+        $deserializer.deserialize_map($visitor)
+    };
+    // Without other properties: a struct, as serde's derive writes it.
+    (@serialize $this:ident $serializer:ident $name:ident [$($field:ident $wire:literal $kind:ident)*] []) => {{
+        use serde::ser::SerializeStruct;
+        let len = 0 $(+ $crate::runtime::object!(@count $kind $this.$field))*;
+        #[allow(unused_mut)] // A struct without fields writes none.
+        let mut state = $serializer.serialize_struct(stringify!($name), len)?;
+        $($crate::runtime::object!(@field $kind state $wire $this.$field);)*
+        state.end()
+    }};
+    // With them: a map, as serde's derive writes a struct with a flattened field.
+    (@serialize $this:ident $serializer:ident $name:ident [$($field:ident $wire:literal $kind:ident)*] [$extra:ident]) => {{
+        use serde::ser::SerializeMap;
+        let mut state = $serializer.serialize_map(None)?;
+        $($crate::runtime::object!(@entry $kind state $wire $this.$field);)*
+        for (key, value) in &$this.$extra {
+            state.serialize_entry(key, value)?;
+        }
+        state.end()
+    }};
+    (@count required $value:expr) => { 1 };
+    (@count nullable $value:expr) => { 1 };
+    (@count $kind:ident $value:expr) => { usize::from($value.is_some()) };
+    (@field required $state:ident $wire:literal $value:expr) => { $state.serialize_field($wire, &$value)? };
+    (@field nullable $state:ident $wire:literal $value:expr) => { $state.serialize_field($wire, &$value)? };
+    (@field $kind:ident $state:ident $wire:literal $value:expr) => {
+        $crate::runtime::serialize_field_if_some(&mut $state, $wire, &$value)?
+    };
+    (@entry required $state:ident $wire:literal $value:expr) => { $state.serialize_entry($wire, &$value)? };
+    (@entry nullable $state:ident $wire:literal $value:expr) => { $state.serialize_entry($wire, &$value)? };
+    (@entry $kind:ident $state:ident $wire:literal $value:expr) => {
+        if $value.is_some() {
+            $state.serialize_entry($wire, &$value)?;
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use object;
+
+/// Reads the value of a property of `object!`'s struct into its slot; a second one is an error.
+pub fn read<'de, A: serde::de::MapAccess<'de>, T: serde::Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    wire: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(serde::de::Error::duplicate_field(wire));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// Like [`read`], for a property that may be absent or `null`: a present `null` is `Some(None)`.
+pub fn read_present<'de, A: serde::de::MapAccess<'de>, T: serde::Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<Option<T>>,
+    wire: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(serde::de::Error::duplicate_field(wire));
+    }
+    *slot = Some(Some(map.next_value()?));
+    Ok(())
+}
+
+/// The value of a required property of `object!`'s struct, or the error that it is missing.
+pub fn required<T, E: serde::de::Error>(slot: Option<T>, wire: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(wire))
+}
+
+/// Writes an optional field of `object!`'s struct, or skips it when it is `None`.
+pub fn serialize_field_if_some<S: serde::ser::SerializeStruct, T: serde::Serialize>(
+    state: &mut S,
+    wire: &'static str,
+    value: &Option<T>,
+) -> Result<(), S::Error> {
+    if value.is_some() {
+        state.serialize_field(wire, value)
+    } else {
+        state.skip_field(wire)
+    }
+}
+
+/// A property name as read by `object!`'s decoding: borrowed from the input when it can be.
+pub struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl Key<'_> {
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The name, owned.
+    pub fn into_string(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a property name")
+            }
+
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                value: &'de str,
+            ) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(value)))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(value.to_owned())))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Key<'de>, E> {
+                Ok(Key(std::borrow::Cow::Owned(value)))
+            }
+        }
+
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
 }
 
 /// One alternative of a `oneOf`/`anyOf` enum.
@@ -809,14 +1018,24 @@ pub fn check_number(
 ) {
     if let Some((limit, exclusive)) = minimum {
         if value < limit || (exclusive && value == limit) {
-            let relation = if exclusive { "greater than" } else { "at least" };
-            problems.push(format!("{} must be {relation} {limit}, not {value}", place(at, name)));
+            let relation = if exclusive {
+                "greater than"
+            } else {
+                "at least"
+            };
+            problems.push(format!(
+                "{} must be {relation} {limit}, not {value}",
+                place(at, name)
+            ));
         }
     }
     if let Some((limit, exclusive)) = maximum {
         if value > limit || (exclusive && value == limit) {
             let relation = if exclusive { "less than" } else { "at most" };
-            problems.push(format!("{} must be {relation} {limit}, not {value}", place(at, name)));
+            problems.push(format!(
+                "{} must be {relation} {limit}, not {value}",
+                place(at, name)
+            ));
         }
     }
 }
@@ -881,7 +1100,10 @@ pub fn check_pattern(
     problems: &mut Vec<String>,
 ) {
     if matched == Some(false) {
-        problems.push(format!("{} must match the pattern `{pattern}`", place(at, name)));
+        problems.push(format!(
+            "{} must match the pattern `{pattern}`",
+            place(at, name)
+        ));
     }
 }
 
@@ -892,7 +1114,10 @@ pub fn ensure_valid(operation: &'static str, problems: Vec<String>) -> Result<()
     } else {
         Err(RequestError {
             operation,
-            message: format!("invalid arguments, nothing was sent: {}", problems.join("; ")),
+            message: format!(
+                "invalid arguments, nothing was sent: {}",
+                problems.join("; ")
+            ),
         })
     }
 }
@@ -967,10 +1192,16 @@ impl Client {
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
-        self.exchange_in(request, span.clone()).instrument(span).await
+        self.exchange_in(request, span.clone())
+            .instrument(span)
+            .await
     }
 
-    async fn exchange_in(&self, request: Request, span: tracing::Span) -> Result<RawResponse, Failure> {
+    async fn exchange_in(
+        &self,
+        request: Request,
+        span: tracing::Span,
+    ) -> Result<RawResponse, Failure> {
         let inner = &*self.inner;
         let operation = request.operation;
         let safe = request.idempotent
@@ -997,7 +1228,8 @@ impl Client {
                     if let Some(id) = &raw.request_id {
                         span.record("request_id", id.as_str());
                     }
-                    let retryable = matches!(raw.status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504);
+                    let retryable =
+                        matches!(raw.status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504);
                     (retryable && retries_left).then(|| {
                         retry_after(&raw.headers)
                             .map(|wait| wait.min(inner.retry.max_retry_after))
@@ -1065,10 +1297,14 @@ impl Client {
         }
         for (name, value) in request.headers {
             let value = HeaderValue::from_str(&value).map_err(|_| {
-                invalid(format!("header parameter `{name}` has characters HTTP does not allow"))
+                invalid(format!(
+                    "header parameter `{name}` has characters HTTP does not allow"
+                ))
             })?;
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                invalid(format!("header parameter `{name}` is not a valid header name"))
+                invalid(format!(
+                    "header parameter `{name}` is not a valid header name"
+                ))
             })?;
             headers.append(name, value);
         }

@@ -69,6 +69,12 @@ fn every_file_of_every_version_generates_with_only_documented_warnings() {
 /// test, and so does an entry here that no version hits any more.
 const EXPECTED_FAILURES: &[(&str, &str, &str)] = &[
     (
+        "#/paths/~1v1~1payouts/post/responses/201/content/application~1json/examples/Fiat Payout/value",
+        "invalid type: sequence, expected struct FiatPayout",
+        "`data` holds an array of payouts where the schema says one payout (serde's derive used to \
+         read the array as a struct, field by position)",
+    ),
+    (
         "#/components/parameters/ReturnIdentities/schema/example",
         "invalid type: string \"true\", expected a boolean",
         "a boolean parameter whose example is the string \"true\"",

@@ -61,6 +61,7 @@ pub(super) fn models_rs(cx: &Context<'_>) -> super::Parts {
         .values()
         .filter_map(|def| match &def.kind {
             TypeKind::Enum(e) => Some(enum_conversions(def, e)),
+            TypeKind::Struct(s) => Some(object_serde(def, s)),
             _ => None,
         })
         .collect();
@@ -90,20 +91,49 @@ fn struct_item(cx: &Context<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
         let field_name = ident(&additional_field_name(s));
         quote! {
             /// Properties not listed above, by name.
-            #[serde(flatten)]
             pub #field_name: std::collections::BTreeMap<String, #ty>,
         }
     });
     let all_optional = s.fields.iter().all(Field::optional);
     let default = all_optional.then(|| quote!(Default,));
+    // serde comes from `runtime::object!` (why: see there), invoked by `object_serde`.
     quote! {
         #doc
-        #[derive(Clone, Debug, #default PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Debug, #default PartialEq)]
         pub struct #name {
             #(#fields)*
             #additional
         }
+
+        crate::runtime::object!(#name);
     }
+}
+
+/// The serde of a struct as the `runtime::object!` invocation that replaces its placeholder:
+/// each field's wire name and kind (what is required, what may be `null`, what is left out).
+pub(crate) fn object_serde(def: &TypeDef, s: &Struct) -> (String, String) {
+    let placeholder = format!("crate::runtime::object!({});", def.name);
+    let mut text = format!("crate::runtime::object!({} {{\n", def.name);
+    for f in &s.fields {
+        let kind = if f.tri_state() {
+            "absent_or_null"
+        } else if !f.required || f.idempotency_key {
+            // Absent and `null` both read as `None`, and `None` is left out when sending.
+            "optional"
+        } else if f.nullable {
+            // Required and nullable: `None` is sent as `null`.
+            "nullable"
+        } else {
+            "required"
+        };
+        let wire = Literal::string(&f.wire);
+        text.push_str(&format!("    {}: {wire} {kind},\n", ident(&f.name)));
+    }
+    if s.additional.is_some() {
+        text.push_str(&format!("    ..{},\n", ident(&additional_field_name(s))));
+    }
+    text.push_str("});");
+    (placeholder, text)
 }
 
 /// The name of the flattened map of a struct's other properties.
@@ -157,27 +187,9 @@ fn field(cx: &Context<'_>, f: &Field) -> TokenStream {
         doc = doc.line(constraints_text(&f.constraints));
     }
     let doc = doc.outer();
-    let mut serde = Vec::new();
-    if crate::names::unraw(&f.name) != f.wire {
-        let wire = &f.wire;
-        serde.push(quote!(rename = #wire));
-    }
-    if f.tri_state() {
-        serde.push(quote!(
-            default,
-            deserialize_with = "crate::runtime::deserialize_some",
-            skip_serializing_if = "Option::is_none"
-        ));
-    } else if !f.required || f.idempotency_key {
-        // Absent and `null` both read as `None`, and `None` is left out when sending. A required
-        // nullable property is sent as `null`.
-        serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
-    }
-    let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
     let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
     quote! {
         #doc
-        #serde
         #deprecated
         pub #name: #ty,
     }

@@ -10,7 +10,7 @@ static PATTERN_0: std::sync::LazyLock<Option<regex_lite::Regex>> = std::sync::La
 regex_lite::Regex::new("^[0-9]+(\\.[0-9]{1,2})?$").ok());
 
 /// The `BlockchainLocation` schema.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BlockchainLocation {
     /// The `type` property.
     pub r#type: BlockchainLocationType,
@@ -21,6 +21,12 @@ pub struct BlockchainLocation {
     /// The `chain` property.
     pub chain: String,
 }
+
+crate::runtime::object!(BlockchainLocation {
+    r#type: "type" required,
+    address: "address" required,
+    chain: "chain" required,
+});
 
 impl runtime::Validate for BlockchainLocation {
     fn validate(&self, at: &str, problems: &mut Vec<String>) {
@@ -300,17 +306,21 @@ impl runtime::Validate for Location {
 }
 
 /// The `PaymentEvent` schema.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentEvent {
     /// The `id` property.
     pub id: String,
     /// The `amount` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
 }
 
+crate::runtime::object!(PaymentEvent {
+    id: "id" required,
+    amount: "amount" optional,
+});
+
 /// The `Problem` schema.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Problem {
     /// The `code` property.
     pub code: i64,
@@ -318,30 +328,44 @@ pub struct Problem {
     pub message: String,
 }
 
+crate::runtime::object!(Problem {
+    code: "code" required,
+    message: "message" required,
+});
+
 /// The `Quote` schema.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Quote {
     /// The `price` property.
     pub price: String,
     /// The `side` property.
     pub side: Side,
     /// The `level` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
 }
 
+crate::runtime::object!(Quote {
+    price: "price" required,
+    side: "side" required,
+    level: "level" optional,
+});
+
 /// The `RefundEvent` schema.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RefundEvent {
     /// The `id` property.
     pub id: String,
     /// The `amount` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
     /// The `refundOf` property.
-    #[serde(rename = "refundOf", default, skip_serializing_if = "Option::is_none")]
     pub refund_of: Option<String>,
 }
+
+crate::runtime::object!(RefundEvent {
+    id: "id" required,
+    amount: "amount" optional,
+    refund_of: "refundOf" optional,
+});
 
 /// The `Side` values.
 ///
@@ -362,7 +386,7 @@ crate::runtime::open_enum!(Side {
 });
 
 /// The `Transfer` schema.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Transfer {
     /// The `id` property.
     ///
@@ -375,19 +399,21 @@ pub struct Transfer {
     /// The `note` property.
     ///
     /// `None`: absent. `Some(None)`: present and `null`.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub note: Option<Option<String>>,
     /// Untagged alternatives.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<TransferFee>,
     /// The `createdAt` property.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+
+crate::runtime::object!(Transfer {
+    id: "id" required,
+    status: "status" required,
+    amount: "amount" required,
+    note: "note" absent_or_null,
+    fee: "fee" optional,
+    created_at: "createdAt" optional,
+});
 
 /// Untagged alternatives.
 ///
@@ -436,12 +462,11 @@ impl<'de> serde::Deserialize<'de> for TransferFee {
 }
 
 /// The `TransferRequest` schema.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TransferRequest {
     /// The `idempotencyKey` property.
     ///
     /// The idempotency key of the request. Left `None`, each call sets a fresh UUID v4 (reused by that call's retries); set it yourself to make your own retries of a request idempotent.
-    #[serde(rename = "idempotencyKey", default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<uuid::Uuid>,
     /// Where money is; tagged by `type` through an explicit mapping.
     pub source: Location,
@@ -452,14 +477,20 @@ pub struct TransferRequest {
     /// The `note` property.
     ///
     /// Checked before sending: at most 10 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// The `tags` property.
     ///
     /// Checked before sending: at most 2 items.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
+
+crate::runtime::object!(TransferRequest {
+    idempotency_key: "idempotencyKey" optional,
+    source: "source" required,
+    amount: "amount" required,
+    note: "note" optional,
+    tags: "tags" optional,
+});
 
 impl runtime::Validate for TransferRequest {
     fn validate(&self, at: &str, problems: &mut Vec<String>) {
@@ -511,23 +542,22 @@ crate::runtime::open_enum!(TransferStatus {
 });
 
 /// The `TransferUpdate` schema.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TransferUpdate {
     /// The `note` property.
     ///
     /// `None`: absent. `Some(None)`: present and `null`.
     ///
     /// Checked before sending: at most 10 characters.
-    #[serde(
-        default,
-        deserialize_with = "crate::runtime::deserialize_some",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub note: Option<Option<String>>,
     /// The `amount` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<String>,
 }
+
+crate::runtime::object!(TransferUpdate {
+    note: "note" absent_or_null,
+    amount: "amount" optional,
+});
 
 impl runtime::Validate for TransferUpdate {
     fn validate(&self, at: &str, problems: &mut Vec<String>) {
@@ -550,13 +580,18 @@ impl crate::runtime::ErrorBody for UpdateTransferError {
 }
 
 /// The `WalletLocation` schema.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WalletLocation {
     /// The `type` property.
     pub r#type: WalletLocationType,
     /// The `id` property.
     pub id: String,
 }
+
+crate::runtime::object!(WalletLocation {
+    r#type: "type" required,
+    id: "id" required,
+});
 
 /// The `WalletLocationType` values.
 ///
