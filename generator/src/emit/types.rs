@@ -112,9 +112,7 @@ fn struct_item(cx: &Context<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
 /// The serde of a struct as the `runtime::object!` invocation that replaces its placeholder:
 /// each field's wire name and kind (what is required, what may be `null`, what is left out).
 pub(crate) fn object_serde(def: &TypeDef, s: &Struct) -> (String, String) {
-    let placeholder = format!("crate::runtime::object!({});", def.name);
-    let mut text = format!("crate::runtime::object!({} {{\n", def.name);
-    for f in &s.fields {
+    let fields = s.fields.iter().map(|f| {
         let kind = if f.tri_state() {
             "absent_or_null"
         } else if !f.required || f.idempotency_key {
@@ -126,11 +124,27 @@ pub(crate) fn object_serde(def: &TypeDef, s: &Struct) -> (String, String) {
         } else {
             "required"
         };
-        let wire = Literal::string(&f.wire);
-        text.push_str(&format!("    {}: {wire} {kind},\n", ident(&f.name)));
-    }
-    if s.additional.is_some() {
-        text.push_str(&format!("    ..{},\n", ident(&additional_field_name(s))));
+        format!("{}: {} {kind}", ident(&f.name), Literal::string(&f.wire))
+    });
+    let additional = s
+        .additional
+        .as_ref()
+        .map(|_| format!("..{}", ident(&additional_field_name(s))));
+    runtime_macro("object", &def.name, fields.chain(additional))
+}
+
+/// A call of a runtime macro for a type, one entry a line, and the placeholder its item leaves
+/// in the token stream (`crate::runtime::name!(Type);`), which the text replaces once laid out:
+/// prettyplease would print the call's body on one line.
+fn runtime_macro(
+    macro_name: &str,
+    type_name: &str,
+    entries: impl Iterator<Item = String>,
+) -> (String, String) {
+    let placeholder = format!("crate::runtime::{macro_name}!({type_name});");
+    let mut text = format!("crate::runtime::{macro_name}!({type_name} {{\n");
+    for entry in entries {
+        text.push_str(&format!("    {entry},\n"));
     }
     text.push_str("});");
     (placeholder, text)
@@ -277,14 +291,11 @@ fn enum_item(def: &TypeDef, e: &StringEnum) -> TokenStream {
 
 /// The placeholder `enum_item` leaves for the conversions of an enum, and what replaces it.
 pub(crate) fn enum_conversions(def: &TypeDef, e: &StringEnum) -> (String, String) {
-    let placeholder = format!("crate::runtime::open_enum!({});", def.name);
-    let mut text = format!("crate::runtime::open_enum!({} {{\n", def.name);
-    for v in &e.variants {
-        let wire = proc_macro2::Literal::string(&v.wire);
-        text.push_str(&format!("    {} = {wire},\n", v.name));
-    }
-    text.push_str("});");
-    (placeholder, text)
+    let values = e
+        .variants
+        .iter()
+        .map(|v| format!("{} = {}", v.name, Literal::string(&v.wire)));
+    runtime_macro("open_enum", &def.name, values)
 }
 
 fn int_enum_item(def: &TypeDef, e: &IntEnum) -> TokenStream {
