@@ -42,10 +42,11 @@ pub fn generate(config: &Config, spec: &SpecInput) -> Result<GeneratedFiles, Dia
     config.validate()?;
     let text = std::str::from_utf8(&spec.bytes).ok();
     std::thread::scope(|scope| {
-        // Warnings need lines and columns, found by reading the spec a second time. A big spec
-        // is read for that on another thread while it is loaded and lowered, which use one core.
+        // Warnings need lines and columns, found by reading the spec a second time. A big YAML
+        // spec is read for that on another thread while it is loaded and lowered, which use one
+        // core.
         let events = text
-            .filter(|text| text.len() >= READ_POSITIONS_AHEAD)
+            .filter(|text| positions::read_ahead_pays(text))
             .map(|text| scope.spawn(move || positions::Events::read(text)));
         let place =
             move |diagnostics: Diagnostics, events: Option<&positions::Events>| -> Diagnostics {
@@ -77,9 +78,6 @@ pub(crate) fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
-
-/// From this size on (bytes), the spec's positions are read in parallel with loading it.
-const READ_POSITIONS_AHEAD: usize = 256 * 1024;
 
 /// Diagnostics with the file and, where the spec is text, line and column.
 fn placed(spec: &SpecInput, diagnostics: Diagnostics) -> Diagnostics {

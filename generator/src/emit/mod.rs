@@ -85,14 +85,27 @@ impl Context<'_> {
         let Parts {
             head,
             mut items,
+            within,
             verbatim,
         } = parts;
-        let later = items.split_off(items.len() / 2);
+        // Each chunk is laid out inside its own copy of the container; its first and last lines
+        // (`impl Client {`, `}`) are written once, around all of them.
+        let chunk_tokens = |chunk: &[TokenStream]| match &within {
+            Some(container) => quote!(#container { #(#chunk)* }),
+            None => quote!(#(#chunk)*),
+        };
+        let (mut open, mut close) = (String::new(), String::new());
+        if let (Some(container), true) = (&within, items.is_empty()) {
+            open = layout(quote!(#container {}), file)?;
+        }
+        // The first half is the larger, so that it lays out the container's lines when any.
+        let later = items.split_off(items.len().div_ceil(2));
         // Token streams are not `Send`: the second half travels as text and is re-read there.
         let later: Vec<String> = later
             .chunks(CHUNK_ITEMS)
-            .map(|chunk| quote!(#(#chunk)*).to_string())
+            .map(|chunk| chunk_tokens(chunk).to_string())
             .collect();
+        let inside = within.is_some();
         let (first, second) = std::thread::scope(|scope| {
             let second = scope.spawn(move || {
                 let mut out = String::new();
@@ -102,21 +115,27 @@ impl Context<'_> {
                             "internal error: the generated {file} does not lex ({e})"
                         )))
                     })?;
-                    out.push_str(&layout(tokens, file)?);
+                    let (_, body, _) = split_container(layout(tokens, file)?, inside);
+                    out.push_str(&body);
                 }
                 Ok::<String, Diagnostics>(out)
             });
-            let mut first = layout(head, file);
+            let mut first = Ok::<String, Diagnostics>(String::new());
             for chunk in items.chunks(CHUNK_ITEMS) {
                 first = first.and_then(|mut out| {
-                    out.push_str(&layout(quote!(#(#chunk)*), file)?);
+                    let (start, body, end) =
+                        split_container(layout(chunk_tokens(chunk), file)?, inside);
+                    if open.is_empty() {
+                        (open, close) = (start, end);
+                    }
+                    out.push_str(&body);
                     Ok(out)
                 });
             }
             let second = crate::joined(second);
             (first, second)
         });
-        let text = first? + &second?;
+        let text = layout(head, file)? + &open + &first? + &second? + &close;
         let mut replaced = String::with_capacity(text.len() + text.len() / 8);
         for line in text.lines() {
             replaced.push_str(verbatim.get(line).map_or(line, String::as_str));
@@ -130,13 +149,30 @@ impl Context<'_> {
     }
 }
 
+/// A laid-out container (`inside`: e.g. `impl Client { ... }`) as its first line, its body and
+/// its last line; anything else as a body alone.
+fn split_container(text: String, inside: bool) -> (String, String, String) {
+    if !inside {
+        return (String::new(), text, String::new());
+    }
+    let body_start = text.find('\n').map_or(text.len(), |i| i + 1);
+    let body_end = text[..text.len().saturating_sub(1)]
+        .rfind('\n')
+        .map_or(body_start, |i| (i + 1).max(body_start));
+    (
+        text[..body_start].to_owned(),
+        text[body_start..body_end].to_owned(),
+        text[body_end..].to_owned(),
+    )
+}
+
 /// Emits every file of the crate, keyed by path relative to the crate root. The big files are
 /// made on their own threads: laying out Rust (syn + prettyplease) is most of the work.
 pub(crate) fn emit(cx: &Context<'_>) -> Result<BTreeMap<String, String>, Diagnostics> {
     let (models, operations, docs) = std::thread::scope(|scope| {
         let models = scope.spawn(|| cx.rust_file_in_parts(types::models_rs(cx), "models.rs"));
         let operations =
-            scope.spawn(|| cx.rust_file(operations::operations_rs(cx), "operations.rs"));
+            scope.spawn(|| cx.rust_file_in_parts(operations::operations_rs(cx), "operations.rs"));
         let docs = markdown::pages(cx);
         (crate::joined(models), crate::joined(operations), docs)
     });
@@ -186,6 +222,8 @@ pub(crate) struct Parts {
     pub head: TokenStream,
     /// The items, in order.
     pub items: Vec<TokenStream>,
+    /// What the items sit in, e.g. `impl Client` (`None`: at the top of the file).
+    pub within: Option<TokenStream>,
     /// Lines prettyplease prints that are to be replaced by text laid out by hand.
     pub verbatim: BTreeMap<String, String>,
 }

@@ -14,7 +14,7 @@ use crate::names::unraw;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub(super) fn operations_rs(cx: &Context<'_>) -> TokenStream {
+pub(super) fn operations_rs(cx: &Context<'_>) -> super::Parts {
     let module_doc = DocBuilder::new()
         .line("The operations of the API, as methods on [`Client`].")
         .inner();
@@ -38,14 +38,15 @@ pub(super) fn operations_rs(cx: &Context<'_>) -> TokenStream {
             use crate::runtime::Client;
         )
     };
-    quote! {
-        #module_doc
-        #imports
-        #statics
-
-        impl Client {
-            #(#methods)*
-        }
+    super::Parts {
+        head: quote! {
+            #module_doc
+            #imports
+            #statics
+        },
+        items: methods,
+        within: Some(quote!(impl Client)),
+        verbatim: std::collections::BTreeMap::new(),
     }
 }
 

@@ -68,6 +68,7 @@ pub(super) fn models_rs(cx: &Context<'_>) -> super::Parts {
     super::Parts {
         head,
         items,
+        within: None,
         verbatim,
     }
 }

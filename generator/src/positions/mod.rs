@@ -2,11 +2,13 @@
 //!
 //! `serde_yaml` and `openapiv3` know positions only for syntax errors. Everything found later
 //! (a dangling `$ref`, an unsupported construct) carries a JSON pointer, which this module maps
-//! back to a line and column by replaying the text through `yaml-rust2`'s marked event parser.
-//! JSON is YAML's flow style, so the same walk serves both. It runs only when there is something
-//! to report, and only for the pointers asked for.
+//! back to a line and column by replaying the text through `yaml-rust2`'s marked event parser;
+//! a JSON text is walked by [`json`] instead, in a fraction of the time and memory. It runs only
+//! when there is something to report, and only for the pointers asked for.
 
 use std::collections::{BTreeMap, BTreeSet};
+
+mod json;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
@@ -28,11 +30,33 @@ pub fn locate(text: &str, pointers: &BTreeSet<String>) -> BTreeMap<String, Posit
     if pointers.is_empty() {
         return BTreeMap::new();
     }
+    if looks_like_json(text) {
+        if let Some(found) = json::locate(text, pointers) {
+            return found;
+        }
+    }
     let mut walker = Walker::new(text, pointers);
     let mut parser = Parser::new_from_str(text);
     // A text that does not parse has had its syntax error reported already, with a position.
     let _ = parser.load(&mut walker, false);
     walker.found
+}
+
+/// Whether reading [`Events`] ahead pays for `text`: a big YAML text. A JSON text is located
+/// directly, in one pass that is quicker than reading its events.
+pub fn read_ahead_pays(text: &str) -> bool {
+    text.len() >= READ_AHEAD_FROM && !looks_like_json(text)
+}
+
+/// From this size on (bytes), reading a YAML text's events takes long enough to be worth doing
+/// on another thread while the spec is loaded.
+const READ_AHEAD_FROM: usize = 256 * 1024;
+
+/// JSON's own walk applies: the text is an object (a YAML text written as a flow mapping falls
+/// back to the YAML walk when it is not JSON).
+fn looks_like_json(text: &str) -> bool {
+    text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+        .starts_with('{')
 }
 
 /// The marked events of a text, read once and replayed for any set of pointers. Reading is
