@@ -68,8 +68,11 @@ log "generation of the GitHub spec ($(du -h "$GITHUB" | cut -f1))"
 hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$WORK/json/github.json" \
     -n apigen "$APIGEN generate $GITHUB --out $WORK/github --name github-apigen" \
     -n floor "$FLOOR $GITHUB" >&2
-/usr/bin/time -f '%M' -o "$WORK/json/github-rss-kb" \
-    "$APIGEN" generate "$GITHUB" --out "$WORK/github" --name github-apigen 2>/dev/null
+for _ in 1 2 3 4 5; do
+    /usr/bin/time -f '%M' -o "$WORK/json/github-rss-kb.run" \
+        "$APIGEN" generate "$GITHUB" --out "$WORK/github" --name github-apigen 2>/dev/null
+    cat "$WORK/json/github-rss-kb.run" >>"$WORK/json/github-rss-kb"
+done
 stat -c %s "$GITHUB" >"$WORK/json/github-bytes"
 
 # --- Building the three crates in one target directory ------------------------------------
@@ -102,11 +105,7 @@ for crate in apigen oag prog; do
         echo "does not build" >"$WORK/json/$crate-check"
         continue
     fi
-    cargo check -q -p "$pkg" 2>/dev/null
-    hyperfine --runs "$BUILD_RUNS" --export-json "$WORK/json/$crate-check.json" \
-        --prepare "touch $crate/src/lib.rs" "cargo check -q -p $pkg" >&2
-    hyperfine --runs "$BUILD_RUNS" --export-json "$WORK/json/$crate-build.json" \
-        --prepare "touch $crate/src/lib.rs" "cargo build -q -p $pkg" >&2
+    echo "$crate" >>"$WORK/json/buildable"
     touch "$crate/src/lib.rs"
     cargo clippy -p "$pkg" --message-format json 2>/dev/null |
         "$TOOLS/venv/bin/python" -c '
@@ -118,6 +117,20 @@ for line in sys.stdin:
             and m["message"].get("spans"):
         n += 1
 print(n)' >"$WORK/json/$crate-clippy"
+done
+# The crates take turns, one check (then one build) each per round, so that a machine that
+# slows down or speeds up during the run weighs on all three alike.
+for kind in check build; do
+    for round in $(seq "$BUILD_RUNS"); do
+        for crate in $(cat "$WORK/json/buildable" 2>/dev/null); do
+            log "$kind of ${PKG[$crate]}, round $round of $BUILD_RUNS"
+            cargo "$kind" -q -p "${PKG[$crate]}" 2>/dev/null
+            touch "$crate/src/lib.rs"
+            start=$(date +%s%N)
+            cargo "$kind" -q -p "${PKG[$crate]}" 2>/dev/null
+            echo $(($(date +%s%N) - start)) >>"$WORK/json/$crate-$kind.times" # nanoseconds
+        done
+    done
 done
 cd "$ROOT"
 unset CARGO_TARGET_DIR CARGO_INCREMENTAL

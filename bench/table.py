@@ -6,6 +6,7 @@ usage: python table.py JSON_DIR RUNS BUILD_RUNS
 import json
 import os
 import re
+import statistics
 import sys
 
 D = sys.argv[1]
@@ -33,8 +34,9 @@ def ms(r):
 
 
 def seconds(name):
-    results = list(hyperfine(name).values())
-    return results[0]["median"] if results else None
+    """The median of the times in `name` (nanoseconds, one per line), in seconds."""
+    text = read(name)
+    return statistics.median(int(t) for t in text.split()) / 1e9 if text else None
 
 
 def mark(ok):
@@ -51,7 +53,8 @@ crates = {
 }
 print(f"Circle v2.15.0 (`circle-apis.yaml`); generation min / median / max of {RUNS} runs "
       f"(hyperfine, whole process); each crate checked and built (median of {BUILD_RUNS}, without "
-      "incremental caches) in one shared target directory, its dependencies built.\n")
+      "incremental caches; the crates take turns) in one shared target directory, its dependencies "
+      "built; peak memory the median of 5 runs.\n")
 print("| | apigen | openapi-generator | progenitor (errors unified first) |")
 print("|---|---|---|---|")
 print(f"| generation | {ms(a)} | {ms(oag)} | {ms(prog) if prog else 'panics'} |")
@@ -72,7 +75,7 @@ def timed(kind):
     def fmt(crate):
         if read(f"{crate}-check") == "does not build":
             return "does not build"
-        s = seconds(f"{crate}-{kind}.json")
+        s = seconds(f"{crate}-{kind}.times")
         return f"{s:.2f} s" if s is not None else "-"
     return fmt
 
@@ -90,14 +93,14 @@ print(f"| generation ≥ 50× faster than openapi-generator | {r_oag:.1f}× | {m
 r_floor = a["median"] / floor["median"]
 print(f"| generation ≤ 2× the parse-only floor | {r_floor:.1f}× | {mark(r_floor <= 2)} |")
 g = gh.get("apigen")
-rss = int(read("github-rss-kb", "0")) * 1024
+rss = int(statistics.median(int(kb) for kb in read("github-rss-kb", "0").split())) * 1024
 size = int(read("github-bytes", "1"))
 print(f"| GitHub spec ({size / 1e6:.1f} MB) under 1 s | {g['median'] * 1e3:.0f} ms "
       f"(floor {gh['floor']['median'] * 1e3:.0f} ms) | {mark(g['median'] < 1)} |")
 print(f"| peak memory under 10× the file | {rss / 1e6:.0f} MB = {rss / size:.1f}× | "
       f"{mark(rss < 10 * size)} |")
 for kind, label in (("check", "`cargo check`"), ("build", "debug build")):
-    ours, theirs = seconds(f"apigen-{kind}.json"), seconds(f"oag-{kind}.json")
+    ours, theirs = seconds(f"apigen-{kind}.times"), seconds(f"oag-{kind}.times")
     if ours and theirs:
         r = ours / theirs
         print(f"| {label} ≤ 0.5× openapi-generator's | {r:.2f}× | {mark(r <= 0.5)} |")

@@ -77,65 +77,79 @@ impl Context<'_> {
         ))
     }
 
-    /// Like [`Context::rust_file`] for a file of many items, laid out in chunks on two threads
-    /// (the second half of the chunks on the second). prettyplease lays out each item on its
-    /// own, so the chunks join into the same text as the whole; small chunks keep the syntax
-    /// trees of a huge spec from all being in memory at once.
-    fn rust_file_in_parts(&self, parts: Parts, file: &str) -> Result<String, Diagnostics> {
+    /// Like [`Context::rust_file`] for a file of many items, made and laid out a chunk at a
+    /// time, so that the token streams and syntax trees of a huge spec are never all in memory
+    /// at once. Every other chunk is laid out on a second thread (sent there as text: token
+    /// streams are not `Send`). prettyplease lays out each item on its own, so the chunks join
+    /// into the same text as the whole.
+    fn rust_file_in_parts<T>(
+        &self,
+        parts: Parts<'_, T>,
+        file: &str,
+    ) -> Result<String, Diagnostics> {
         let Parts {
+            items,
+            mut make,
             head,
-            mut items,
             within,
             verbatim,
         } = parts;
         // Each chunk is laid out inside its own copy of the container; its first and last lines
         // (`impl Client {`, `}`) are written once, around all of them.
-        let chunk_tokens = |chunk: &[TokenStream]| match &within {
+        let inside = within.is_some();
+        let chunk_tokens = |chunk: Vec<TokenStream>| match &within {
             Some(container) => quote!(#container { #(#chunk)* }),
             None => quote!(#(#chunk)*),
         };
-        let (mut open, mut close) = (String::new(), String::new());
-        if let (Some(container), true) = (&within, items.is_empty()) {
-            open = layout(quote!(#container {}), file)?;
-        }
-        // The first half is the larger, so that it lays out the container's lines when any.
-        let later = items.split_off(items.len().div_ceil(2));
-        // Token streams are not `Send`: the second half travels as text and is re-read there.
-        let later: Vec<String> = later
-            .chunks(CHUNK_ITEMS)
-            .map(|chunk| chunk_tokens(chunk).to_string())
-            .collect();
-        let inside = within.is_some();
-        let (first, second) = std::thread::scope(|scope| {
+        let mut patterns = validate::Patterns::default();
+        let (open, body, close) = std::thread::scope(|scope| {
+            let (to_second, received) = std::sync::mpsc::channel::<(usize, String)>();
             let second = scope.spawn(move || {
-                let mut out = String::new();
-                for text in later {
+                let mut laid_out = Vec::new();
+                for (index, text) in received {
                     let tokens: TokenStream = text.parse().map_err(|e| {
                         Diagnostics::from(Diagnostic::error(format!(
                             "internal error: the generated {file} does not lex ({e})"
                         )))
                     })?;
                     let (_, body, _) = split_container(layout(tokens, file)?, inside);
-                    out.push_str(&body);
+                    laid_out.push((index, body));
                 }
-                Ok::<String, Diagnostics>(out)
+                Ok::<_, Diagnostics>(laid_out)
             });
-            let mut first = Ok::<String, Diagnostics>(String::new());
-            for chunk in items.chunks(CHUNK_ITEMS) {
-                first = first.and_then(|mut out| {
-                    let (start, body, end) =
-                        split_container(layout(chunk_tokens(chunk), file)?, inside);
-                    if open.is_empty() {
+            let mut laid_out = Vec::new();
+            let (mut open, mut close) = (String::new(), String::new());
+            let mut items = items.into_iter().peekable();
+            let mut index = 0;
+            while items.peek().is_some() {
+                let chunk: Vec<TokenStream> = items
+                    .by_ref()
+                    .take(CHUNK_ITEMS)
+                    .map(|item| make(item, &mut patterns))
+                    .collect();
+                let tokens = chunk_tokens(chunk);
+                if index % 2 == 1 {
+                    // The second thread is gone only if it failed; its error is reported below.
+                    let _ = to_second.send((index, tokens.to_string()));
+                } else {
+                    let (start, body, end) = split_container(layout(tokens, file)?, inside);
+                    if index == 0 {
                         (open, close) = (start, end);
                     }
-                    out.push_str(&body);
-                    Ok(out)
-                });
+                    laid_out.push((index, body));
+                }
+                index += 1;
             }
-            let second = crate::joined(second);
-            (first, second)
-        });
-        let text = layout(head, file)? + &open + &first? + &second? + &close;
+            drop(to_second);
+            laid_out.extend(crate::joined(second)?);
+            laid_out.sort_by_key(|(index, _)| *index);
+            let body: String = laid_out.into_iter().map(|(_, body)| body).collect();
+            if let (Some(container), true) = (&within, index == 0) {
+                open = layout(quote!(#container {}), file)?;
+            }
+            Ok::<_, Diagnostics>((open, body, close))
+        })?;
+        let text = layout(head(&patterns), file)? + &open + &body + &close;
         let mut replaced = String::with_capacity(text.len() + text.len() / 8);
         for line in text.lines() {
             replaced.push_str(verbatim.get(line).map_or(line, String::as_str));
@@ -216,16 +230,22 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<BTreeMap<String, String>, Diagnos
 /// Items laid out together by [`Context::rust_file_in_parts`].
 const CHUNK_ITEMS: usize = 64;
 
-/// A file of many items, laid out in parts.
-pub(crate) struct Parts {
-    /// Module docs, imports, statics.
-    pub head: TokenStream,
-    /// The items, in order.
-    pub items: Vec<TokenStream>,
+/// Makes one item of [`Parts`] from what it is made from.
+type MakeItem<'a, T> = Box<dyn FnMut(T, &mut validate::Patterns) -> TokenStream + 'a>;
+
+/// A file of many items, made and laid out in parts by [`Context::rust_file_in_parts`].
+struct Parts<'a, T> {
+    /// What the items are made from, in order.
+    items: Vec<T>,
+    /// Makes one item; what the items share at the top of the file (compiled patterns) is
+    /// gathered as they are made.
+    make: MakeItem<'a, T>,
+    /// Module docs, imports, statics: made after the items, from what they gathered.
+    head: Box<dyn FnOnce(&validate::Patterns) -> TokenStream + 'a>,
     /// What the items sit in, e.g. `impl Client` (`None`: at the top of the file).
-    pub within: Option<TokenStream>,
+    within: Option<TokenStream>,
     /// Lines prettyplease prints that are to be replaced by text laid out by hand.
-    pub verbatim: BTreeMap<String, String>,
+    verbatim: BTreeMap<String, String>,
 }
 
 /// The lines of the one item's body in `item`, laid out by prettyplease and dedented: code

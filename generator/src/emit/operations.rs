@@ -14,19 +14,11 @@ use crate::names::unraw;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub(super) fn operations_rs(cx: &Context<'_>) -> super::Parts {
+pub(super) fn operations_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, &'a Operation> {
     let module_doc = DocBuilder::new()
         .line("The operations of the API, as methods on [`Client`].")
         .inner();
-    let mut patterns = Patterns::default();
     let validated = validate::validated_types(cx.api);
-    let methods: Vec<TokenStream> = cx
-        .api
-        .operations
-        .iter()
-        .map(|op| operation(cx, op, &validated, &mut patterns))
-        .collect();
-    let statics = patterns.statics();
     let needs_runtime = !cx.api.operations.is_empty();
     let imports = if needs_runtime {
         quote! {
@@ -39,12 +31,16 @@ pub(super) fn operations_rs(cx: &Context<'_>) -> super::Parts {
         )
     };
     super::Parts {
-        head: quote! {
-            #module_doc
-            #imports
-            #statics
-        },
-        items: methods,
+        items: cx.api.operations.iter().collect(),
+        make: Box::new(move |op, patterns: &mut Patterns| operation(cx, op, &validated, patterns)),
+        head: Box::new(move |patterns: &Patterns| {
+            let statics = patterns.statics();
+            quote! {
+                #module_doc
+                #imports
+                #statics
+            }
+        }),
         within: Some(quote!(impl Client)),
         verbatim: std::collections::BTreeMap::new(),
     }

@@ -6,7 +6,7 @@ use super::validate::{self, Patterns};
 use super::{Context, Scope, estimated_size, ident, rust_type};
 use crate::ir::{
     Body, ErrorSet, Field, IntEnum, OneOf, Param, ParamLocation, Params, StatusMatch, StringEnum,
-    Struct, TypeDef, TypeKind,
+    Struct, TypeDef, TypeId, TypeKind,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -15,7 +15,7 @@ use quote::quote;
 const BOX_PAYLOAD_OVER: usize = 128;
 
 /// `models.rs`: the module's docs, imports and statics, then one item (and its checks) per type.
-pub(super) fn models_rs(cx: &Context<'_>) -> super::Parts {
+pub(super) fn models_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, (&'a TypeId, &'a TypeDef)> {
     let module_doc = DocBuilder::new()
         .line(format!(
             "The data types of {}: its schemas, the parameters of each operation, and the \
@@ -23,38 +23,14 @@ pub(super) fn models_rs(cx: &Context<'_>) -> super::Parts {
             cx.api_name()
         ))
         .inner();
-    let mut defs: Vec<(&crate::ir::TypeId, &TypeDef)> = cx.api.types.iter().collect();
+    let mut defs: Vec<(&TypeId, &TypeDef)> = cx.api.types.iter().collect();
     defs.sort_by(|a, b| a.1.name.cmp(&b.1.name));
     let validated = validate::validated_types(cx.api);
-    let mut patterns = Patterns::default();
-    let items: Vec<TokenStream> = defs
-        .into_iter()
-        .map(|(id, def)| {
-            let item = match &def.kind {
-                TypeKind::Struct(s) => struct_item(cx, def, s),
-                TypeKind::Enum(e) => enum_item(def, e),
-                TypeKind::IntEnum(e) => int_enum_item(def, e),
-                TypeKind::OneOf(o) => one_of_item(cx, def, o),
-                TypeKind::Params(p) => params_item(cx, def, p),
-                TypeKind::Errors(e) => errors_item(cx, def, e),
-            };
-            let checks = validated
-                .contains(id)
-                .then(|| validate::validate_impl(cx, *id, &validated, &mut patterns));
-            quote!(#item #checks)
-        })
-        .collect();
     let runtime = (!validated.is_empty()).then(|| {
         quote!(
             use crate::runtime;
         )
     });
-    let statics = patterns.statics();
-    let head = quote! {
-        #module_doc
-        #runtime
-        #statics
-    };
     let verbatim = cx
         .api
         .types
@@ -66,8 +42,29 @@ pub(super) fn models_rs(cx: &Context<'_>) -> super::Parts {
         })
         .collect();
     super::Parts {
-        head,
-        items,
+        items: defs,
+        make: Box::new(move |(id, def), patterns: &mut Patterns| {
+            let item = match &def.kind {
+                TypeKind::Struct(s) => struct_item(cx, def, s),
+                TypeKind::Enum(e) => enum_item(def, e),
+                TypeKind::IntEnum(e) => int_enum_item(def, e),
+                TypeKind::OneOf(o) => one_of_item(cx, def, o),
+                TypeKind::Params(p) => params_item(cx, def, p),
+                TypeKind::Errors(e) => errors_item(cx, def, e),
+            };
+            let checks = validated
+                .contains(id)
+                .then(|| validate::validate_impl(cx, *id, &validated, patterns));
+            quote!(#item #checks)
+        }),
+        head: Box::new(move |patterns: &Patterns| {
+            let statics = patterns.statics();
+            quote! {
+                #module_doc
+                #runtime
+                #statics
+            }
+        }),
         within: None,
         verbatim,
     }
