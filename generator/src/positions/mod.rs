@@ -7,10 +7,10 @@
 //! when there is something to report, and only for the pointers asked for.
 
 use std::collections::{BTreeMap, BTreeSet};
-
-mod json;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
+
+mod json;
 
 /// A place in the text, 1-based, with the byte offset of its start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,7 +84,7 @@ impl Events {
         }
     }
 
-    /// [`locate`] over the events read from `text`.
+    /// [`locate`]'s YAML walk over the events read from `text` (JSON texts included).
     pub fn locate(&self, text: &str, pointers: &BTreeSet<String>) -> BTreeMap<String, Position> {
         if pointers.is_empty() {
             return BTreeMap::new();
