@@ -2,27 +2,29 @@
 //! every scalar list item where the YAML event walk (which reads JSON as YAML's flow style)
 //! places it, on the real JSON specs of the shared folder.
 
+use apigen::Pointer;
 use apigen::positions::{self, Events};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
 /// Pointers of every object entry and every scalar list item below `value`. List items that
 /// are objects or lists are left out: the YAML walk places them at their first scalar, the JSON
-/// walk at their opening bracket, the item's own first character.
-fn pointers(value: &Value, at: &str, out: &mut BTreeSet<String>) {
+/// walk at their opening bracket, the item's own first character. Pointers are written as
+/// diagnostics write them (`Pointer`'s `Display`).
+fn pointers(value: &Value, at: &Pointer, out: &mut BTreeSet<String>) {
     match value {
         Value::Object(map) => {
             for (key, value) in map {
-                let pointer = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
-                out.insert(pointer.clone());
+                let pointer = at.join(key);
+                out.insert(pointer.to_string());
                 pointers(value, &pointer, out);
             }
         }
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                let pointer = format!("{at}/{index}");
+                let pointer = at.join(index.to_string());
                 if !(item.is_object() || item.is_array()) {
-                    out.insert(pointer.clone());
+                    out.insert(pointer.to_string());
                 }
                 pointers(item, &pointer, out);
             }
@@ -46,7 +48,7 @@ fn json_walk_places_what_the_yaml_walk_places_in_real_specs() {
         let text = std::fs::read_to_string(&path).expect("UTF-8");
         let value: Value = serde_json::from_str(&text).expect("JSON");
         let mut wanted = BTreeSet::new();
-        pointers(&value, "#", &mut wanted);
+        pointers(&value, &Pointer::root(), &mut wanted);
         let by_json = positions::locate(&text, &wanted);
         let by_yaml = Events::read(&text).locate(&text, &wanted);
         assert_eq!(by_json.len(), wanted.len(), "{}", path.display());

@@ -149,7 +149,8 @@ impl Context<'_> {
             }
             Ok::<_, Diagnostics>((open, body, close))
         })?;
-        let text = layout(head(&patterns), file)? + &open + &body + &close;
+        let statics = patterns.statics();
+        let text = layout(quote!(#head #statics), file)? + &open + &body + &close;
         let mut replaced = String::with_capacity(text.len() + text.len() / 8);
         for line in text.lines() {
             replaced.push_str(verbatim.get(line).map_or(line, String::as_str));
@@ -240,8 +241,8 @@ struct Parts<'a, T> {
     /// Makes one item; what the items share at the top of the file (compiled patterns) is
     /// gathered as they are made.
     make: MakeItem<'a, T>,
-    /// Module docs, imports, statics: made after the items, from what they gathered.
-    head: Box<dyn FnOnce(&validate::Patterns) -> TokenStream + 'a>,
+    /// Module docs and imports; the statics the items gathered follow them.
+    head: TokenStream,
     /// What the items sit in, e.g. `impl Client` (`None`: at the top of the file).
     within: Option<TokenStream>,
     /// Lines prettyplease prints that are to be replaced by text laid out by hand.

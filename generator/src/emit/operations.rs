@@ -33,14 +33,10 @@ pub(super) fn operations_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, &'a Ope
     super::Parts {
         items: cx.api.operations.iter().collect(),
         make: Box::new(move |op, patterns: &mut Patterns| operation(cx, op, &validated, patterns)),
-        head: Box::new(move |patterns: &Patterns| {
-            let statics = patterns.statics();
-            quote! {
-                #module_doc
-                #imports
-                #statics
-            }
-        }),
+        head: quote! {
+            #module_doc
+            #imports
+        },
         within: Some(quote!(impl Client)),
         verbatim: std::collections::BTreeMap::new(),
     }

@@ -57,14 +57,10 @@ pub(super) fn models_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, (&'a TypeId
                 .then(|| validate::validate_impl(cx, *id, &validated, patterns));
             quote!(#item #checks)
         }),
-        head: Box::new(move |patterns: &Patterns| {
-            let statics = patterns.statics();
-            quote! {
-                #module_doc
-                #runtime
-                #statics
-            }
-        }),
+        head: quote! {
+            #module_doc
+            #runtime
+        },
         within: None,
         verbatim,
     }
