@@ -44,39 +44,40 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn create_checkout_session(
+    pub fn create_checkout_session(
         &self,
         body: Option<&models::CheckoutSessionCreationRequest>,
-    ) -> Result<
-        models::CreateCheckoutSessionResponse,
-        Error<models::CreateCheckoutSessionError>,
-    > {
-        self.create_checkout_session_with_response(body)
-            .await
-            .map(ResponseValue::into_inner)
+    ) -> impl Future<
+        Output = Result<
+            models::CreateCheckoutSessionResponse,
+            Error<models::CreateCheckoutSessionError>,
+        >,
+    > + use<'_> {
+        runtime::into_inner(self.create_checkout_session_with_response(body))
     }
 
     /// Like [`Client::create_checkout_session`], but also returns the response's status, headers and request id.
-    pub async fn create_checkout_session_with_response(
+    pub fn create_checkout_session_with_response(
         &self,
         body: Option<&models::CheckoutSessionCreationRequest>,
-    ) -> Result<
-        ResponseValue<models::CreateCheckoutSessionResponse>,
-        Error<models::CreateCheckoutSessionError>,
-    > {
-        let path = String::from("/v1/checkoutSessions");
+    ) -> impl Future<
+        Output = Result<
+            ResponseValue<models::CreateCheckoutSessionResponse>,
+            Error<models::CreateCheckoutSessionError>,
+        >,
+    > + use<'_> {
         let mut request = Request::new(
             "createCheckoutSession",
             Method::POST,
             "/v1/checkoutSessions",
-            path,
         );
+        request.path("/v1/checkoutSessions");
         request.security(&[&["bearerAuth"]]);
         if let Some(body) = body {
-            request.json("application/json", body)?;
+            request.json("application/json", body);
         }
 
-        runtime::send_json(self, request).await
+        runtime::send_json(self, request)
     }
 
     /// Extend a checkout session
@@ -112,48 +113,44 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn extend_checkout_session(
+    pub fn extend_checkout_session(
         &self,
         id: uuid::Uuid,
         body: Option<&models::ExtendCheckoutSessionRequest>,
-    ) -> Result<
-        models::ExtendCheckoutSessionResponse,
-        Error<models::ExtendCheckoutSessionError>,
-    > {
-        self.extend_checkout_session_with_response(id, body)
-            .await
-            .map(ResponseValue::into_inner)
+    ) -> impl Future<
+        Output = Result<
+            models::ExtendCheckoutSessionResponse,
+            Error<models::ExtendCheckoutSessionError>,
+        >,
+    > + use<'_> {
+        runtime::into_inner(self.extend_checkout_session_with_response(id, body))
     }
 
     /// Like [`Client::extend_checkout_session`], but also returns the response's status, headers and request id.
-    pub async fn extend_checkout_session_with_response(
+    pub fn extend_checkout_session_with_response(
         &self,
         id: uuid::Uuid,
         body: Option<&models::ExtendCheckoutSessionRequest>,
-    ) -> Result<
-        ResponseValue<models::ExtendCheckoutSessionResponse>,
-        Error<models::ExtendCheckoutSessionError>,
-    > {
-        let mut path = String::from("/v1/checkoutSessions/");
-        runtime::push_path_param(
-            &mut path,
-            "extendCheckoutSession",
-            "id",
-            &id.to_string(),
-        )?;
-        path.push_str("/extend");
+    ) -> impl Future<
+        Output = Result<
+            ResponseValue<models::ExtendCheckoutSessionResponse>,
+            Error<models::ExtendCheckoutSessionError>,
+        >,
+    > + use<'_> {
         let mut request = Request::new(
             "extendCheckoutSession",
             Method::POST,
             "/v1/checkoutSessions/{id}/extend",
-            path,
         );
+        request.path("/v1/checkoutSessions/");
+        request.path_param("id", &id.to_string());
+        request.path("/extend");
         request.security(&[&["bearerAuth"]]);
         if let Some(body) = body {
-            request.json("application/json", body)?;
+            request.json("application/json", body);
         }
 
-        runtime::send_json(self, request).await
+        runtime::send_json(self, request)
     }
 
     /// Get a checkout session
@@ -186,39 +183,37 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn get_checkout_session(
+    pub fn get_checkout_session(
         &self,
         id: uuid::Uuid,
-    ) -> Result<
-        models::GetCheckoutSessionResponse,
-        Error<models::GetCheckoutSessionError>,
-    > {
-        self.get_checkout_session_with_response(id).await.map(ResponseValue::into_inner)
+    ) -> impl Future<
+        Output = Result<
+            models::GetCheckoutSessionResponse,
+            Error<models::GetCheckoutSessionError>,
+        >,
+    > + use<'_> {
+        runtime::into_inner(self.get_checkout_session_with_response(id))
     }
 
     /// Like [`Client::get_checkout_session`], but also returns the response's status, headers and request id.
-    pub async fn get_checkout_session_with_response(
+    pub fn get_checkout_session_with_response(
         &self,
         id: uuid::Uuid,
-    ) -> Result<
-        ResponseValue<models::GetCheckoutSessionResponse>,
-        Error<models::GetCheckoutSessionError>,
-    > {
-        let mut path = String::from("/v1/checkoutSessions/");
-        runtime::push_path_param(
-            &mut path,
-            "getCheckoutSession",
-            "id",
-            &id.to_string(),
-        )?;
+    ) -> impl Future<
+        Output = Result<
+            ResponseValue<models::GetCheckoutSessionResponse>,
+            Error<models::GetCheckoutSessionError>,
+        >,
+    > + use<'_> {
         let mut request = Request::new(
             "getCheckoutSession",
             Method::GET,
             "/v1/checkoutSessions/{id}",
-            path,
         );
+        request.path("/v1/checkoutSessions/");
+        request.path_param("id", &id.to_string());
         request.security(&[&["bearerAuth"]]);
-        runtime::send_json(self, request).await
+        runtime::send_json(self, request)
     }
 
     /// List checkout sessions
@@ -252,26 +247,33 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn list_checkout_sessions(
+    pub fn list_checkout_sessions(
         &self,
         params: &models::ListCheckoutSessionsParams,
-    ) -> Result<
-        models::ListCheckoutSessionsResponse,
-        Error<models::ListCheckoutSessionsError>,
-    > {
-        self.list_checkout_sessions_with_response(params)
-            .await
-            .map(ResponseValue::into_inner)
+    ) -> impl Future<
+        Output = Result<
+            models::ListCheckoutSessionsResponse,
+            Error<models::ListCheckoutSessionsError>,
+        >,
+    > + use<'_> {
+        runtime::into_inner(self.list_checkout_sessions_with_response(params))
     }
 
     /// Like [`Client::list_checkout_sessions`], but also returns the response's status, headers and request id.
-    pub async fn list_checkout_sessions_with_response(
+    pub fn list_checkout_sessions_with_response(
         &self,
         params: &models::ListCheckoutSessionsParams,
-    ) -> Result<
-        ResponseValue<models::ListCheckoutSessionsResponse>,
-        Error<models::ListCheckoutSessionsError>,
-    > {
+    ) -> impl Future<
+        Output = Result<
+            ResponseValue<models::ListCheckoutSessionsResponse>,
+            Error<models::ListCheckoutSessionsError>,
+        >,
+    > + use<'_> {
+        let mut request = Request::new(
+            "listCheckoutSessions",
+            Method::GET,
+            "/v1/checkoutSessions",
+        );
         let problems = &mut Vec::new();
         if let Some(value) = &params.page_size {
             runtime::check_number(
@@ -284,14 +286,8 @@ impl Client {
             );
         }
 
-        runtime::ensure_valid("listCheckoutSessions", std::mem::take(problems))?;
-        let path = String::from("/v1/checkoutSessions");
-        let mut request = Request::new(
-            "listCheckoutSessions",
-            Method::GET,
-            "/v1/checkoutSessions",
-            path,
-        );
+        request.check_arguments(std::mem::take(problems));
+        request.path("/v1/checkoutSessions");
         request.security(&[&["bearerAuth"]]);
         if let Some(value) = &params.from {
             request
@@ -318,7 +314,7 @@ impl Client {
             request.query("pageSize", value.to_string());
         }
 
-        runtime::send_json(self, request).await
+        runtime::send_json(self, request)
     }
 
     /// Every item of [`Client::list_checkout_sessions`], page after page, as a stream: each next page is asked for with `page_after` set to the id of the last item, when the stream gets there. It ends after an empty page or one shorter than `page_size`, and after an error (the stream's last item).
@@ -350,8 +346,8 @@ impl Client {
     > + 'a {
         runtime::paginate(
             params.clone(),
-            move |params: models::ListCheckoutSessionsParams| async move {
-                self.list_checkout_sessions(&params).await
+            move |params: models::ListCheckoutSessionsParams| {
+                self.list_checkout_sessions(&params)
             },
             |page: models::ListCheckoutSessionsResponse| page.data.unwrap_or_default(),
             |

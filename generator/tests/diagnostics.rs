@@ -216,8 +216,8 @@ fn ref_cycles_undeclared_path_parameters_and_duplicate_ids() {
     assert_eq!(warning.code.as_deref(), Some("duplicate-operation-id"));
     assert_eq!(at(warning), (Some(10), Some(7)));
     let operations = generated.get("src/operations.rs").unwrap();
-    assert!(operations.contains("pub async fn same("));
-    assert!(operations.contains("pub async fn same_2("));
+    assert!(operations.contains("pub fn same("));
+    assert!(operations.contains("pub fn same_2("));
 }
 
 #[test]

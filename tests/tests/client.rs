@@ -100,6 +100,35 @@ async fn create_sends_the_body_as_json_with_auth_and_decodes_201() {
     assert!(agent.starts_with("circle-api/2.15.0 apigen/"), "{agent}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_borrows_only_the_client_and_can_be_spawned() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/checkoutSessions"))
+        .and(body_json(json!({
+            "successUrl": "https://shop.example.org/thanks",
+            "amount": {"amount": "12.50", "currency": "USD"}
+        })))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"data": session("active")})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/v1/checkoutSessions/{SESSION_ID}")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": session("active")})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let client = client_for(&server);
+    // The body is a temporary, gone before the call is awaited: the method encoded it already.
+    let call = client.create_checkout_session(Some(&creation_request()));
+    assert_eq!(call.await.unwrap().data.unwrap().id, id());
+    // With an owned client the future is `Send + 'static`: it runs on another worker thread.
+    let task = tokio::spawn(async move { client.get_checkout_session(id()).await });
+    assert_eq!(task.await.unwrap().unwrap().data.unwrap().id, id());
+}
+
 #[tokio::test]
 async fn an_absent_optional_body_sends_no_body_at_all() {
     let server = MockServer::start().await;

@@ -342,7 +342,7 @@ fn the_full_client_exposes_the_81_operations_of_v2_12() {
     assert_eq!(surface.len(), 81);
     for op in &api.operations {
         assert!(
-            operations.contains(&format!("pub async fn {}(", op.method_name)),
+            operations.contains(&format!("pub fn {}(", op.method_name)),
             "{} is not a method",
             op.method_name
         );

@@ -3,9 +3,9 @@
 //! construct the generator lowers, watched on the wire.
 
 use kitchen_sink::models::{
-    BlockchainLocation, BlockchainLocationType, CreateTransferError, Event, GetQuotesParams, Level,
-    Location, PaymentEvent, RefundEvent, Side, Transfer, TransferFee, TransferRequest,
-    TransferStatus, TransferUpdate, WalletLocation, WalletLocationType,
+    BlockchainLocation, BlockchainLocationType, CreateTransferError, Event, GetQuotesParams,
+    GetQuotesWindow, Level, Location, PaymentEvent, RefundEvent, Side, Transfer, TransferFee,
+    TransferRequest, TransferStatus, TransferUpdate, WalletLocation, WalletLocationType,
 };
 use kitchen_sink::{Client, Error};
 use serde_json::{Value, json};
@@ -62,6 +62,8 @@ async fn path_parameter_with_a_dash_is_percent_encoded_and_query_is_exploded() {
         .and(query_param("limit", "100"))
         .and(header("X-Api-Key", KEY))
         .and(header("X-Phone", "+4915112345678"))
+        // An object parameter goes as JSON text (warning `parameter-as-json`).
+        .and(query_param("window", r#"{"from":"2026-11-01"}"#))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([
             {"price": "64000.10", "side": "sell", "level": 2},
             {"price": "63999.90", "side": "short", "level": 7}
@@ -76,6 +78,10 @@ async fn path_parameter_with_a_dash_is_percent_encoded_and_query_is_exploded() {
         level: Some(Level::V2),
         ids: Some(ids.to_vec()),
         x_phone: Some("+4915112345678".to_owned()),
+        window: Some(GetQuotesWindow {
+            from: Some("2026-11-01".to_owned()),
+            to: None,
+        }),
     };
     let quotes = client_for(&server)
         .get_quotes("BTC/USD", &params)

@@ -136,11 +136,13 @@ pub(super) fn lib_rs(cx: &Context<'_>) -> TokenStream {
         .markdown(api.description.as_deref())
         .line("## Usage")
         .line(
-            "Build one [`Client`] and share it (it is cheap to clone). Each operation is an \
-             `async` method on it returning the decoded body; its `_with_response` twin also \
-             returns the status, headers and request id. Failures are an [`Error`] whose \
-             [`Error::Api`] variant holds the operation's documented error body, chosen by \
-             HTTP status.",
+            "Build one [`Client`] and share it (it is cheap to clone). Each operation is a \
+             method on it returning a future of the decoded body; its `_with_response` twin \
+             also returns the status, headers and request id. The arguments are encoded when \
+             the method is called, so the future borrows only the client, and it is `Send`. \
+             Failures are an [`Error`] whose [`Error::Api`] variant holds the operation's \
+             documented error body, chosen by HTTP status; invalid arguments are one too, and \
+             then nothing is sent.",
         )
         .raw_lines(std::iter::once(String::new()).chain(usage))
         .inner();

@@ -1,7 +1,11 @@
 //! `operations.rs`: one method per operation (and its `_with_response` twin) on `Client`.
 //!
 //! A method only describes its request — path from the parsed template, parameters, body,
-//! security — and hands it to one runtime function chosen by the success body.
+//! security — and hands it to one runtime function chosen by the success body. It is a plain
+//! `fn` returning `impl Future + use<'_>`, not an `async fn`: the arguments are encoded when it
+//! is called, so the future borrows only the client; a problem found meanwhile is returned by
+//! the future, and nothing is sent. (That the futures are `Send` is checked once, in the
+//! runtime; an `async fn` per method cost a tenth of `cargo check` of a big client.)
 
 use super::doc::{DocBuilder, code};
 use super::validate::{self, Patterns};
@@ -72,23 +76,23 @@ fn operation(
         statements.push(security);
     }
     if let Some(params) = op.params.and_then(|id| api.types.get(&id)) {
-        statements.extend(params_statements(api, op, params));
+        statements.extend(params_statements(api, params));
     }
     if let Some(body) = &op.body {
         let checked = matches!(&body.body, Body::Json(ty) if contains(ty, validated));
-        statements.push(body_statement(body, operation_id, checked));
+        statements.push(body_statement(body, checked));
     }
-    let request_mut = if statements.is_empty() {
+    let request_mut = if checks.is_empty() && path.is_empty() && statements.is_empty() {
         quote!()
     } else {
         quote!(mut)
     };
     let send_request = quote! {
+        let #request_mut request = Request::new(#operation_id, Method::#http_method, #template);
         #checks
-        #path
-        let #request_mut request = Request::new(#operation_id, Method::#http_method, #template, path);
+        #(#path)*
         #(#statements)*
-        runtime::#send(self, request).await
+        runtime::#send(self, request)
     };
 
     let doc = operation_doc(cx, op);
@@ -104,29 +108,34 @@ fn operation(
     let plain_body = match allow_deprecated {
         Some(allow) => quote! {
             #allow
-            let response = self.#with_response(#(#arg_names),*).await;
-            response.map(ResponseValue::into_inner)
+            let call = self.#with_response(#(#arg_names),*);
+            runtime::into_inner(call)
         },
-        None => quote!(self.#with_response(#(#arg_names),*).await.map(ResponseValue::into_inner)),
+        None => quote!(runtime::into_inner(self.#with_response(#(#arg_names),*))),
     };
     let stream = stream_method(cx, op);
+    let plain_output = call_output(success, errors);
+    let with_response_output = call_output(&quote!(ResponseValue<#success>), errors);
     quote! {
         #doc
-        pub async fn #method(&self, #(#args),*) -> Result<#success, Error<models::#errors>> {
+        pub fn #method(&self, #(#args),*) -> #plain_output {
             #plain_body
         }
 
         #with_response_doc
         #deprecated
-        pub async fn #with_response(
-            &self,
-            #(#args),*
-        ) -> Result<ResponseValue<#success>, Error<models::#errors>> {
+        pub fn #with_response(&self, #(#args),*) -> #with_response_output {
             #send_request
         }
 
         #stream
     }
+}
+
+/// What an operation's methods return: a future of `success` or the operation's error set, which
+/// borrows only the client.
+fn call_output(success: &TokenStream, errors: &proc_macro2::Ident) -> TokenStream {
+    quote!(impl Future<Output = Result<#success, Error<models::#errors>>> + use<'_>)
 }
 
 /// The arguments and result types of an operation's method.
@@ -196,16 +205,17 @@ impl Signature {
         let method = ident(&op.method_name);
         let (args, success, errors) = (&self.args, &self.success, &self.errors);
         // A trait, because a declaration without a body only parses there.
+        let output = call_output(success, errors);
         let item = quote! {
             trait Client {
-                async fn #method(&self, #(#args),*) -> Result<#success, Error<models::#errors>>;
+                fn #method(&self, #(#args),*) -> #output;
             }
         };
         super::body_lines(item)
             .unwrap_or_default()
             .into_iter()
-            .map(|line| match line.strip_prefix("async fn") {
-                Some(rest) => format!("pub async fn{rest}"),
+            .map(|line| match line.strip_prefix("fn ") {
+                Some(rest) => format!("pub fn {rest}"),
                 None => line,
             })
             .collect::<Vec<_>>()
@@ -312,7 +322,7 @@ fn stream_method(cx: &Context<'_>, op: &Operation) -> Option<TokenStream> {
         ) -> impl futures_util::Stream<Item = Result<#item_ty, Error<models::#errors>>> + 'a {
             runtime::paginate(
                 params.clone(),
-                move |params: models::#params_ty| async move { self.#method(&params).await },
+                move |params: models::#params_ty| self.#method(&params),
                 |page: #page_ty| #take_items,
                 |params: &mut models::#params_ty, last: &#item_ty| {
                     #clear_before
@@ -334,7 +344,6 @@ fn contains(ty: &TypeRef, validated: &std::collections::BTreeSet<crate::ir::Type
 
 /// Checks of path arguments and parameters against the spec's limits, before anything is sent.
 fn argument_checks(api: &Api, op: &Operation, patterns: &mut Patterns) -> TokenStream {
-    let operation_id = &op.operation_id;
     let mut statements = Vec::new();
     for param in &op.path_params {
         if validate::has_checks(&param.ty, &param.constraints) {
@@ -378,7 +387,7 @@ fn argument_checks(api: &Api, op: &Operation, patterns: &mut Patterns) -> TokenS
     quote! {
         let problems = &mut Vec::new();
         #(#statements)*
-        runtime::ensure_valid(#operation_id, std::mem::take(problems))?;
+        request.check_arguments(std::mem::take(problems));
     }
 }
 
@@ -398,22 +407,14 @@ fn path_arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
     }
 }
 
-/// `let path = ...`: the literal pieces of the parsed template, with each parameter appended
+/// The path, piece by piece from the parsed template: literal pieces as they are, each parameter
 /// percent-encoded by the runtime. Parameter names never reach a format string.
-fn build_path(op: &Operation) -> TokenStream {
-    let operation_id = &op.operation_id;
-    let mut segments = op.path.segments.iter().peekable();
-    let start = match segments.peek() {
-        Some(PathSegment::Literal(literal)) => {
-            let literal = literal.clone();
-            segments.next();
-            quote!(String::from(#literal))
-        }
-        _ => quote!(String::new()),
-    };
-    let pushes: Vec<TokenStream> = segments
+fn build_path(op: &Operation) -> Vec<TokenStream> {
+    op.path
+        .segments
+        .iter()
         .map(|segment| match segment {
-            PathSegment::Literal(literal) => quote!(path.push_str(#literal);),
+            PathSegment::Literal(literal) => quote!(request.path(#literal);),
             PathSegment::Param(wire) => {
                 let param = op.path_params.iter().find(|p| &p.wire == wire);
                 let value = match param {
@@ -423,18 +424,10 @@ fn build_path(op: &Operation) -> TokenStream {
                     }
                     None => quote!(""),
                 };
-                quote!(runtime::push_path_param(&mut path, #operation_id, #wire, #value)?;)
+                quote!(request.path_param(#wire, #value);)
             }
         })
-        .collect();
-    if pushes.is_empty() {
-        quote!(let path = #start;)
-    } else {
-        quote! {
-            let mut path = #start;
-            #(#pushes)*
-        }
-    }
+        .collect()
 }
 
 /// A `&str` of a path argument.
@@ -484,16 +477,15 @@ fn is_json(api: &Api, ty: &TypeRef) -> bool {
 }
 
 /// Statements that add the parameters of the parameter struct.
-fn params_statements(api: &Api, op: &Operation, params: &TypeDef) -> Vec<TokenStream> {
+fn params_statements(api: &Api, params: &TypeDef) -> Vec<TokenStream> {
     let TypeKind::Params(p) = &params.kind else {
         return Vec::new();
     };
-    let operation_id = &op.operation_id;
     p.params
         .iter()
         .map(|param| {
             let field = ident(&param.name);
-            let add = add_param(api, param, operation_id);
+            let add = add_param(api, param);
             if param.required {
                 quote! {
                     let value = &params.#field;
@@ -511,25 +503,18 @@ fn params_statements(api: &Api, op: &Operation, params: &TypeDef) -> Vec<TokenSt
 }
 
 /// Adds one parameter held in `value` (a reference).
-fn add_param(api: &Api, param: &Param, operation_id: &str) -> TokenStream {
+fn add_param(api: &Api, param: &Param) -> TokenStream {
     let wire = &param.wire;
     let adder = match param.location {
-        ParamLocation::Query => quote!(query),
-        ParamLocation::Header => quote!(header),
-        ParamLocation::Cookie => quote!(cookie),
-        ParamLocation::Path => quote!(query),
-    };
-    let single = |ty: &TypeRef, value: TokenStream| {
-        if is_json(api, ty) {
-            quote!(runtime::json_text(#operation_id, #value)?)
-        } else {
-            text(ty, value)
-        }
+        ParamLocation::Query | ParamLocation::Path => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
     };
     match &param.ty {
         // Query lists are exploded (`a=1&a=2`); header and cookie lists are comma-separated.
         TypeRef::Array(item) if !is_json(api, item) => {
-            let each = single(item, quote!(value));
+            let adder = format_ident!("{adder}");
+            let each = text(item, quote!(value));
             if param.location == ParamLocation::Query {
                 quote! {
                     for value in value {
@@ -544,23 +529,29 @@ fn add_param(api: &Api, param: &Param, operation_id: &str) -> TokenStream {
                 }
             }
         }
+        // Structured values go as JSON text; the runtime keeps the error if one cannot.
+        ty if is_json(api, ty) => {
+            let adder = format_ident!("{adder}_json");
+            quote!(request.#adder(#wire, value);)
+        }
         ty => {
-            let value = single(ty, quote!(value));
+            let adder = format_ident!("{adder}");
+            let value = text(ty, quote!(value));
             quote!(request.#adder(#wire, #value);)
         }
     }
 }
 
-fn body_statement(body: &crate::ir::RequestBody, operation_id: &str, checked: bool) -> TokenStream {
+fn body_statement(body: &crate::ir::RequestBody, checked: bool) -> TokenStream {
     let media_type = &body.media_type;
-    let check = checked.then(|| quote!(runtime::validate_body(#operation_id, body)?;));
+    let check = checked.then(|| quote!(request.validate_body(body);));
     let send = match (&body.body, &body.idempotency_key) {
         (Body::Json(_), Some(key)) => quote! {
             request.json_with_idempotency_key(#media_type, body, #key, || {
                 uuid::Uuid::new_v4().to_string()
-            })?;
+            });
         },
-        (Body::Json(_), None) => quote!(request.json(#media_type, body)?;),
+        (Body::Json(_), None) => quote!(request.json(#media_type, body);),
         (Body::Text, _) => quote!(request.raw_body(#media_type, body.as_bytes().to_vec());),
         (Body::Binary | Body::Empty, _) => quote!(request.raw_body(#media_type, body);),
     };

@@ -160,7 +160,25 @@ pub struct GetQuotesParams {
     ///
     /// Checked before sending: matches `\+?[1-9]\d{1,14}`.
     pub x_phone: Option<String>,
+    /// An object, so sent as JSON text.
+    ///
+    /// Sent as the query parameter `window`.
+    pub window: Option<GetQuotesWindow>,
 }
+
+/// The `GetQuotesWindow` schema.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GetQuotesWindow {
+    /// The `from` property.
+    pub from: Option<String>,
+    /// The `to` property.
+    pub to: Option<String>,
+}
+
+crate::runtime::object!(GetQuotesWindow {
+    from: "from" optional,
+    to: "to" optional,
+});
 
 /// The error responses [`Client::get_transfer`](crate::Client::get_transfer) documents, by HTTP status.
 #[derive(Clone, Debug, PartialEq)]

@@ -49,35 +49,37 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn create_transfer(
+    pub fn create_transfer(
         &self,
         body: &models::TransferRequest,
-    ) -> Result<models::Transfer, Error<models::CreateTransferError>> {
-        self.create_transfer_with_response(body).await.map(ResponseValue::into_inner)
+    ) -> impl Future<
+        Output = Result<models::Transfer, Error<models::CreateTransferError>>,
+    > + use<'_> {
+        runtime::into_inner(self.create_transfer_with_response(body))
     }
 
     /// Like [`Client::create_transfer`], but also returns the response's status, headers and request id.
-    pub async fn create_transfer_with_response(
+    pub fn create_transfer_with_response(
         &self,
         body: &models::TransferRequest,
-    ) -> Result<ResponseValue<models::Transfer>, Error<models::CreateTransferError>> {
-        let path = String::from("/transfers");
-        let mut request = Request::new(
-            "createTransfer",
-            Method::POST,
-            "/transfers",
-            path,
-        );
+    ) -> impl Future<
+        Output = Result<
+            ResponseValue<models::Transfer>,
+            Error<models::CreateTransferError>,
+        >,
+    > + use<'_> {
+        let mut request = Request::new("createTransfer", Method::POST, "/transfers");
+        request.path("/transfers");
         request.security(&[&["key"]]);
-        runtime::validate_body("createTransfer", body)?;
+        request.validate_body(body);
         request
             .json_with_idempotency_key(
                 "application/json",
                 body,
                 "idempotencyKey",
                 || { uuid::Uuid::new_v4().to_string() },
-            )?;
-        runtime::send_json(self, request).await
+            );
+        runtime::send_json(self, request)
     }
 
     /// `GET /legacy` (operation `getLegacy`).
@@ -103,21 +105,25 @@ impl Client {
     /// # }
     /// ```
     #[deprecated]
-    pub async fn get_legacy(&self) -> Result<String, Error<models::GetLegacyError>> {
+    pub fn get_legacy(
+        &self,
+    ) -> impl Future<Output = Result<String, Error<models::GetLegacyError>>> + use<'_> {
         #[allow(deprecated)]
-        let response = self.get_legacy_with_response().await;
-        response.map(ResponseValue::into_inner)
+        let call = self.get_legacy_with_response();
+        runtime::into_inner(call)
     }
 
     /// Like [`Client::get_legacy`], but also returns the response's status, headers and request id.
     #[deprecated]
-    pub async fn get_legacy_with_response(
+    pub fn get_legacy_with_response(
         &self,
-    ) -> Result<ResponseValue<String>, Error<models::GetLegacyError>> {
-        let path = String::from("/legacy");
-        let mut request = Request::new("getLegacy", Method::GET, "/legacy", path);
+    ) -> impl Future<
+        Output = Result<ResponseValue<String>, Error<models::GetLegacyError>>,
+    > + use<'_> {
+        let mut request = Request::new("getLegacy", Method::GET, "/legacy");
+        request.path("/legacy");
         request.security(&[&["key"]]);
-        runtime::send_text(self, request).await
+        runtime::send_text(self, request)
     }
 
     /// Quotes for a pair, with every kind of parameter check.
@@ -151,22 +157,29 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn get_quotes(
+    pub fn get_quotes(
         &self,
         trading_pair: &str,
         params: &models::GetQuotesParams,
-    ) -> Result<Vec<models::Quote>, Error<models::GetQuotesError>> {
-        self.get_quotes_with_response(trading_pair, params)
-            .await
-            .map(ResponseValue::into_inner)
+    ) -> impl Future<
+        Output = Result<Vec<models::Quote>, Error<models::GetQuotesError>>,
+    > + use<'_> {
+        runtime::into_inner(self.get_quotes_with_response(trading_pair, params))
     }
 
     /// Like [`Client::get_quotes`], but also returns the response's status, headers and request id.
-    pub async fn get_quotes_with_response(
+    pub fn get_quotes_with_response(
         &self,
         trading_pair: &str,
         params: &models::GetQuotesParams,
-    ) -> Result<ResponseValue<Vec<models::Quote>>, Error<models::GetQuotesError>> {
+    ) -> impl Future<
+        Output = Result<ResponseValue<Vec<models::Quote>>, Error<models::GetQuotesError>>,
+    > + use<'_> {
+        let mut request = Request::new(
+            "getQuotes",
+            Method::GET,
+            "/markets/{trading-pair}/quotes",
+        );
         let problems = &mut Vec::new();
         {
             let value = &trading_pair;
@@ -201,16 +214,10 @@ impl Client {
             );
         }
 
-        runtime::ensure_valid("getQuotes", std::mem::take(problems))?;
-        let mut path = String::from("/markets/");
-        runtime::push_path_param(&mut path, "getQuotes", "trading-pair", trading_pair)?;
-        path.push_str("/quotes");
-        let mut request = Request::new(
-            "getQuotes",
-            Method::GET,
-            "/markets/{trading-pair}/quotes",
-            path,
-        );
+        request.check_arguments(std::mem::take(problems));
+        request.path("/markets/");
+        request.path_param("trading-pair", trading_pair);
+        request.path("/quotes");
         request.security(&[&["key"]]);
         if let Some(value) = &params.limit {
             request.query("limit", value.to_string());
@@ -234,7 +241,11 @@ impl Client {
             request.header("X-Phone", value.clone());
         }
 
-        runtime::send_json(self, request).await
+        if let Some(value) = &params.window {
+            request.query_json("window", value);
+        }
+
+        runtime::send_json(self, request)
     }
 
     /// `GET /transfers/{id}` (operation `getTransfer`).
@@ -263,28 +274,27 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn get_transfer(
+    pub fn get_transfer(
         &self,
         id: uuid::Uuid,
-    ) -> Result<models::Transfer, Error<models::GetTransferError>> {
-        self.get_transfer_with_response(id).await.map(ResponseValue::into_inner)
+    ) -> impl Future<
+        Output = Result<models::Transfer, Error<models::GetTransferError>>,
+    > + use<'_> {
+        runtime::into_inner(self.get_transfer_with_response(id))
     }
 
     /// Like [`Client::get_transfer`], but also returns the response's status, headers and request id.
-    pub async fn get_transfer_with_response(
+    pub fn get_transfer_with_response(
         &self,
         id: uuid::Uuid,
-    ) -> Result<ResponseValue<models::Transfer>, Error<models::GetTransferError>> {
-        let mut path = String::from("/transfers/");
-        runtime::push_path_param(&mut path, "getTransfer", "id", &id.to_string())?;
-        let mut request = Request::new(
-            "getTransfer",
-            Method::GET,
-            "/transfers/{id}",
-            path,
-        );
+    ) -> impl Future<
+        Output = Result<ResponseValue<models::Transfer>, Error<models::GetTransferError>>,
+    > + use<'_> {
+        let mut request = Request::new("getTransfer", Method::GET, "/transfers/{id}");
+        request.path("/transfers/");
+        request.path_param("id", &id.to_string());
         request.security(&[&["key"]]);
-        runtime::send_json(self, request).await
+        runtime::send_json(self, request)
     }
 
     /// `GET /events` (operation `listEvents`).
@@ -308,19 +318,26 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn list_events(
+    pub fn list_events(
         &self,
-    ) -> Result<Vec<models::Event>, Error<models::ListEventsError>> {
-        self.list_events_with_response().await.map(ResponseValue::into_inner)
+    ) -> impl Future<
+        Output = Result<Vec<models::Event>, Error<models::ListEventsError>>,
+    > + use<'_> {
+        runtime::into_inner(self.list_events_with_response())
     }
 
     /// Like [`Client::list_events`], but also returns the response's status, headers and request id.
-    pub async fn list_events_with_response(
+    pub fn list_events_with_response(
         &self,
-    ) -> Result<ResponseValue<Vec<models::Event>>, Error<models::ListEventsError>> {
-        let path = String::from("/events");
-        let request = Request::new("listEvents", Method::GET, "/events", path);
-        runtime::send_json(self, request).await
+    ) -> impl Future<
+        Output = Result<
+            ResponseValue<Vec<models::Event>>,
+            Error<models::ListEventsError>,
+        >,
+    > + use<'_> {
+        let mut request = Request::new("listEvents", Method::GET, "/events");
+        request.path("/events");
+        runtime::send_json(self, request)
     }
 
     /// Change a transfer; a `null` note clears it, an absent note keeps it.
@@ -353,31 +370,32 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn update_transfer(
+    pub fn update_transfer(
         &self,
         id: uuid::Uuid,
         body: &models::TransferUpdate,
-    ) -> Result<(), Error<models::UpdateTransferError>> {
-        self.update_transfer_with_response(id, body).await.map(ResponseValue::into_inner)
+    ) -> impl Future<Output = Result<(), Error<models::UpdateTransferError>>> + use<'_> {
+        runtime::into_inner(self.update_transfer_with_response(id, body))
     }
 
     /// Like [`Client::update_transfer`], but also returns the response's status, headers and request id.
-    pub async fn update_transfer_with_response(
+    pub fn update_transfer_with_response(
         &self,
         id: uuid::Uuid,
         body: &models::TransferUpdate,
-    ) -> Result<ResponseValue<()>, Error<models::UpdateTransferError>> {
-        let mut path = String::from("/transfers/");
-        runtime::push_path_param(&mut path, "updateTransfer", "id", &id.to_string())?;
+    ) -> impl Future<
+        Output = Result<ResponseValue<()>, Error<models::UpdateTransferError>>,
+    > + use<'_> {
         let mut request = Request::new(
             "updateTransfer",
             Method::PATCH,
             "/transfers/{id}",
-            path,
         );
+        request.path("/transfers/");
+        request.path_param("id", &id.to_string());
         request.security(&[&["key"]]);
-        runtime::validate_body("updateTransfer", body)?;
-        request.json("application/json", body)?;
-        runtime::send_empty(self, request).await
+        request.validate_body(body);
+        request.json("application/json", body);
+        runtime::send_empty(self, request)
     }
 }

@@ -483,6 +483,10 @@ impl Client {
 }
 
 /// A request as an operation method describes it.
+///
+/// Its builder methods never fail: the first problem (an argument out of range, a path
+/// parameter that cannot be one segment, a body that does not serialize) is kept and returned
+/// when the request would be sent, so nothing is sent — as `reqwest`'s request builder does.
 #[derive(Debug)]
 pub struct Request {
     operation: &'static str,
@@ -496,22 +500,19 @@ pub struct Request {
     body: Option<(&'static str, Vec<u8>)>,
     accept: Option<&'static str>,
     security: &'static [&'static [&'static str]],
+    error: Option<RequestError>,
 }
 
 impl Request {
-    /// A request of `operation` (its `operationId`) to `path`, which is already encoded;
-    /// `template` is the spec's path (`/v1/things/{id}`), for traces.
-    pub fn new(
-        operation: &'static str,
-        method: Method,
-        template: &'static str,
-        path: String,
-    ) -> Self {
+    /// A request of `operation` (its `operationId`); `template` is the spec's path
+    /// (`/v1/things/{id}`), for traces. The path itself is built with [`Request::path`] and
+    /// [`Request::path_param`].
+    pub fn new(operation: &'static str, method: Method, template: &'static str) -> Self {
         Request {
             operation,
             method,
             template,
-            path,
+            path: String::new(),
             idempotent: false,
             query: Vec::new(),
             headers: Vec::new(),
@@ -519,7 +520,45 @@ impl Request {
             body: None,
             accept: None,
             security: &[],
+            error: None,
         }
+    }
+
+    /// Keeps the first problem found while the request is described.
+    fn fail(&mut self, message: String) {
+        let operation = self.operation;
+        self.keep(Err(RequestError { operation, message }));
+    }
+
+    /// Keeps the problem of `result`, if it is one and the first.
+    fn keep(&mut self, result: Result<(), RequestError>) {
+        if let Err(error) = result {
+            self.error.get_or_insert(error);
+        }
+    }
+
+    /// Appends a literal piece of the path template, as the spec writes it.
+    pub fn path(&mut self, literal: &'static str) {
+        self.path.push_str(literal);
+    }
+
+    /// Appends a path parameter (see [`push_path_param`]).
+    pub fn path_param(&mut self, name: &'static str, value: &str) {
+        let result = push_path_param(&mut self.path, self.operation, name, value);
+        self.keep(result);
+    }
+
+    /// The problems the checks of the arguments found: any makes the request invalid.
+    pub fn check_arguments(&mut self, problems: Vec<String>) {
+        let result = ensure_valid(self.operation, problems);
+        self.keep(result);
+    }
+
+    /// Validates a request body against the spec's limits.
+    pub fn validate_body<T: Validate + ?Sized>(&mut self, body: &T) {
+        let mut problems = Vec::new();
+        body.validate("body", &mut problems);
+        self.check_arguments(problems);
     }
 
     /// The security requirements: alternatives, each a list of scheme names to apply together.
@@ -532,6 +571,13 @@ impl Request {
         self.query.push((name, value));
     }
 
+    /// Adds a query parameter whose value is sent as JSON text (an object, a list of objects).
+    pub fn query_json<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if let Some(text) = self.json_text(value) {
+            self.query(name, text);
+        }
+    }
+
     /// Adds a header parameter. An `Idempotency-Key` header makes a POST or PATCH safe to retry.
     pub fn header(&mut self, name: &'static str, value: String) {
         if name.eq_ignore_ascii_case("idempotency-key") {
@@ -540,23 +586,42 @@ impl Request {
         self.headers.push((name, value));
     }
 
+    /// Adds a header parameter whose value is sent as JSON text.
+    pub fn header_json<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if let Some(text) = self.json_text(value) {
+            self.header(name, text);
+        }
+    }
+
     /// Adds a cookie parameter.
     pub fn cookie(&mut self, name: &'static str, value: String) {
         self.cookies.push((name, value));
     }
 
+    /// Adds a cookie parameter whose value is sent as JSON text.
+    pub fn cookie_json<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if let Some(text) = self.json_text(value) {
+            self.cookie(name, text);
+        }
+    }
+
+    /// A parameter's value as JSON text, or `None` (the problem kept) when it cannot be.
+    fn json_text<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Option<String> {
+        match serde_json::to_string(value) {
+            Ok(text) => Some(text),
+            Err(e) => {
+                self.fail(format!("a parameter cannot be serialized as JSON: {e}"));
+                None
+            }
+        }
+    }
+
     /// Sends `body` as JSON, with this content type.
-    pub fn json<T: serde::Serialize + ?Sized>(
-        &mut self,
-        content_type: &'static str,
-        body: &T,
-    ) -> Result<(), RequestError> {
-        let bytes = serde_json::to_vec(body).map_err(|e| RequestError {
-            operation: self.operation,
-            message: format!("the body cannot be serialized as JSON: {e}"),
-        })?;
-        self.body = Some((content_type, bytes));
-        Ok(())
+    pub fn json<T: serde::Serialize + ?Sized>(&mut self, content_type: &'static str, body: &T) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some((content_type, bytes)),
+            Err(e) => self.fail(format!("the body cannot be serialized as JSON: {e}")),
+        }
     }
 
     /// Sends `body` as JSON with an idempotency key: when the body's `property` is unset, it is
@@ -568,23 +633,23 @@ impl Request {
         body: &T,
         property: &'static str,
         fresh_key: fn() -> String,
-    ) -> Result<(), RequestError> {
-        let operation = self.operation;
-        let invalid = |e: serde_json::Error| RequestError {
-            operation,
-            message: format!("the body cannot be serialized as JSON: {e}"),
-        };
-        let mut value = serde_json::to_value(body).map_err(invalid)?;
-        if let serde_json::Value::Object(object) = &mut value {
-            let unset = object.get(property).is_none_or(serde_json::Value::is_null);
-            if unset {
-                object.insert(property.to_owned(), serde_json::Value::String(fresh_key()));
+    ) {
+        let bytes = serde_json::to_value(body).and_then(|mut value| {
+            if let serde_json::Value::Object(object) = &mut value {
+                let unset = object.get(property).is_none_or(serde_json::Value::is_null);
+                if unset {
+                    object.insert(property.to_owned(), serde_json::Value::String(fresh_key()));
+                }
             }
+            serde_json::to_vec(&value)
+        });
+        match bytes {
+            Ok(bytes) => {
+                self.body = Some((content_type, bytes));
+                self.idempotent = true;
+            }
+            Err(e) => self.fail(format!("the body cannot be serialized as JSON: {e}")),
         }
-        let bytes = serde_json::to_vec(&value).map_err(invalid)?;
-        self.body = Some((content_type, bytes));
-        self.idempotent = true;
-        Ok(())
     }
 
     /// Sends `body` as is, with this content type.
@@ -1125,27 +1190,6 @@ pub fn ensure_valid(operation: &'static str, problems: Vec<String>) -> Result<()
     }
 }
 
-/// Validates a request body.
-pub fn validate_body<T: Validate + ?Sized>(
-    operation: &'static str,
-    body: &T,
-) -> Result<(), RequestError> {
-    let mut problems = Vec::new();
-    body.validate("body", &mut problems);
-    ensure_valid(operation, problems)
-}
-
-/// A structured parameter value as JSON text (for parameters that are objects).
-pub fn json_text<T: serde::Serialize + ?Sized>(
-    operation: &'static str,
-    value: &T,
-) -> Result<String, RequestError> {
-    serde_json::to_string(value).map_err(|e| RequestError {
-        operation,
-        message: format!("a parameter cannot be serialized as JSON: {e}"),
-    })
-}
-
 /// A response as received, before decoding.
 struct RawResponse {
     status: StatusCode,
@@ -1185,7 +1229,11 @@ impl Client {
     /// Sends a request (with retries) and reads the whole response. Not generic, so compiled
     /// once; one `tracing` span per call, with the operation, method, path template, attempt,
     /// status and request id — never credentials or bodies.
-    async fn exchange(&self, request: Request) -> Result<RawResponse, Failure> {
+    async fn exchange(&self, mut request: Request) -> Result<RawResponse, Failure> {
+        // A request found invalid while it was described is not sent.
+        if let Some(error) = request.error.take() {
+            return Err(Failure::Request(error));
+        }
         let span = tracing::info_span!(
             "request",
             operation = request.operation,
@@ -1488,6 +1536,31 @@ where
             }
         }
     })
+}
+
+/// What an operation's plain method returns: the decoded body of `call`'s response alone.
+pub async fn into_inner<T, E>(
+    call: impl std::future::Future<Output = Result<ResponseValue<T>, Error<E>>>,
+) -> Result<T, Error<E>> {
+    call.await.map(ResponseValue::into_inner)
+}
+
+// The operation methods' futures are `Send`, so they can be spawned on a multi-threaded
+// runtime. Checked here once for any body type and error set rather than in each method's
+// signature, where proving it again per operation made `cargo check` of a big client a tenth
+// slower.
+#[allow(dead_code)]
+fn calls_are_send<T, E>(client: &Client)
+where
+    T: DeserializeOwned + Send,
+    E: ErrorBody + Send,
+{
+    fn send<F: std::future::Future + Send>(_: F) {}
+    let request = || Request::new("", Method::GET, "");
+    send(into_inner(send_json::<T, E>(client, request())));
+    send(into_inner(send_empty::<E>(client, request())));
+    send(into_inner(send_text::<E>(client, request())));
+    send(into_inner(send_bytes::<E>(client, request())));
 }
 
 /// Sends a request whose success body is JSON of type `T`.

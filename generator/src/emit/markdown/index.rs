@@ -34,9 +34,9 @@ pub(super) fn page(cx: &Context<'_>, layout: &Layout) -> String {
     out.push("## Getting started".to_owned());
     out.push(String::new());
     out.push(format!(
-        "Build one `{krate}::Client` and share it (clones are cheap). Every operation is an \
-         `async` method on it; the [operations](#operations) below link to their parameters, \
-         results and errors."
+        "Build one `{krate}::Client` and share it (clones are cheap). Every operation is a \
+         method on it returning a future to `.await`; the [operations](#operations) below link \
+         to their parameters, results and errors."
     ));
     out.push(String::new());
     out.push("```rust".to_owned());
