@@ -129,6 +129,7 @@ pub mod stages {
                 .iter()
                 .map(|op| (op.method_name.clone(), std::sync::OnceLock::new()))
                 .collect(),
+            validated: emit::validated_types(api),
         };
         let files = emit::emit(&cx).map_err(|d| d.in_file(&spec.name))?;
         Ok(GeneratedFiles {

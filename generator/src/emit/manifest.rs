@@ -25,6 +25,9 @@ const TOKIO_TIME: &str = r#"tokio = { version = "1.45.1", features = ["time"] }"
 const TRACING: &str =
     r#"tracing = { version = "0.1.41", default-features = false, features = ["std"] }"#;
 const HTTPDATE: &str = r#"httpdate = "1.0.3""#;
+// Bodies are kept as `Bytes`: a retry sends the same buffer, a response is decoded where it
+// was read, neither copied.
+const BYTES: &str = r#"bytes = "1.10.0""#;
 const FUTURES_UTIL: &str = r#"futures-util = { version = "0.3.31", default-features = false }"#;
 // reqwest's `url` maps Unicode host names with `idna`, whose back end its top-level build picks:
 // ICU4X (idna_adapter 1.2, some twenty crates) by default, or unicode-rs (1.1: the same
@@ -39,6 +42,7 @@ unicode-rs-idna = [\"dep:idna_adapter\"]\n";
 pub(super) fn cargo_toml(cx: &Context<'_>) -> String {
     let used = used_primitives(cx.api);
     let mut dependencies = vec![
+        BYTES,
         FUTURES_UTIL,
         HTTPDATE,
         IDNA_ADAPTER,
@@ -59,7 +63,7 @@ pub(super) fn cargo_toml(cx: &Context<'_>) -> String {
     } else if used.contains(&Primitive::Uuid) {
         dependencies.push(UUID);
     }
-    if super::validate::uses_patterns(cx.api) {
+    if super::validate::uses_patterns(cx.api, &cx.validated) {
         dependencies.push(REGEX_LITE);
     }
     if used.contains(&Primitive::DateTime) || used.contains(&Primitive::Date) {

@@ -19,6 +19,8 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use std::collections::BTreeMap;
 
+pub(crate) use validate::validated_types;
+
 /// The runtime, copied into every crate as `src/runtime.rs`.
 const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
 
@@ -40,6 +42,9 @@ pub(crate) struct Context<'a> {
     /// Each operation's example (by method name), made once for rustdoc and the Markdown page,
     /// whichever thread gets there first.
     pub examples: BTreeMap<String, std::sync::OnceLock<example::Example>>,
+    /// The types sent in request bodies that have something to check (see
+    /// [`validate::validated_types`]), found once for the models, the operations and the manifest.
+    pub validated: std::collections::BTreeSet<crate::ir::TypeId>,
 }
 
 impl Context<'_> {

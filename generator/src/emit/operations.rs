@@ -22,7 +22,6 @@ pub(super) fn operations_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, &'a Ope
     let module_doc = DocBuilder::new()
         .line("The operations of the API, as methods on [`Client`].")
         .inner();
-    let validated = validate::validated_types(cx.api);
     let needs_runtime = !cx.api.operations.is_empty();
     let imports = if needs_runtime {
         quote! {
@@ -36,7 +35,7 @@ pub(super) fn operations_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, &'a Ope
     };
     super::Parts {
         items: cx.api.operations.iter().collect(),
-        make: Box::new(move |op, patterns: &mut Patterns| operation(cx, op, &validated, patterns)),
+        make: Box::new(move |op, patterns: &mut Patterns| operation(cx, op, patterns)),
         head: quote! {
             #module_doc
             #imports
@@ -46,12 +45,7 @@ pub(super) fn operations_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, &'a Ope
     }
 }
 
-fn operation(
-    cx: &Context<'_>,
-    op: &Operation,
-    validated: &std::collections::BTreeSet<crate::ir::TypeId>,
-    patterns: &mut Patterns,
-) -> TokenStream {
+fn operation(cx: &Context<'_>, op: &Operation, patterns: &mut Patterns) -> TokenStream {
     let api = cx.api;
     let method = ident(&op.method_name);
     let with_response = format_ident!("{}_with_response", unraw(&op.method_name));
@@ -79,7 +73,7 @@ fn operation(
         statements.extend(params_statements(api, params));
     }
     if let Some(body) = &op.body {
-        let checked = matches!(&body.body, Body::Json(ty) if contains(ty, validated));
+        let checked = matches!(&body.body, Body::Json(ty) if contains(ty, &cx.validated));
         statements.push(body_statement(body, checked));
     }
     let request_mut = if checks.is_empty() && path.is_empty() && statements.is_empty() {

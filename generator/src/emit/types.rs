@@ -25,8 +25,7 @@ pub(super) fn models_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, (&'a TypeId
         .inner();
     let mut defs: Vec<(&TypeId, &TypeDef)> = cx.api.types.iter().collect();
     defs.sort_by(|a, b| a.1.name.cmp(&b.1.name));
-    let validated = validate::validated_types(cx.api);
-    let runtime = (!validated.is_empty()).then(|| {
+    let runtime = (!cx.validated.is_empty()).then(|| {
         quote!(
             use crate::runtime;
         )
@@ -52,9 +51,10 @@ pub(super) fn models_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, (&'a TypeId
                 TypeKind::Params(p) => params_item(cx, def, p),
                 TypeKind::Errors(e) => errors_item(cx, def, e),
             };
-            let checks = validated
+            let checks = cx
+                .validated
                 .contains(id)
-                .then(|| validate::validate_impl(cx, *id, &validated, patterns));
+                .then(|| validate::validate_impl(cx, *id, patterns));
             quote!(#item #checks)
         }),
         head: quote! {

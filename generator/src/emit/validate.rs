@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Types sent in request bodies that have something to check, directly or inside.
-pub(super) fn validated_types(api: &Api) -> BTreeSet<TypeId> {
+pub(crate) fn validated_types(api: &Api) -> BTreeSet<TypeId> {
     let roots = api
         .operations
         .iter()
@@ -168,15 +168,11 @@ pub(super) fn checks(
 }
 
 /// `impl runtime::Validate` for one struct or `oneOf` enum.
-pub(super) fn validate_impl(
-    cx: &Context<'_>,
-    id: TypeId,
-    needed: &BTreeSet<TypeId>,
-    patterns: &mut Patterns,
-) -> TokenStream {
+pub(super) fn validate_impl(cx: &Context<'_>, id: TypeId, patterns: &mut Patterns) -> TokenStream {
     let Some(def) = cx.api.types.get(&id) else {
         return quote!();
     };
+    let needed = &cx.validated;
     let name = ident(&def.name);
     let body = match &def.kind {
         TypeKind::Struct(s) => {
@@ -244,7 +240,7 @@ fn uses_deprecated_fields(api: &Api, id: TypeId) -> bool {
 }
 
 /// Whether any check uses a `pattern` (the crate then needs `regex-lite`).
-pub(super) fn uses_patterns(api: &Api) -> bool {
+pub(super) fn uses_patterns(api: &Api, validated: &BTreeSet<TypeId>) -> bool {
     let string = TypeRef::Primitive(Primitive::String);
     let in_params = api.types.values().any(|d| match &d.kind {
         TypeKind::Params(p) => p
@@ -257,7 +253,6 @@ pub(super) fn uses_patterns(api: &Api) -> bool {
             .iter()
             .any(|p| p.ty == string && p.constraints.pattern.is_some())
     });
-    let validated = validated_types(api);
     let in_bodies = validated
         .iter()
         .any(|id| match api.types.get(id).map(|d| &d.kind) {

@@ -1195,7 +1195,7 @@ struct RawResponse {
     status: StatusCode,
     headers: HeaderMap,
     request_id: Option<String>,
-    body: Vec<u8>,
+    body: bytes::Bytes,
 }
 
 /// A request that could not be sent or answered.
@@ -1221,7 +1221,7 @@ struct Ready {
     url: reqwest::Url,
     headers: HeaderMap,
     basic: Option<(String, Secret)>,
-    body: Option<Vec<u8>>,
+    body: Option<bytes::Bytes>,
     secret_in_url: bool,
 }
 
@@ -1372,7 +1372,7 @@ impl Client {
         }
         let body = request.body.map(|(content_type, body)| {
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-            body
+            bytes::Bytes::from(body)
         });
         Ok(Ready {
             method: request.method,
@@ -1421,9 +1421,10 @@ impl Client {
         for hook in &inner.on_request {
             hook(&mut request);
         }
-        let response = inner.http.execute(request).await.map_err(transport)?;
+        let mut response = inner.http.execute(request).await.map_err(transport)?;
         let status = response.status();
-        let headers = response.headers().clone();
+        // Taken, not copied: reading the body does not look at them.
+        let headers = std::mem::take(response.headers_mut());
         for hook in &inner.on_response {
             hook(&ResponseInfo {
                 operation,
@@ -1436,7 +1437,7 @@ impl Client {
             .get(&inner.request_id_header)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = response.bytes().await.map_err(transport)?.to_vec();
+        let body = response.bytes().await.map_err(transport)?;
         Ok(RawResponse {
             status,
             headers,
