@@ -31,6 +31,7 @@ log "installing tools into $TOOLS"
 mkdir -p "$TOOLS"
 need_apt=()
 command -v hyperfine >/dev/null || need_apt+=(hyperfine)
+command -v valgrind >/dev/null || need_apt+=(valgrind)
 command -v java >/dev/null || need_apt+=(default-jre-headless)
 [ -x /usr/bin/time ] || need_apt+=(time)
 [ -e /usr/include/openssl/ssl.h ] || need_apt+=(libssl-dev pkg-config) # openapi-generator's crate uses native-tls
@@ -131,6 +132,19 @@ for kind in check build; do
             echo $(($(date +%s%N) - start)) >>"$WORK/json/$crate-$kind.times" # nanoseconds
         done
     done
+done
+# Timings on a shared VM move by a tenth from round to round; the instructions rustc executes
+# to check a crate do not. Counted with callgrind on the exact rustc command cargo runs (`-vv`
+# prints it with its environment).
+for crate in $(cat "$WORK/json/buildable" 2>/dev/null); do
+    log "instructions of rustc checking ${PKG[$crate]} (callgrind)"
+    touch "$crate/src/lib.rs"
+    command=$(cargo check -vv -p "${PKG[$crate]}" 2>&1 |
+        grep -F "Running \`" | grep -F -- "--crate-name ${PKG[$crate]//-/_} " | tail -1 |
+        sed 's/^ *Running `//; s/`$//')
+    eval "valgrind --tool=callgrind --trace-children=yes --callgrind-out-file=/dev/null \
+        env $command" 2>&1 >/dev/null | sed -n 's/.*Collected : //p' | tail -1 \
+        >"$WORK/json/$crate-check.instructions"
 done
 cd "$ROOT"
 unset CARGO_TARGET_DIR CARGO_INCREMENTAL

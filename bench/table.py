@@ -82,6 +82,14 @@ def timed(kind):
 
 row("`cargo check` of the crate (deps built)", timed("check"))
 row("debug build of the crate (deps built)", timed("build"))
+
+
+def instructions(crate):
+    n = read(f"{crate}-check.instructions")
+    return f"{int(n.replace(',', '')) / 1e9:.2f} G" if n else "-"
+
+
+row("instructions rustc executes for that check (callgrind)", instructions)
 row("clippy warnings", lambda c: read(f"{c}-clippy", "-"))
 row("dependencies (normal + build)", lambda c: read(f"{c}-deps", "-"))
 row("OpenSSL", lambda c: read(f"{c}-openssl", "-"))
@@ -104,6 +112,13 @@ for kind, label in (("check", "`cargo check`"), ("build", "debug build")):
     if ours and theirs:
         r = ours / theirs
         print(f"| {label} ≤ 0.5× openapi-generator's | {r:.2f}× | {mark(r <= 0.5)} |")
+        if kind == "check":
+            ours = read("apigen-check.instructions")
+            theirs = read("oag-check.instructions")
+            if ours and theirs:
+                r = int(ours.replace(",", "")) / int(theirs.replace(",", ""))
+                print(f"| (the same in instructions, which do not vary from run to run) | "
+                      f"{r:.2f}× | {mark(r <= 0.5)} |")
 deps = int(read("apigen-deps", "999"))
 print(f"| ≤ 85 dependencies, no OpenSSL | {deps}, OpenSSL: {read('apigen-openssl')} | "
       f"{mark(deps <= 85 and read('apigen-openssl') == 'no')} |")

@@ -11,7 +11,7 @@ use circle_api::{Client, Error, Server};
 use serde_json::{Value, json};
 use uuid::Uuid;
 use wiremock::matchers::{body_json, header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};
 
 const TOKEN: &str = "sk_test_TOPSECRET_0b9f1c";
 const SESSION_ID: &str = "0f6f3c1e-7a52-4c8e-9a41-3b2d7c1e5a90";
@@ -49,6 +49,14 @@ fn creation_request() -> CheckoutSessionCreationRequest {
             currency: CheckoutSessionMoneyCurrency::Usd,
         },
     }
+}
+
+/// `mock`, answered once with `status` and an active session.
+fn once_with_session(mock: MockBuilder, status: u16) -> Mock {
+    mock.respond_with(
+        ResponseTemplate::new(status).set_body_json(json!({"data": session("active")})),
+    )
+    .expect(1)
 }
 
 fn id() -> Uuid {
@@ -103,22 +111,23 @@ async fn create_sends_the_body_as_json_with_auth_and_decodes_201() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_call_borrows_only_the_client_and_can_be_spawned() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/checkoutSessions"))
-        .and(body_json(json!({
-            "successUrl": "https://shop.example.org/thanks",
-            "amount": {"amount": "12.50", "currency": "USD"}
-        })))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"data": session("active")})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/checkoutSessions/{SESSION_ID}")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": session("active")})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    once_with_session(
+        Mock::given(method("POST"))
+            .and(path("/v1/checkoutSessions"))
+            .and(body_json(json!({
+                "successUrl": "https://shop.example.org/thanks",
+                "amount": {"amount": "12.50", "currency": "USD"}
+            }))),
+        201,
+    )
+    .mount(&server)
+    .await;
+    once_with_session(
+        Mock::given(method("GET")).and(path(format!("/v1/checkoutSessions/{SESSION_ID}"))),
+        200,
+    )
+    .mount(&server)
+    .await;
 
     let client = client_for(&server);
     // The body is a temporary, gone before the call is awaited: the method encoded it already.
@@ -132,12 +141,12 @@ async fn a_call_borrows_only_the_client_and_can_be_spawned() {
 #[tokio::test]
 async fn an_absent_optional_body_sends_no_body_at_all() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/checkoutSessions"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"data": session("active")})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    once_with_session(
+        Mock::given(method("POST")).and(path("/v1/checkoutSessions")),
+        201,
+    )
+    .mount(&server)
+    .await;
 
     client_for(&server)
         .create_checkout_session(None)
@@ -155,19 +164,20 @@ async fn an_absent_optional_body_sends_no_body_at_all() {
 #[tokio::test]
 async fn get_and_extend_put_the_id_in_the_path() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path(format!("/v1/checkoutSessions/{SESSION_ID}")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": session("active")})))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(format!("/v1/checkoutSessions/{SESSION_ID}/extend")))
-        .and(body_json(json!({"extendTime": 30})))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"data": session("active")})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    once_with_session(
+        Mock::given(method("GET")).and(path(format!("/v1/checkoutSessions/{SESSION_ID}"))),
+        200,
+    )
+    .mount(&server)
+    .await;
+    once_with_session(
+        Mock::given(method("POST"))
+            .and(path(format!("/v1/checkoutSessions/{SESSION_ID}/extend")))
+            .and(body_json(json!({"extendTime": 30}))),
+        201,
+    )
+    .mount(&server)
+    .await;
 
     let client = client_for(&server);
     let got = client.get_checkout_session(id()).await.unwrap();
