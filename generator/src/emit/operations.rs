@@ -5,7 +5,8 @@
 //! `fn` returning `impl Future + use<'_>`, not an `async fn`: the arguments are encoded when it
 //! is called, so the future borrows only the client; a problem found meanwhile is returned by
 //! the future, and nothing is sent. (That the futures are `Send` is checked once, in the
-//! runtime; an `async fn` per method cost a tenth of `cargo check` of a big client.)
+//! runtime. The two `async fn`s per operation this replaces cost 8 % of the instructions of
+//! `cargo check` of Circle's whole client.)
 
 use super::doc::{DocBuilder, code};
 use super::validate::{self, Patterns};
