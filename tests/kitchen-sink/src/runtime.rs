@@ -548,10 +548,13 @@ impl Request {
         self.keep(result);
     }
 
-    /// The problems the checks of the arguments found: any makes the request invalid.
+    /// The problems the checks of the arguments found: any makes the request invalid, and the
+    /// error lists them all.
     pub fn check_arguments(&mut self, problems: Vec<String>) {
-        let result = ensure_valid(self.operation, problems);
-        self.keep(result);
+        if !problems.is_empty() {
+            let listed = problems.join("; ");
+            self.fail(format!("invalid arguments, nothing was sent: {listed}"));
+        }
     }
 
     /// Validates a request body against the spec's limits.
@@ -1172,21 +1175,6 @@ pub fn check_pattern(
             "{} must match the pattern `{pattern}`",
             place(at, name)
         ));
-    }
-}
-
-/// Turns the problems found in the arguments of a call into its error.
-pub fn ensure_valid(operation: &'static str, problems: Vec<String>) -> Result<(), RequestError> {
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(RequestError {
-            operation,
-            message: format!(
-                "invalid arguments, nothing was sent: {}",
-                problems.join("; ")
-            ),
-        })
     }
 }
 
