@@ -118,6 +118,10 @@ async fn parameters_outside_their_limits_are_refused_before_sending() {
         ..Default::default()
     };
     let message = invalid_request(client.get_quotes("BTC-USD", &params).await);
+    assert!(
+        message.starts_with("invalid arguments, nothing was sent: "),
+        "{message}"
+    );
     // Every problem at once, each naming its parameter as the spec spells it.
     assert!(
         message.contains("limit must be at least 1, not 0"),
