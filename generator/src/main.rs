@@ -56,11 +56,10 @@ enum Format {
     Json,
 }
 
-/// Prints diagnostics in the chosen format, with the spec text at hand for snippets.
+/// Prints diagnostics in the chosen format.
 struct Reporter {
     format: MessageFormat,
     deny_warnings: bool,
-    sources: std::cell::RefCell<std::collections::BTreeMap<String, String>>,
 }
 
 impl Reporter {
@@ -73,27 +72,22 @@ impl Reporter {
                 Format::Json => MessageFormat::Json,
             },
             deny_warnings,
-            sources: Default::default(),
-        }
-    }
-
-    /// Remembers the text of a spec, for the snippets of its diagnostics.
-    fn source(&self, spec: &SpecInput) {
-        if let Ok(text) = std::str::from_utf8(&spec.bytes) {
-            self.sources
-                .borrow_mut()
-                .insert(spec.name.clone(), text.to_owned());
         }
     }
 
     fn report(&self, diagnostics: &Diagnostics) {
-        let sources = self.sources.borrow();
+        self.report_on(diagnostics, None);
+    }
+
+    /// Reports diagnostics about `spec`, with snippets of its text where they point into it
+    /// (borrowed, not copied: a spec may be megabytes).
+    fn report_on(&self, diagnostics: &Diagnostics, spec: Option<&SpecInput>) {
+        let spec = spec
+            .and_then(|spec| Some((spec.name.as_str(), std::str::from_utf8(&spec.bytes).ok()?)));
         for diagnostic in diagnostics {
-            let source = diagnostic
-                .file
-                .as_ref()
-                .and_then(|f| sources.get(f))
-                .map(String::as_str);
+            let source = spec
+                .filter(|(name, _)| diagnostic.file.as_deref() == Some(*name))
+                .map(|(_, text)| text);
             let text = apigen::render(diagnostic, source, self.format);
             match self.format {
                 MessageFormat::Json => println!("{text}"),
@@ -273,7 +267,6 @@ fn finish(
     check: bool,
     regenerate: &str,
 ) -> bool {
-    reporter.source(spec);
     let not_generated = || {
         eprintln!(
             "apigen: {} not generated; {} left as it was",
@@ -284,13 +277,13 @@ fn finish(
     let files: GeneratedFiles = match apigen::generate(config, spec) {
         Ok(files) => files,
         Err(diagnostics) => {
-            reporter.report(&diagnostics);
+            reporter.report_on(&diagnostics, Some(spec));
             not_generated();
             return false;
         }
     };
     let warnings = reporter.warnings(files.warnings());
-    reporter.report(&warnings);
+    reporter.report_on(&warnings, Some(spec));
     if warnings.has_errors() {
         eprintln!("apigen: --deny-warnings turns the warnings above into errors");
         not_generated();

@@ -151,6 +151,11 @@ fn generate_writes_any_spec_and_a_broken_spec_leaves_output_untouched() {
         "{stderr}"
     );
     assert!(stderr.contains("operation `getThing`"), "{stderr}");
+    // The spec's own line is quoted, with the place marked under it.
+    assert!(
+        stderr.contains("9 |         - {name: id, in: path, required: true, schema: {$ref: "),
+        "{stderr}"
+    );
     let after = std::fs::read_to_string(dir.path().join("out/tiny-client/src/models.rs")).unwrap();
     assert_eq!(
         before, after,
@@ -186,4 +191,34 @@ fn a_missing_spec_file_is_a_spec_problem() {
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
     assert!(String::from_utf8_lossy(&output.stderr).contains("nope.yaml"));
     assert!(!dir.path().join("x").exists());
+}
+
+#[test]
+fn project_warnings_quote_the_spec_line_and_can_be_denied() {
+    let dir = project();
+    let spec = dir.path().join("spec/tiny.yaml");
+    let with_warning = SPEC.replace(
+        "name: {type: string}",
+        "name: {type: string, pattern: '/^[a-z]+$/'}",
+    );
+    std::fs::write(&spec, with_warning).unwrap();
+    let warned = apigen(dir.path(), &[]);
+    assert!(warned.status.success(), "{}", text(&warned));
+    let stderr = String::from_utf8_lossy(&warned.stderr);
+    assert!(
+        stderr.contains("warning[javascript-pattern]")
+            && stderr.contains("spec/tiny.yaml:18:40")
+            && stderr
+                .contains("18 |                   name: {type: string, pattern: '/^[a-z]+$/'}"),
+        "{stderr}"
+    );
+
+    let denied = apigen(dir.path(), &["--deny-warnings"]);
+    assert_eq!(denied.status.code(), Some(1), "{}", text(&denied));
+    let stderr = String::from_utf8_lossy(&denied.stderr);
+    assert!(
+        stderr.contains("error[javascript-pattern]") && stderr.contains("18 |"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("not generated"), "{stderr}");
 }
