@@ -46,9 +46,10 @@ fi
 if [ ! -x "$TOOLS/cargo/bin/cargo-progenitor" ]; then
     cargo install --locked "cargo-progenitor@$PROGENITOR_VERSION" --root "$TOOLS/cargo"
 fi
-cargo build --release -q -p apigen --bin apigen --example parse_only
+cargo build --release -q -p apigen --bin apigen --example parse_only --example format_only
 APIGEN=$ROOT/target/release/apigen
 FLOOR=$ROOT/target/release/examples/parse_only
+FORMAT=$ROOT/target/release/examples/format_only
 OAG=$TOOLS/venv/bin/openapi-generator-cli
 PROG=$TOOLS/cargo/bin/cargo-progenitor
 
@@ -58,22 +59,32 @@ mkdir -p "$WORK/ws" "$WORK/json"
 
 # --- Generation ---------------------------------------------------------------------------
 log "generation of $SPEC, $RUNS runs each"
-hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$WORK/json/generate.json" \
+# The format-only floor lays out the Rust apigen emits (not the runtime, copied verbatim) again.
+"$APIGEN" generate "$SPEC" --out "$WORK/ws/apigen" --name circle-apigen 2>/dev/null
+LAID_OUT=$(cd "$WORK/ws/apigen/src" && ls -- *.rs | grep -vx runtime.rs | sed "s|^|$WORK/ws/apigen/src/|" | tr '\n' ' ')
+# The builds above leave megabytes to write back; timing starts once they are on disk, and
+# each command runs three times first (here the first run after a build took twice as long).
+sync
+hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$WORK/json/generate.json" \
     -n apigen "$APIGEN generate $SPEC --out $WORK/ws/apigen --name circle-apigen" \
     -n floor "$FLOOR $SPEC" \
+    -n format-floor "$FORMAT $LAID_OUT" \
     -n openapi-generator "$OAG generate -i $SPEC -g rust -o $WORK/ws/oag --package-name circle_oag --skip-validate-spec" \
     -n progenitor "$PROG progenitor -i $WORK/unified.json -o $WORK/ws/prog -n circle-prog -v 0.1.0" \
     >&2
 
 log "generation of the GitHub spec ($(du -h "$GITHUB" | cut -f1))"
-hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$WORK/json/github.json" \
+hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$WORK/json/github.json" \
     -n apigen "$APIGEN generate $GITHUB --out $WORK/github --name github-apigen" \
     -n floor "$FLOOR $GITHUB" >&2
 for _ in 1 2 3 4 5; do
     /usr/bin/time -f '%M' -o "$WORK/json/github-rss-kb.run" \
         "$APIGEN" generate "$GITHUB" --out "$WORK/github" --name github-apigen 2>/dev/null
     cat "$WORK/json/github-rss-kb.run" >>"$WORK/json/github-rss-kb"
+    /usr/bin/time -f '%M' -o "$WORK/json/github-rss-kb.run" "$FLOOR" "$GITHUB" >/dev/null
+    cat "$WORK/json/github-rss-kb.run" >>"$WORK/json/github-floor-rss-kb"
 done
+find "$WORK/github" -type f -print0 | xargs -0 cat | wc -c >"$WORK/json/github-out-bytes"
 stat -c %s "$GITHUB" >"$WORK/json/github-bytes"
 
 # --- Building the three crates in one target directory ------------------------------------

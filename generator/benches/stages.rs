@@ -1,5 +1,6 @@
-//! Time of each stage of generation on real specs, beside the floor: parsing the same file into
-//! `openapiv3::OpenAPI` and nothing else (`serde_yaml` for YAML, `serde_json` for JSON).
+//! Time of each stage of generation on real specs, beside two floors: parsing the same file into
+//! `openapiv3::OpenAPI` and nothing else (`serde_yaml` for YAML, `serde_json` for JSON), and
+//! laying out the Rust that emission writes again with `syn` + `prettyplease` (one thread).
 //!
 //! ```sh
 //! cargo bench -p apigen --bench stages             # measure
@@ -44,6 +45,13 @@ fn floor(bytes: &[u8], json: bool) -> openapiv3::OpenAPI {
     }
 }
 
+fn format_floor(texts: &[&str]) -> usize {
+    texts
+        .iter()
+        .map(|text| prettyplease::unparse(&syn::parse_file(text).expect("the output parses")).len())
+        .sum()
+}
+
 fn stages_of(c: &mut Criterion) {
     let mut group = c.benchmark_group("stages");
     group
@@ -70,6 +78,19 @@ fn stages_of(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("emit", name), &api, |b, api| {
             b.iter(|| stages::emit(api, &config, &spec).expect("emits"))
         });
+        // The least emission can cost with `syn` + `prettyplease`: laying out its Rust again.
+        let emitted = stages::emit(&api, &config, &spec).expect("emits");
+        let laid_out: Vec<&str> = emitted
+            .files()
+            .iter()
+            .filter(|(path, _)| path.ends_with(".rs") && *path != "src/runtime.rs")
+            .map(|(_, text)| text.as_str())
+            .collect();
+        group.bench_with_input(
+            BenchmarkId::new("format_floor", name),
+            &laid_out,
+            |b, texts| b.iter(|| format_floor(texts)),
+        );
         group.bench_with_input(BenchmarkId::new("generate", name), &spec, |b, spec| {
             b.iter(|| apigen::generate(&config, spec).expect("generates"))
         });
