@@ -68,6 +68,19 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
 }
 
+impl TypeRef {
+    /// How many `Vec`s and maps this type nests: `Vec<BTreeMap<String, T>>` is 2.
+    pub fn nesting(&self) -> usize {
+        let mut depth = 0;
+        let mut ty = self;
+        while let TypeRef::Array(inner) | TypeRef::Map(inner) = ty {
+            depth += 1;
+            ty = inner;
+        }
+        depth
+    }
+}
+
 /// Built-in types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Primitive {

@@ -189,6 +189,16 @@ pub(crate) struct SchemaMeta {
     pub constraints: Constraints,
 }
 
+/// How many schemas may be lowered inside one another. Lowering recurses once per level, and
+/// the thread it runs on (see `crate::on_lowering_thread`) has stack for many times this.
+pub(crate) const MAX_NESTING: usize = 1000;
+
+/// How many `allOf`s within `allOf`s are merged into one struct.
+const MAX_ALL_OF_NESTING: usize = 32;
+
+/// How many `Vec`s and maps one type may nest (`Vec<Vec<…>>`).
+const MAX_LIST_NESTING: usize = 32;
+
 impl<'d> Lowerer<'d> {
     /// The type of a schema or `$ref`. `at` is where the schema (or the `$ref`) sits; `hint` names
     /// the type if one must be made and the schema has no name of its own.
@@ -212,6 +222,18 @@ impl<'d> Lowerer<'d> {
                 &pointer,
             );
             TypeRef::Primitive(Primitive::Json)
+        } else if self.active.len() >= MAX_NESTING {
+            // Only a chain of `$ref`s gets here (parsing stops inline nesting at 128 levels);
+            // the schema is still lowered as its own type when it is reached from higher up.
+            self.warn(
+                "schema-too-deep",
+                format!(
+                    "schemas nest more than {MAX_NESTING} levels deep here (through `$ref`s); \
+                     this one is typed as `serde_json::Value` at this place"
+                ),
+                &pointer,
+            );
+            TypeRef::Primitive(Primitive::Json)
         } else {
             let name = match (
                 Self::component_name(&pointer, "schemas"),
@@ -222,8 +244,21 @@ impl<'d> Lowerer<'d> {
                 _ => hint.to_owned(),
             };
             self.active.insert(pointer.clone());
-            let ty = self.lower_schema(&schema, &pointer, &name);
+            let mut ty = self.lower_schema(&schema, &pointer, &name);
             self.active.remove(&pointer);
+            if ty.nesting() > MAX_LIST_NESTING {
+                // Lists of lists are inlined, so a chain of `$ref`d arrays would grow one type
+                // without bound (and every later pass that walks it).
+                self.warn(
+                    "schema-too-deep",
+                    format!(
+                        "lists and maps nest more than {MAX_LIST_NESTING} levels deep here; this \
+                         one is typed as `serde_json::Value`"
+                    ),
+                    &pointer,
+                );
+                ty = TypeRef::Primitive(Primitive::Json);
+            }
             self.memo.insert(pointer.clone(), ty.clone());
             ty
         };
@@ -500,6 +535,16 @@ impl<'d> Lowerer<'d> {
             }
         }
         merged.required.extend(view.required.iter().cloned());
+        if merged.too_deep {
+            self.warn(
+                "schema-too-deep",
+                format!(
+                    "`allOf` parts nest more than {MAX_ALL_OF_NESTING} levels deep below this \
+                     schema; the deeper parts' properties are left out of its struct"
+                ),
+                at,
+            );
+        }
         let Merged {
             mut fields,
             required,
@@ -524,7 +569,11 @@ impl<'d> Lowerer<'d> {
         let Some((pointer, schema)) = self.resolve_schema(part, at) else {
             return;
         };
-        if depth > 32 || !merged.visited.insert(pointer.clone()) {
+        if depth > MAX_ALL_OF_NESTING {
+            merged.too_deep = true;
+            return;
+        }
+        if !merged.visited.insert(pointer.clone()) {
             return;
         }
         let view = View::of(&schema);
@@ -762,6 +811,8 @@ struct Merged {
     required: BTreeSet<String>,
     additional: Option<TypeRef>,
     visited: BTreeSet<Pointer>,
+    /// Some part was past [`MAX_ALL_OF_NESTING`] and left out.
+    too_deep: bool,
 }
 
 impl Merged {

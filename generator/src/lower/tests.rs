@@ -170,3 +170,139 @@ fn a_list_without_item_ids_gets_no_stream_and_a_warning_until_configured() {
         "{operations}"
     );
 }
+
+/// A JSON spec whose component schemas `S0`…`S{n-1}` each hold the next through `link`, the
+/// last an object; `getX` returns `S0`.
+fn chain_spec(n: usize, link: impl Fn(serde_json::Value) -> serde_json::Value) -> SpecInput {
+    let mut schemas = serde_json::Map::new();
+    for i in 0..n {
+        let schema = if i + 1 < n {
+            link(serde_json::json!({"$ref": format!("#/components/schemas/S{}", i + 1)}))
+        } else {
+            serde_json::json!({"type": "object", "properties": {"z": {"type": "string"}}})
+        };
+        schemas.insert(format!("S{i}"), schema);
+    }
+    let spec = serde_json::json!({
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/x": {"get": {"operationId": "getX", "responses": {"200": {
+            "description": "ok",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/S0"}}}
+        }}}}},
+        "components": {"schemas": schemas},
+    });
+    SpecInput::new("t.json", spec.to_string())
+}
+
+fn too_deep_at(warnings: &Diagnostics) -> Vec<String> {
+    warnings
+        .warnings()
+        .filter(|w| w.code.as_deref() == Some("schema-too-deep"))
+        .map(|w| {
+            w.pointer
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[test]
+fn a_ref_chain_deeper_than_the_limit_is_cut_once_with_a_warning_not_a_stack_overflow() {
+    // Lowering recurses once a level: on this test's 2 MB thread 1,500 levels overflowed the
+    // stack (an abort, not even a panic) before lowering got a thread of its own.
+    let (api, warnings) = lower_spec(&chain_spec(
+        1500,
+        |next| serde_json::json!({"type": "object", "properties": {"next": next}}),
+    ))
+    .unwrap();
+    assert_eq!(
+        too_deep_at(&warnings),
+        ["#/components/schemas/S1000"],
+        "{warnings}"
+    );
+    let field = |name: &str| match type_named(&api, name) {
+        TypeKind::Struct(s) => s.fields[0].ty.clone(),
+        _ => panic!("{name} is not a struct"),
+    };
+    // Only the place where the chain was cut is untyped; S1000 still is a struct of its own.
+    assert_eq!(field("S999"), TypeRef::Primitive(Primitive::Json));
+    assert!(matches!(field("S998"), TypeRef::Named(_)));
+    assert!(matches!(field("S1000"), TypeRef::Named(_)));
+    assert!(matches!(type_named(&api, "S1499"), TypeKind::Struct(_)));
+}
+
+#[test]
+fn lists_of_lists_nest_at_most_32_deep() {
+    let (api, warnings) = lower_spec(&chain_spec(
+        100,
+        |next| serde_json::json!({"type": "array", "items": next}),
+    ))
+    .unwrap();
+    let cut = too_deep_at(&warnings);
+    assert_eq!(cut.len(), 3, "{warnings}");
+    assert!(
+        cut.contains(&"#/components/schemas/S66".to_owned()),
+        "{cut:?}"
+    );
+    // S0 is `Vec<Vec<…>>` down to where the chain was cut, every 33 levels from the bottom up.
+    let crate::ir::Body::Json(mut ty) = api.operations[0].success.clone() else {
+        panic!("not a JSON body")
+    };
+    assert!(ty.nesting() <= 32, "{ty:?}");
+    while let TypeRef::Array(inner) = ty {
+        ty = *inner;
+    }
+    assert_eq!(ty, TypeRef::Primitive(Primitive::Json));
+}
+
+#[test]
+fn allof_nested_past_the_limit_says_which_struct_lost_properties() {
+    let (api, warnings) = lower_spec(&chain_spec(40, |next| {
+        serde_json::json!({"allOf": [next, {"type": "object", "properties": {"own": {"type": "string"}}}]})
+    }))
+    .unwrap();
+    // Parts are merged from 33 levels below a schema (S{i+1} to S{i+33}); S0…S5 have more.
+    let cut = too_deep_at(&warnings);
+    assert_eq!(
+        cut,
+        (0..=5)
+            .map(|i| format!("#/components/schemas/S{i}"))
+            .collect::<Vec<_>>(),
+        "{warnings}"
+    );
+    let has_z = |name: &str| match type_named(&api, name) {
+        TypeKind::Struct(s) => s.fields.iter().any(|f| f.wire == "z"),
+        _ => panic!("{name} is not a struct"),
+    };
+    assert!(has_z("S6"));
+    assert!(!has_z("S5"));
+}
+
+#[test]
+fn generating_from_deep_chains_succeeds_on_a_small_stack() {
+    // The whole pipeline, emission included, from a 2 MB test thread.
+    for spec in [
+        chain_spec(
+            1200,
+            |next| serde_json::json!({"type": "object", "properties": {"next": next}}),
+        ),
+        chain_spec(
+            1200,
+            |next| serde_json::json!({"type": "object", "additionalProperties": next}),
+        ),
+        chain_spec(
+            1200,
+            |next| serde_json::json!({"oneOf": [next, {"type": "string"}]}),
+        ),
+    ] {
+        let files = crate::generate(&crate::Config::new("deep"), &spec).unwrap();
+        assert!(
+            files
+                .get("src/models.rs")
+                .unwrap()
+                .contains("pub struct S1199")
+        );
+    }
+}
