@@ -59,7 +59,7 @@ pub fn generate(config: &Config, spec: &SpecInput) -> Result<GeneratedFiles, Dia
             };
         // The document is dropped on the lowering thread, which ends with it: the allocator
         // (mimalloc) then hands its memory on to the emitting threads, where a waiting thread
-        // would keep it to itself (peak memory on GitHub's spec: 118 → 97 MB).
+        // would keep it to itself (peak memory on GitHub's spec: 118 → 101 MB).
         let lowered = on_lowering_thread(|| {
             lower_unplaced(spec, config).map(|(_document, api, warnings)| (api, warnings))
         });
