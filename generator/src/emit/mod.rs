@@ -77,11 +77,8 @@ impl Context<'_> {
     fn rust_file(&self, tokens: TokenStream, file: &str) -> Result<String, Diagnostics> {
         let code = layout(tokens, file);
         doc::forget();
-        Ok(format!(
-            "{}\n{}",
-            self.header("//", self.spec_name),
-            space_items(&code?)
-        ))
+        let code = code?;
+        Ok(self.rust_text(code.len(), code.lines()))
     }
 
     /// Like [`Context::rust_file`] for a file of many items, made and laid out a chunk at a
@@ -134,17 +131,25 @@ impl Context<'_> {
         let statics = patterns.statics();
         let head = layout(quote!(#head #statics), file);
         doc::forget();
-        let text = head? + &open + &body + &close;
-        let mut replaced = String::with_capacity(text.len() + text.len() / 8);
-        for line in text.lines() {
-            replaced.push_str(verbatim.get(line).map_or(line, String::as_str));
-            replaced.push('\n');
-        }
-        Ok(format!(
-            "{}\n{}",
-            self.header("//", self.spec_name),
-            space_items(&replaced)
-        ))
+        let head = head?;
+        // One pass from the laid-out parts to the file: each of them is a whole file's size
+        // (2 MB for GitHub's operations), so no joined or replaced copy is made on the way.
+        let lines = [&head, &open, &body, &close]
+            .into_iter()
+            .flat_map(|part| part.lines())
+            .flat_map(|line| verbatim.get(line).map_or(line, String::as_str).split('\n'))
+            .map(|line| line.strip_suffix('\r').unwrap_or(line));
+        let size = head.len() + open.len() + body.len() + close.len();
+        Ok(self.rust_text(size + size / 8, lines))
+    }
+
+    /// A Rust file: the header, then `lines` with blank lines between items.
+    fn rust_text<'l>(&self, size: usize, lines: impl Iterator<Item = &'l str>) -> String {
+        let mut text = self.header("//", self.spec_name);
+        text.reserve(size + size / 16);
+        text.push('\n');
+        space_items(&mut text, lines);
+        text
     }
 }
 
@@ -266,16 +271,15 @@ fn layout(tokens: TokenStream, file: &str) -> Result<String, Diagnostics> {
     })
 }
 
-/// Puts a blank line between items, which `prettyplease` does not: after a closing brace or a
-/// `;`-terminated item when the next line starts another item at the same depth, and after the
-/// module docs and imports.
-fn space_items(code: &str) -> String {
-    let lines: Vec<&str> = code.lines().collect();
-    let mut out = String::with_capacity(code.len() + code.len() / 16);
-    for (i, line) in lines.iter().enumerate() {
+/// Writes `lines` to `out` with a blank line between items, which `prettyplease` does not put:
+/// after a closing brace or a `;`-terminated item when the next line starts another item at the
+/// same depth, and after the module docs and imports.
+fn space_items<'l>(out: &mut String, lines: impl Iterator<Item = &'l str>) {
+    let mut lines = lines.peekable();
+    while let Some(line) = lines.next() {
         out.push_str(line);
         out.push('\n');
-        let Some(next) = lines.get(i + 1) else { break };
+        let Some(next) = lines.peek() else { break };
         let indent = |s: &str| s.len() - s.trim_start().len();
         let (this, next_trimmed) = (line.trim(), next.trim());
         let same_depth = indent(line) == indent(next);
@@ -291,7 +295,6 @@ fn space_items(code: &str) -> String {
             out.push('\n');
         }
     }
-    out
 }
 
 /// An identifier from a name `names` made (plain or `r#raw`).

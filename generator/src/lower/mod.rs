@@ -356,13 +356,13 @@ impl<'d> Lowerer<'d> {
     }
 
     /// Resolves a `ReferenceOr<T>` for the other component kinds (parameters, responses...).
-    pub(crate) fn resolve<T: DeserializeOwned + Clone>(
+    pub(crate) fn resolve<'s, T: DeserializeOwned + Clone>(
         &mut self,
-        item: &'d ReferenceOr<T>,
+        item: &'s ReferenceOr<T>,
         at: &Pointer,
         section: &str,
-        components: Option<&'d indexmap::IndexMap<String, ReferenceOr<T>>>,
-    ) -> Option<(Pointer, Cow<'d, T>)> {
+        components: Option<&'s indexmap::IndexMap<String, ReferenceOr<T>>>,
+    ) -> Option<(Pointer, Cow<'s, T>)> {
         match item {
             ReferenceOr::Item(value) => Some((at.clone(), Cow::Borrowed(value))),
             ReferenceOr::Reference { reference } => self.follow(reference, at, section, components),
@@ -375,11 +375,8 @@ impl<'d> Lowerer<'d> {
         reference: &str,
         at: &Pointer,
         section: &str,
-        components: Option<&'d indexmap::IndexMap<String, ReferenceOr<T>>>,
-    ) -> Option<(Pointer, Cow<'s, T>)>
-    where
-        'd: 's,
-    {
+        components: Option<&'s indexmap::IndexMap<String, ReferenceOr<T>>>,
+    ) -> Option<(Pointer, Cow<'s, T>)> {
         let doc: &'d Document = self.doc;
         let mut seen: Vec<String> = Vec::new();
         let mut reference = reference.to_owned();
@@ -410,7 +407,7 @@ impl<'d> Lowerer<'d> {
                 }
                 _ => None,
             };
-            let next: Cow<'d, ReferenceOr<T>> = match typed {
+            let next: Cow<'s, ReferenceOr<T>> = match typed {
                 Some(found) => found,
                 None => {
                     let Some(raw) = target.lookup(&doc.raw) else {

@@ -19,11 +19,20 @@ pub(super) fn lower_operations(l: &mut Lowerer<'_>) -> Vec<Operation> {
     // Methods the runtime's `Client` has itself.
     let mut method_names = Namespace::with_reserved(&["builder", "base_url"]);
     let mut seen_ids = std::collections::BTreeMap::<String, Pointer>::new();
-    for (path, item) in &doc.api.paths.paths {
+    // One path item at a time, typed from the tree and dropped (see `load::Document::api`).
+    for (path, item) in crate::load::path_items(&doc.raw) {
         let at = Pointer::root().join("paths").join(path);
         let item = match item {
-            ReferenceOr::Item(item) => item,
-            ReferenceOr::Reference { reference } => {
+            Ok(ReferenceOr::Item(item)) => item,
+            Err(e) => {
+                // Parsing checked every path item; this would be a bug, not a panic.
+                l.error(
+                    format!("internal error: this path item no longer parses: {e}"),
+                    &at,
+                );
+                continue;
+            }
+            Ok(ReferenceOr::Reference { reference }) => {
                 l.error(
                     format!("path items given by `$ref` ({reference}) are not supported"),
                     &at,
@@ -153,17 +162,17 @@ pub(crate) fn parse_template(raw: &str) -> Result<PathTemplate, String> {
     })
 }
 
-struct OperationInput<'d> {
+struct OperationInput<'s> {
     operation_id: String,
     method_name: String,
     method: Method,
     template: PathTemplate,
-    op: &'d openapiv3::Operation,
-    path_params: &'d [ReferenceOr<Parameter>],
+    op: &'s openapiv3::Operation,
+    path_params: &'s [ReferenceOr<Parameter>],
     at: Pointer,
 }
 
-fn lower_operation<'d>(l: &mut Lowerer<'d>, input: OperationInput<'d>) -> Option<Operation> {
+fn lower_operation(l: &mut Lowerer<'_>, input: OperationInput<'_>) -> Option<Operation> {
     let OperationInput {
         operation_id,
         method_name,
@@ -262,10 +271,10 @@ fn lower_operation<'d>(l: &mut Lowerer<'d>, input: OperationInput<'d>) -> Option
 }
 
 /// Path-level parameters, overridden by operation-level ones of the same name and location.
-fn lower_params<'d>(
-    l: &mut Lowerer<'d>,
-    path_level: &'d [ReferenceOr<Parameter>],
-    op: &'d openapiv3::Operation,
+fn lower_params<'s>(
+    l: &mut Lowerer<'_>,
+    path_level: &'s [ReferenceOr<Parameter>],
+    op: &'s openapiv3::Operation,
     at: &Pointer,
     type_base: &str,
 ) -> Vec<Param> {
@@ -445,9 +454,9 @@ fn media_body(
     }
 }
 
-fn request_body<'d>(
-    l: &mut Lowerer<'d>,
-    op: &'d openapiv3::Operation,
+fn request_body(
+    l: &mut Lowerer<'_>,
+    op: &openapiv3::Operation,
     at: &Pointer,
     type_base: &str,
 ) -> Option<RequestBody> {
@@ -498,9 +507,9 @@ fn request_body<'d>(
 }
 
 /// The success body and the error variants.
-fn responses<'d>(
-    l: &mut Lowerer<'d>,
-    op: &'d openapiv3::Operation,
+fn responses(
+    l: &mut Lowerer<'_>,
+    op: &openapiv3::Operation,
     at: &Pointer,
     type_base: &str,
 ) -> (Body, Vec<ErrorVariant>) {
