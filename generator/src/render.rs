@@ -23,7 +23,7 @@ pub fn render(diagnostic: &Diagnostic, source: Option<&str>, format: MessageForm
     match format {
         MessageFormat::Short => diagnostic.to_string(),
         MessageFormat::Json => json(diagnostic),
-        MessageFormat::Human { color } => human(diagnostic, source, color),
+        MessageFormat::Human { color } => human(diagnostic, source, color, SHOWN_AROUND),
     }
 }
 
@@ -42,7 +42,9 @@ fn json(diagnostic: &Diagnostic) -> String {
     value.to_string()
 }
 
-fn human(diagnostic: &Diagnostic, source: Option<&str>, color: bool) -> String {
+/// The rustc-like rendering; the renderer is given `around` bytes of the line on each side of
+/// the caret.
+fn human(diagnostic: &Diagnostic, source: Option<&str>, color: bool, around: usize) -> String {
     let level = match diagnostic.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -54,24 +56,38 @@ fn human(diagnostic: &Diagnostic, source: Option<&str>, color: bool) -> String {
     let mut group = Group::with_title(title);
     let snippet = match (source, diagnostic.line, diagnostic.column) {
         (Some(source), Some(line), Some(column)) => line_of(source, line).map(|text| {
-            let start = text
-                .char_indices()
-                .nth(column.saturating_sub(1))
-                .map_or(text.len(), |(i, _)| i);
+            let start = char_offset(text, column.saturating_sub(1));
             let end = start + token_len(&text[start..]);
-            (text, start, end, line)
+            (text, start, end, line, column)
         }),
         _ => None,
     };
     let file = diagnostic.file.as_deref();
     let label = diagnostic.pointer.as_deref().unwrap_or("here");
+    let mut column_fix = None;
     match (snippet, file) {
-        (Some((text, start, end, line)), Some(file)) => {
+        (Some((text, start, end, line, column)), Some(file)) => {
+            // The renderer measures the whole line for each snippet (20 ms for each warning
+            // of a minified 2 MB spec) but shows only a screen's width around the caret: it is
+            // given a part of a long line, and the column it then names is put right below.
+            let from = char_floor(text, start.saturating_sub(around));
+            let to = char_floor(text, end.saturating_add(around).min(text.len()));
+            if from > 0 {
+                let shown_column = text[from..start].chars().count() + 1;
+                column_fix = Some((
+                    format!("{file}:{line}:{shown_column}"),
+                    format!("{file}:{line}:{column}"),
+                ));
+            }
             group = group.element(
-                Snippet::source(text)
+                Snippet::source(&text[from..to])
                     .line_start(line)
                     .path(file)
-                    .annotation(AnnotationKind::Primary.span(start..end).label(label)),
+                    .annotation(
+                        AnnotationKind::Primary
+                            .span(start - from..end - from)
+                            .label(label),
+                    ),
             );
         }
         (None, Some(file)) => {
@@ -100,7 +116,43 @@ fn human(diagnostic: &Diagnostic, source: Option<&str>, color: bool) -> String {
     } else {
         Renderer::plain()
     };
-    renderer.render(&[group])
+    let rendered = renderer.render(&[group]);
+    match column_fix {
+        Some((shown, real)) => rendered.replacen(&shown, &real, 1),
+        None => rendered,
+    }
+}
+
+/// How much of a line on each side of the caret (in bytes) the renderer is given: more than it
+/// shows on any screen.
+const SHOWN_AROUND: usize = 4096;
+
+/// The byte offset of char `n` of `text` (its length if it has fewer). Whole blocks are skipped
+/// by counting their chars, which the standard library does many bytes at a time, much quicker
+/// than decoding them: a column may be two million chars into a minified spec's line.
+fn char_offset(text: &str, n: usize) -> usize {
+    const BLOCK: usize = 4096;
+    let (mut offset, mut left) = (0, n);
+    while text.len() - offset > BLOCK {
+        let end = char_floor(text, offset + BLOCK);
+        let count = text[offset..end].chars().count();
+        if count > left {
+            break;
+        }
+        (offset, left) = (end, left - count);
+    }
+    text[offset..]
+        .char_indices()
+        .nth(left)
+        .map_or(text.len(), |(i, _)| offset + i)
+}
+
+/// The last char boundary of `text` at or before `at`.
+fn char_floor(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// The text of 1-based line `line`, without its line break.
@@ -184,6 +236,50 @@ error: `$ref: #/x` points at nothing
         assert_eq!(json["pointer"], "#/paths/~1a/get");
         assert_eq!(json["operation_id"], "getA");
         assert_eq!(json["code"], "not-schema");
+    }
+
+    #[test]
+    fn long_lines_render_as_if_the_renderer_had_the_whole_line() {
+        // Two-byte, and four-byte two-column, characters around the caret.
+        let filler = |n: usize| "\"kéy\": \"vålue\", \"😀\": 1, ".repeat(n);
+        for (indent, before, after) in [
+            ("", 0, 0),
+            ("", 3, 400),
+            ("", 400, 3),
+            ("", 400, 400),
+            ("    ", 90, 90),
+            ("        ", 2000, 2000),
+        ] {
+            let line = format!(
+                "{indent}{{{}\"$ref\": \"#/x\", {}}}",
+                filler(before),
+                filler(after)
+            );
+            let source = format!("openapi: 3.0.3\n{line}\n");
+            let column = line[..line.find("\"$ref").unwrap()].chars().count() + 1;
+            let d = dangling().at_line(2, column);
+            for color in [false, true] {
+                let windowed = human(&d, Some(&source), color, SHOWN_AROUND);
+                let whole = human(&d, Some(&source), color, usize::MAX);
+                assert_eq!(windowed, whole, "{indent:?} {before} {after} {color}");
+                assert!(
+                    windowed.contains(&format!("spec.yaml:2:{column}")),
+                    "{windowed}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn char_offsets_skip_blocks_exactly() {
+        let text = "aé😀b".repeat(3000);
+        for n in [
+            0, 1, 2, 3, 4, 4095, 4096, 5000, 11_999, 12_000, 12_001, 20_000,
+        ] {
+            let expected = text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
+            assert_eq!(char_offset(&text, n), expected, "char {n}");
+        }
+        assert_eq!(char_offset("", 3), 0);
     }
 
     #[test]
