@@ -97,7 +97,8 @@ fn placed(spec: &SpecInput, diagnostics: Diagnostics) -> Diagnostics {
 pub mod stages {
     use crate::{Config, Diagnostics, GeneratedFiles, SpecInput, emit, ir, load, lower};
 
-    /// Reads the spec into a checked JSON tree and an `openapiv3` document.
+    /// Reads the spec into a checked JSON tree and an `openapiv3` document without its path
+    /// items (see [`load::Document::api`]).
     pub fn parse(spec: &SpecInput) -> Result<load::Document, Diagnostics> {
         load::parse(spec)
     }

@@ -2,6 +2,7 @@
 //!
 //! The raw tree is kept beside the typed document: `$ref`s may point anywhere in it, and the
 //! version checks must look at it before `openapiv3` rejects a Swagger 2.0 file with a vague error.
+//! The typed document leaves out the path items, which are typed one at a time from the tree.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
 use openapiv3::{OpenAPI, PathItem, ReferenceOr};
@@ -21,7 +22,7 @@ pub struct Document {
     /// The document as plain JSON, for resolving `$ref`s to arbitrary pointers.
     pub raw: Value,
     /// The typed document without its path items, the biggest part of most specs (16 of the
-    /// 24 MB GitHub's takes typed): parsing checks them, and lowering reads them from
+    /// 24 MB GitHub's spec takes typed): parsing checks them, and lowering types them from
     /// [`Document::raw`] one at a time.
     pub api: OpenAPI,
     /// What loading degraded (e.g. integer bounds beyond 64 bits).
