@@ -3,8 +3,8 @@
 //! `serde_yaml` and `openapiv3` know positions only for syntax errors. Everything found later
 //! (a dangling `$ref`, an unsupported construct) carries a JSON pointer, which this module maps
 //! back to a line and column by replaying the text through `yaml-rust2`'s marked event parser;
-//! a JSON text is walked by [`json`] instead, in a fraction of the time and memory. It runs only
-//! when there is something to report, and only for the pointers asked for.
+//! a JSON text is walked by the `json` module instead, in a fraction of the time and memory. It
+//! runs only when there is something to report, and only for the pointers asked for.
 
 use std::collections::{BTreeMap, BTreeSet};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
