@@ -69,7 +69,8 @@ fn human(diagnostic: &Diagnostic, source: Option<&str>, color: bool, around: usi
         (Some((text, start, end, line, column)), Some(file)) => {
             // The renderer measures the whole line for each snippet (20 ms for each warning
             // of a minified 2 MB spec) but shows only a screen's width around the caret: it is
-            // given a part of a long line, and the column it then names is put right below.
+            // given a part of a long line, and the column it names from that part is replaced
+            // by the real one after rendering.
             let from = char_floor(text, start.saturating_sub(around));
             let to = char_floor(text, end.saturating_add(around).min(text.len()));
             if from > 0 {
