@@ -127,14 +127,13 @@ pub fn parse(input: &SpecInput) -> Result<Document, Diagnostics> {
 /// The path items are parsed one at a time and dropped: holding them all typed beside the tree
 /// would take more memory than anything else apigen keeps.
 fn typed_without_paths(raw: &mut Value) -> Option<OpenAPI> {
-    let paths = match raw.get_mut("paths") {
-        Some(paths @ Value::Object(_)) => {
-            std::mem::replace(paths, Value::Object(Default::default()))
-        }
-        _ => Value::Null,
-    };
+    // Anything but an object stays in place, for typing to refuse.
+    let paths = raw
+        .get_mut("paths")
+        .filter(|paths| paths.is_object())
+        .map(|paths| std::mem::replace(paths, Value::Object(Default::default())));
     let api = <OpenAPI as serde::Deserialize>::deserialize(&*raw).ok();
-    if let (Some(slot), Value::Object(_)) = (raw.get_mut("paths"), &paths) {
+    if let (Some(slot), Some(paths)) = (raw.get_mut("paths"), paths) {
         *slot = paths;
     }
     api.filter(|_| path_items(raw).all(|(_, item)| item.is_ok()))
