@@ -221,6 +221,26 @@ fn ref_cycles_undeclared_path_parameters_and_duplicate_ids() {
 }
 
 #[test]
+fn a_path_without_its_slash_is_left_out_with_a_warning() {
+    let spec = format!(
+        "{HEAD}paths:\n  x-note: {{any: thing}}\n  users/{{id}}:\n    get:\n      operationId: getUser\n      responses: {{'204': {{description: ok}}}}\n  /teams:\n    get:\n      operationId: listTeams\n      responses: {{'204': {{description: ok}}}}\n"
+    );
+    let generated =
+        apigen::generate(&Config::new("slash"), &SpecInput::new("s.yaml", spec)).unwrap();
+    let warning = only(generated.warnings());
+    assert_eq!(warning.code.as_deref(), Some("path-without-slash"));
+    assert_eq!(warning.pointer.as_deref(), Some("#/paths/users~1{id}"));
+    assert_eq!(at(warning), (Some(5), Some(3)));
+    assert!(
+        warning.hint.as_deref().unwrap().contains("`/users/{id}`"),
+        "{warning}"
+    );
+    let operations = generated.get("src/operations.rs").unwrap();
+    assert!(operations.contains("pub fn list_teams("));
+    assert!(!operations.contains("get_user"));
+}
+
+#[test]
 fn integer_bounds_beyond_64_bits_are_clamped_with_a_warning() {
     let spec = format!(
         "{HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      parameters:\n        - {{name: n, in: query, schema: {{type: integer, minimum: 0, maximum: 18446744073709552000}}}}\n      responses: {{'204': {{description: ok}}}}\n"

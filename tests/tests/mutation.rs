@@ -181,6 +181,22 @@ fn mutations(original: &Value, rng: &mut Rng) -> Vec<(String, Value, Expect)> {
             },
         );
     }
+    if let Some(op) = rng.pick(&operations).cloned() {
+        mutate(
+            format!("take the slash off {:?}", op[1]),
+            Expect::Warning("path-without-slash"),
+            &|d| {
+                let Some(paths) = d.get_mut("paths").and_then(Value::as_object_mut) else {
+                    return false;
+                };
+                let Some(item) = paths.remove(&op[1]) else {
+                    return false;
+                };
+                paths.insert(op[1].trim_start_matches('/').to_owned(), item);
+                true
+            },
+        );
+    }
     for replacement in [json!(null), json!([]), json!("x"), json!({}), json!(1e300)] {
         if let Some(p) = rng.pick(&all).cloned().filter(|p| !p.is_empty()) {
             mutate(

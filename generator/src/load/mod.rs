@@ -416,6 +416,19 @@ mod tests {
     }
 
     #[test]
+    fn keys_of_paths_that_are_not_paths_are_not_blamed_for_errors() {
+        // `openapiv3` skips `stray` (lowering warns of it), so the error is in `/b`.
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  stray: 5\n  \
+                    /b: {get: {responses: [1]}}\n";
+        let d = first_error(spec);
+        assert_eq!(
+            d.pointer.as_deref(),
+            Some("#/paths/~1b/get/responses"),
+            "{d}"
+        );
+    }
+
+    #[test]
     fn invalid_utf8_is_located() {
         let d = parse(&SpecInput::new(
             "t.yaml",

@@ -19,6 +19,7 @@ pub(super) fn lower_operations(l: &mut Lowerer<'_>) -> Vec<Operation> {
     // Methods the runtime's `Client` has itself.
     let mut method_names = Namespace::with_reserved(&["builder", "base_url"]);
     let mut seen_ids = std::collections::BTreeMap::<String, Pointer>::new();
+    stray_path_keys(l);
     // One path item at a time, typed from the tree and dropped (see `load::Document::api`).
     for (path, item) in crate::load::path_items(&doc.raw) {
         let at = Pointer::root().join("paths").join(path);
@@ -89,6 +90,31 @@ pub(super) fn lower_operations(l: &mut Lowerer<'_>) -> Vec<Operation> {
     }
     operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
     operations
+}
+
+/// Warns of the keys of `paths` that are neither paths nor extensions: OpenAPI says a path
+/// starts with `/`, and `openapiv3` (so [`crate::load::path_items`]) skips any other key, so a
+/// path written without its slash would otherwise go missing without a word.
+fn stray_path_keys(l: &mut Lowerer<'_>) {
+    let doc = l.doc;
+    let Some(paths) = doc.raw.get("paths").and_then(serde_json::Value::as_object) else {
+        return;
+    };
+    for key in paths.keys() {
+        if key.starts_with('/') || key.starts_with("x-") {
+            continue;
+        }
+        l.push(
+            Diagnostic::warning(format!(
+                "`{key}` under `paths` is not a path (a path starts with `/`); it is left out"
+            ))
+            .with_code("path-without-slash")
+            .at(&Pointer::root().join("paths").join(key))
+            .with_hint(format!(
+                "write `/{key}` if it is an endpoint, or `x-{key}` if it is an extension"
+            )),
+        );
+    }
 }
 
 /// Claims `name` and `name_with_response` together.
