@@ -4,7 +4,7 @@
 // Panicking is how a test reports failure.
 #![allow(clippy::unwrap_used)]
 
-use apigen::{Config, Diagnostic, Diagnostics, SpecInput};
+use apigen::{Config, Diagnostic, Diagnostics, GeneratedFiles, SpecInput};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -24,6 +24,14 @@ fn errors_of(name: &str, text: &[u8]) -> Diagnostics {
 fn only(diagnostics: &Diagnostics) -> &Diagnostic {
     assert_eq!(diagnostics.len(), 1, "{diagnostics}");
     diagnostics.iter().next().unwrap()
+}
+
+/// Generates `text`, which must give exactly one warning, with `code`: the files and the warning.
+fn warned(name: &str, text: String, code: &str) -> (GeneratedFiles, Diagnostic) {
+    let generated = apigen::generate(&Config::new("warned"), &SpecInput::new(name, text)).unwrap();
+    let warning = only(generated.warnings()).clone();
+    assert_eq!(warning.code.as_deref(), Some(code), "{warning}");
+    (generated, warning)
 }
 
 fn at(d: &Diagnostic) -> (Option<usize>, Option<usize>) {
@@ -210,11 +218,8 @@ fn ref_cycles_undeclared_path_parameters_and_duplicate_ids() {
     let duplicate = format!(
         "{HEAD}paths:\n  /a:\n    get:\n      operationId: same\n      responses: {{'204': {{description: ok}}}}\n  /b:\n    get:\n      operationId: same\n      responses: {{'204': {{description: ok}}}}\n"
     );
-    let generated =
-        apigen::generate(&Config::new("dup"), &SpecInput::new("d.yaml", duplicate)).unwrap();
-    let warning = only(generated.warnings());
-    assert_eq!(warning.code.as_deref(), Some("duplicate-operation-id"));
-    assert_eq!(at(warning), (Some(10), Some(7)));
+    let (generated, warning) = warned("d.yaml", duplicate, "duplicate-operation-id");
+    assert_eq!(at(&warning), (Some(10), Some(7)));
     let operations = generated.get("src/operations.rs").unwrap();
     assert!(operations.contains("pub fn same("));
     assert!(operations.contains("pub fn same_2("));
@@ -225,12 +230,9 @@ fn a_path_without_its_slash_is_left_out_with_a_warning() {
     let spec = format!(
         "{HEAD}paths:\n  x-note: {{any: thing}}\n  users/{{id}}:\n    get:\n      operationId: getUser\n      responses: {{'204': {{description: ok}}}}\n  /teams:\n    get:\n      operationId: listTeams\n      responses: {{'204': {{description: ok}}}}\n"
     );
-    let generated =
-        apigen::generate(&Config::new("slash"), &SpecInput::new("s.yaml", spec)).unwrap();
-    let warning = only(generated.warnings());
-    assert_eq!(warning.code.as_deref(), Some("path-without-slash"));
+    let (generated, warning) = warned("s.yaml", spec, "path-without-slash");
     assert_eq!(warning.pointer.as_deref(), Some("#/paths/users~1{id}"));
-    assert_eq!(at(warning), (Some(5), Some(3)));
+    assert_eq!(at(&warning), (Some(5), Some(3)));
     assert!(
         warning.hint.as_deref().unwrap().contains("`/users/{id}`"),
         "{warning}"
@@ -245,10 +247,7 @@ fn integer_bounds_beyond_64_bits_are_clamped_with_a_warning() {
     let spec = format!(
         "{HEAD}paths:\n  /a:\n    get:\n      operationId: getA\n      parameters:\n        - {{name: n, in: query, schema: {{type: integer, minimum: 0, maximum: 18446744073709552000}}}}\n      responses: {{'204': {{description: ok}}}}\n"
     );
-    let generated =
-        apigen::generate(&Config::new("big"), &SpecInput::new("big.yaml", spec)).unwrap();
-    let warning = only(generated.warnings());
-    assert_eq!(warning.code.as_deref(), Some("integer-bound-clamped"));
+    let (generated, warning) = warned("big.yaml", spec, "integer-bound-clamped");
     assert_eq!(
         warning.pointer.as_deref(),
         Some("#/paths/~1a/get/parameters/0/schema/maximum")
@@ -274,15 +273,12 @@ fn warnings_of_a_big_spec_are_placed_too() {
         ));
     }
     assert!(spec.len() > 256 * 1024);
-    let generated =
-        apigen::generate(&Config::new("big"), &SpecInput::new("big.yaml", spec)).unwrap();
-    let warning = only(generated.warnings());
-    assert_eq!(warning.code.as_deref(), Some("javascript-pattern"));
+    let (_, warning) = warned("big.yaml", spec, "javascript-pattern");
     assert_eq!(
         warning.pointer.as_deref(),
         Some("#/paths/~1a/get/parameters/0/schema/pattern")
     );
-    assert_eq!(at(warning), (Some(8), Some(55)));
+    assert_eq!(at(&warning), (Some(8), Some(55)));
 }
 
 #[test]
