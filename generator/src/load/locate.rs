@@ -19,8 +19,7 @@ const METHODS: &[&str] = &[
 pub(super) fn first_error(raw: &Value) -> Found {
     let root = Pointer::root();
     if let Some(paths) = raw.get("paths").and_then(Value::as_object) {
-        // The keys `openapiv3` reads as paths: others are extensions or left out with a warning.
-        for (path, item) in paths.iter().filter(|(k, _)| k.starts_with('/')) {
+        for (path, item) in paths.iter().filter(|(k, _)| super::is_path(k)) {
             let at = root.join("paths").join(path);
             if let Some(found) = path_item(item, &at) {
                 return Some(found);

@@ -139,6 +139,12 @@ fn typed_without_paths(raw: &mut Value) -> Option<OpenAPI> {
     api.filter(|_| path_items(raw).all(|(_, item)| item.is_ok()))
 }
 
+/// Whether a key of `paths` is a path, as `openapiv3` reads them: other keys are extensions or
+/// left out (lowering warns of those).
+pub(crate) fn is_path(key: &str) -> bool {
+    key.starts_with('/')
+}
+
 /// Each path item of a document's JSON tree (the keys `/...` of `paths`, as `openapiv3` reads
 /// them), parsed on its own.
 pub(crate) fn path_items(
@@ -148,7 +154,7 @@ pub(crate) fn path_items(
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-        .filter(|(path, _)| path.starts_with('/'))
+        .filter(|(path, _)| is_path(path))
         .map(|(path, item)| {
             (
                 path.as_str(),

@@ -93,15 +93,15 @@ pub(super) fn lower_operations(l: &mut Lowerer<'_>) -> Vec<Operation> {
 }
 
 /// Warns of the keys of `paths` that are neither paths nor extensions: OpenAPI says a path
-/// starts with `/`, and `openapiv3` (so [`crate::load::path_items`]) skips any other key, so a
-/// path written without its slash would otherwise go missing without a word.
+/// starts with `/`, and any other key is skipped ([`crate::load::is_path`]), so a path written
+/// without its slash would otherwise go missing without a word.
 fn stray_path_keys(l: &mut Lowerer<'_>) {
     let doc = l.doc;
     let Some(paths) = doc.raw.get("paths").and_then(serde_json::Value::as_object) else {
         return;
     };
     for key in paths.keys() {
-        if key.starts_with('/') || key.starts_with("x-") {
+        if crate::load::is_path(key) || key.starts_with("x-") {
             continue;
         }
         l.push(
