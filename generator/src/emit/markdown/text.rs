@@ -1,5 +1,5 @@
 //! Spec descriptions → Markdown that renders as intended on GitHub: in paragraphs (the rustdoc
-//! rules of [`doc::sanitize`](crate::emit::doc::sanitize) also suit GitHub: no stray HTML, no
+//! rules of [`doc::sanitize`] also suit GitHub: no stray HTML, no
 //! headings that outrank the page's) and in table cells (one line, `|` escaped).
 
 use crate::emit::doc;
