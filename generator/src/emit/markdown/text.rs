@@ -1,6 +1,6 @@
 //! Spec descriptions → Markdown that renders as intended on GitHub: in paragraphs (the rustdoc
-//! rules of [`doc::sanitize`] also suit GitHub: no stray HTML, no
-//! headings that outrank the page's) and in table cells (one line, `|` escaped).
+//! rules of [`doc::sanitize`] also suit GitHub: no stray HTML, no headings that outrank the
+//! page's) and in table cells (one line, `|` escaped).
 
 use crate::emit::doc;
 
