@@ -98,7 +98,7 @@ pub mod stages {
     use crate::{Config, Diagnostics, GeneratedFiles, SpecInput, emit, ir, load, lower};
 
     /// Reads the spec into a checked JSON tree and an `openapiv3` document without its path
-    /// items (see [`load::Document::api`]).
+    /// items and named examples (see [`load::Document::api`]).
     pub fn parse(spec: &SpecInput) -> Result<load::Document, Diagnostics> {
         load::parse(spec)
     }

@@ -3,7 +3,7 @@
 use super::path_to_pointer;
 use crate::diagnostics::Pointer;
 use openapiv3::{
-    Header, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema,
+    Example, Header, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema,
     SecurityScheme,
 };
 use serde::de::DeserializeOwned;
@@ -40,6 +40,7 @@ pub(super) fn first_error(raw: &Value) -> Found {
                 "requestBodies" => check::<ReferenceOr<RequestBody>>(entry, &at),
                 "headers" => check::<ReferenceOr<Header>>(entry, &at),
                 "securitySchemes" => check::<ReferenceOr<SecurityScheme>>(entry, &at),
+                "examples" => check::<ReferenceOr<Example>>(entry, &at),
                 _ => None,
             };
             if found.is_some() {

@@ -2,10 +2,11 @@
 //!
 //! The raw tree is kept beside the typed document: `$ref`s may point anywhere in it, and the
 //! version checks must look at it before `openapiv3` rejects a Swagger 2.0 file with a vague error.
-//! The typed document leaves out the path items, which are typed one at a time from the tree.
+//! The typed document leaves out the path items, which are typed one at a time from the tree,
+//! and the named examples, which are only checked.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
-use openapiv3::{OpenAPI, PathItem, ReferenceOr};
+use openapiv3::{Example, OpenAPI, PathItem, ReferenceOr};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -22,7 +23,8 @@ pub struct Document {
     /// The document as plain JSON, for resolving `$ref`s to arbitrary pointers.
     pub raw: Value,
     /// The typed document without its path items, the biggest part of most specs (16 of the
-    /// 24 MB GitHub's spec takes typed): parsing checks them, and lowering types them from
+    /// 24 MB GitHub's spec takes typed), and without the named examples (`components/examples`),
+    /// which nothing reads typed: parsing checks both, and lowering types the path items from
     /// [`Document::raw`] one at a time.
     pub api: OpenAPI,
     /// What loading degraded (e.g. integer bounds beyond 64 bits).
@@ -87,14 +89,17 @@ pub fn parse(input: &SpecInput) -> Result<Document, Diagnostics> {
     let mut warnings = Diagnostics::new();
     bounds::clamp_integer_bounds(&mut raw, &mut warnings);
 
-    let api = match typed_without_paths(&mut raw) {
+    let api = match typed_without_bulk(&mut raw) {
         Some(api) => api,
         // Tracking the path costs on every value; it is only needed to say where a failure is.
         None => match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {
-            Ok(api) => OpenAPI {
-                paths: openapiv3::Paths::default(),
-                ..api
-            },
+            Ok(mut api) => {
+                api.paths = openapiv3::Paths::default();
+                if let Some(components) = &mut api.components {
+                    components.examples.clear();
+                }
+                api
+            }
             Err(e) => {
                 // `openapiv3` flattens extensions into most objects, which hides the path of an
                 // error below them; parsing the parts one by one finds the innermost one that
@@ -122,21 +127,51 @@ pub fn parse(input: &SpecInput) -> Result<Document, Diagnostics> {
     })
 }
 
-/// The typed document with no path items, if the whole document (path items too) parses.
+/// The typed document with no path items and no named examples, if the whole document (those
+/// too) parses.
 ///
 /// The path items are parsed one at a time and dropped: holding them all typed beside the tree
-/// would take more memory than anything else apigen keeps.
-fn typed_without_paths(raw: &mut Value) -> Option<OpenAPI> {
-    // Anything but an object stays in place, for typing to refuse.
-    let paths = raw
-        .get_mut("paths")
-        .filter(|paths| paths.is_object())
-        .map(|paths| std::mem::replace(paths, Value::Object(Default::default())));
+/// would take more memory than anything else apigen keeps. The named examples
+/// (`components/examples`) are only checked: nothing reads them typed, and on GitHub's spec they
+/// would take 3.5 MB.
+fn typed_without_bulk(raw: &mut Value) -> Option<OpenAPI> {
+    let paths = set_aside(raw, PATHS);
+    let examples = set_aside(raw, NAMED_EXAMPLES);
     let api = <OpenAPI as serde::Deserialize>::deserialize(&*raw).ok();
-    if let (Some(slot), Some(paths)) = (raw.get_mut("paths"), paths) {
-        *slot = paths;
+    for (keys, taken) in [(PATHS, paths), (NAMED_EXAMPLES, examples)] {
+        if let (Some(slot), Some(taken)) = (node_at(raw, keys), taken) {
+            *slot = taken;
+        }
     }
-    api.filter(|_| path_items(raw).all(|(_, item)| item.is_ok()))
+    api.filter(|_| {
+        path_items(raw).all(|(_, item)| item.is_ok())
+            && named_examples(raw).all(|example| {
+                <ReferenceOr<Example> as serde::Deserialize>::deserialize(example).is_ok()
+            })
+    })
+}
+
+const PATHS: &[&str] = &["paths"];
+const NAMED_EXAMPLES: &[&str] = &["components", "examples"];
+
+fn node_at<'v>(raw: &'v mut Value, keys: &[&str]) -> Option<&'v mut Value> {
+    keys.iter().try_fold(raw, |node, key| node.get_mut(key))
+}
+
+/// Takes the object at `keys` out of `raw`, leaving an empty one. Anything but an object stays
+/// in place, for typing to refuse.
+fn set_aside(raw: &mut Value, keys: &[&str]) -> Option<Value> {
+    let node = node_at(raw, keys).filter(|node| node.is_object())?;
+    Some(std::mem::replace(node, Value::Object(Default::default())))
+}
+
+/// The values of `components/examples`.
+fn named_examples(raw: &Value) -> impl Iterator<Item = &Value> {
+    raw.get("components")
+        .and_then(|components| components.get("examples"))
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|examples| examples.values())
 }
 
 /// Whether a key of `paths` is a path, as `openapiv3` reads them: other keys are extensions or
@@ -401,6 +436,32 @@ mod tests {
             items,
             [("/b", Some("b".to_owned())), ("/a", Some("a".to_owned()))]
         );
+    }
+
+    #[test]
+    fn named_examples_are_checked_but_not_kept_typed() {
+        let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  \
+                    examples:\n    one: {summary: s, value: {a: 1}}\n  schemas:\n    S: {type: string}\n";
+        let doc = parse_str(spec).unwrap();
+        let components = doc.api.components.as_ref().unwrap();
+        assert!(
+            components.examples.is_empty(),
+            "examples are not kept typed"
+        );
+        assert_eq!(components.schemas.len(), 1, "the rest is");
+        assert_eq!(doc.raw["components"]["examples"]["one"]["value"]["a"], 1);
+
+        let d = first_error(&spec.replace("summary: s", "summary: [s]"));
+        assert_eq!(
+            d.pointer.as_deref(),
+            Some("#/components/examples/one"),
+            "{d}"
+        );
+        let d = first_error(&spec.replace(
+            "examples:\n    one: {summary: s, value: {a: 1}}",
+            "examples: 5",
+        ));
+        assert_eq!(d.pointer.as_deref(), Some("#/components/examples"), "{d}");
     }
 
     #[test]
