@@ -87,7 +87,6 @@ pub enum Credential {
 #[derive(Clone, Debug)]
 enum Prepared {
     Header(HeaderName, HeaderValue),
-    Basic { username: String, password: Secret },
     Query(&'static str, Secret),
     Cookie(&'static str, Secret),
 }
@@ -311,14 +310,14 @@ impl ClientBuilder {
             BuildError::new("no base URL: the spec lists no server, so call `base_url`")
         })?;
         let base_url = base_url.trim_end_matches('/').to_owned();
-        match reqwest::Url::parse(&base_url) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {}
+        let base = match reqwest::Url::parse(&base_url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => url,
             _ => {
                 return Err(BuildError::new(format!(
                     "the base URL `{base_url}` is not an absolute http(s) URL"
                 )));
             }
-        }
+        };
         let mut credentials = BTreeMap::new();
         for (scheme, credential) in self.credentials {
             credentials.insert(scheme, prepare(scheme, credential)?);
@@ -358,6 +357,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                base,
                 credentials,
                 user_agent,
                 request_id_header,
@@ -386,7 +386,15 @@ fn prepare(scheme: &'static str, credential: Credential) -> Result<Prepared, Bui
             value.set_sensitive(true);
             Prepared::Header(header::AUTHORIZATION, value)
         }
-        Credential::Basic { username, password } => Prepared::Basic { username, password },
+        Credential::Basic { username, password } => {
+            use base64::Engine as _;
+            let pair = format!("{username}:{}", password.expose());
+            let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
+            let mut value =
+                HeaderValue::from_str(&format!("Basic {encoded}")).map_err(|_| invalid())?;
+            value.set_sensitive(true);
+            Prepared::Header(header::AUTHORIZATION, value)
+        }
         Credential::Header { name, value } => {
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
             let mut value = HeaderValue::from_str(value.expose()).map_err(|_| invalid())?;
@@ -439,6 +447,8 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
+    /// `base_url` parsed, so that each request only parses its own path.
+    base: reqwest::Url,
     credentials: BTreeMap<&'static str, Prepared>,
     user_agent: HeaderValue,
     request_id_header: HeaderName,
@@ -509,7 +519,8 @@ impl Request {
             operation,
             method,
             template,
-            path: String::new(),
+            // Room for the literals and a few parameters, so that pushing them rarely grows it.
+            path: String::with_capacity(template.len() + 64),
             idempotent: false,
             query: Vec::new(),
             headers: Vec::new(),
@@ -1205,7 +1216,6 @@ struct Ready {
     method: Method,
     url: reqwest::Url,
     headers: HeaderMap,
-    basic: Option<(String, Secret)>,
     body: Option<bytes::Bytes>,
     secret_in_url: bool,
 }
@@ -1293,11 +1303,17 @@ impl Client {
         let operation = request.operation;
         let invalid = |message: String| Failure::Request(RequestError { operation, message });
 
-        let mut url = reqwest::Url::parse(&format!("{}{}", inner.base_url, request.path))
-            .map_err(|e| invalid(format!("the URL cannot be built: {e}")))?;
+        // The base URL's path, then the operation's: only the path is parsed again (the
+        // scheme and host were checked once, when the client was built).
+        let mut url = inner.base.clone();
+        let path = format!(
+            "{}{}",
+            inner.base.path().trim_end_matches('/'),
+            request.path
+        );
+        url.set_path(&path);
         let mut cookies = request.cookies;
         let mut headers = HeaderMap::new();
-        let mut basic = None;
         let mut secret_in_url = false;
         headers.insert(header::USER_AGENT, inner.user_agent.clone());
         for (name, value) in &inner.default_headers {
@@ -1311,9 +1327,6 @@ impl Client {
             match inner.credentials.get(scheme) {
                 Some(Prepared::Header(name, value)) => {
                     headers.insert(name.clone(), value.clone());
-                }
-                Some(Prepared::Basic { username, password }) => {
-                    basic = Some((username.clone(), password.clone()));
                 }
                 Some(Prepared::Query(name, value)) => {
                     query.push((name, value.expose().to_owned()));
@@ -1363,7 +1376,6 @@ impl Client {
             method: request.method,
             url,
             headers,
-            basic,
             body,
             secret_in_url,
         })
@@ -1378,19 +1390,12 @@ impl Client {
         timeout: Option<Duration>,
     ) -> Result<RawResponse, Failure> {
         let inner = &*self.inner;
-        let mut builder = inner
-            .http
-            .request(prepared.method.clone(), prepared.url.clone())
-            .headers(prepared.headers.clone());
-        if let Some((username, password)) = &prepared.basic {
-            builder = builder.basic_auth(username, Some(password.expose()));
-        }
-        if let Some(body) = &prepared.body {
-            builder = builder.body(body.clone());
-        }
-        if let Some(timeout) = timeout {
-            builder = builder.timeout(timeout);
-        }
+        // Built directly rather than through `RequestBuilder`, which would merge the prepared
+        // headers into an empty map one by one.
+        let mut request = reqwest::Request::new(prepared.method.clone(), prepared.url.clone());
+        *request.headers_mut() = prepared.headers.clone();
+        *request.body_mut() = prepared.body.clone().map(reqwest::Body::from);
+        *request.timeout_mut() = timeout;
         let secret_in_url = prepared.secret_in_url;
         let transport = |e: reqwest::Error| {
             // A URL holding an API key must not reach error messages.
@@ -1402,7 +1407,6 @@ impl Client {
                 Failure::Transport(error)
             }
         };
-        let mut request = builder.build().map_err(transport)?;
         for hook in &inner.on_request {
             hook(&mut request);
         }

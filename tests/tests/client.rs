@@ -194,6 +194,51 @@ async fn get_and_extend_put_the_id_in_the_path() {
     assert_eq!(longer.data.unwrap().id, id());
 }
 
+/// A base URL with a path (a gateway, a proxy) keeps it in front of every operation's path,
+/// with or without a trailing slash, and the query follows the whole path.
+#[tokio::test]
+async fn a_base_url_with_a_path_prefixes_every_request() {
+    let server = MockServer::start().await;
+    once_with_session(
+        Mock::given(method("GET")).and(path(format!(
+            "/gateway/circle%20v1/v1/checkoutSessions/{SESSION_ID}"
+        ))),
+        200,
+    )
+    .mount(&server)
+    .await;
+    Mock::given(method("GET"))
+        .and(path("/gateway/circle%20v1/v1/checkoutSessions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    for base in ["/gateway/circle%20v1", "/gateway/circle%20v1/"] {
+        let client = Client::builder()
+            .base_url(format!("{}{base}", server.uri()))
+            .bearer_token(TOKEN)
+            .build()
+            .unwrap();
+        assert_eq!(
+            client.base_url(),
+            format!("{}/gateway/circle%20v1", server.uri())
+        );
+        if base.ends_with('/') {
+            let params = ListCheckoutSessionsParams {
+                page_size: Some(5),
+                ..Default::default()
+            };
+            client.list_checkout_sessions(&params).await.unwrap();
+        } else {
+            client.get_checkout_session(id()).await.unwrap();
+        }
+    }
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].url.query(), Some("pageSize=5"));
+}
+
 #[tokio::test]
 async fn list_sends_rfc3339_dates_and_encoded_cursors_in_the_query() {
     let server = MockServer::start().await;

@@ -102,6 +102,56 @@ async fn path_parameter_with_a_dash_is_percent_encoded_and_query_is_exploded() {
     assert_eq!(sent_ids, ids.map(|id| id.to_string()));
 }
 
+/// The spec's second security alternative is HTTP Basic: set alone, its credential is sent
+/// (encoded as in RFC 7617's own example) and the password shows nowhere; set with the API key,
+/// the first alternative the spec lists wins and only the key is sent.
+#[tokio::test]
+async fn basic_credentials_are_sent_when_their_alternative_is_the_one_set() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/markets/BTC%2FUSD/quotes"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let basic = Client::builder()
+        .base_url(server.uri())
+        .basic_auth("Aladdin", "open sesame")
+        .build()
+        .unwrap();
+    let params = GetQuotesParams::default();
+    assert!(
+        basic
+            .get_quotes("BTC/USD", &params)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(!format!("{basic:?}").contains("sesame"));
+    let both = Client::builder()
+        .base_url(server.uri())
+        .basic_auth("Aladdin", "open sesame")
+        .api_key(KEY)
+        .build()
+        .unwrap();
+    both.get_quotes("BTC/USD", &params).await.unwrap();
+
+    let sent = requests(&server).await;
+    let header_of = |i: usize, name: &str| {
+        sent[i]
+            .headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    assert_eq!(
+        header_of(0, "authorization").as_deref(),
+        Some("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")
+    );
+    assert_eq!(header_of(0, "x-api-key"), None);
+    assert_eq!(header_of(1, "x-api-key").as_deref(), Some(KEY));
+    assert_eq!(header_of(1, "authorization"), None);
+}
+
 #[tokio::test]
 async fn parameters_outside_their_limits_are_refused_before_sending() {
     let server = MockServer::start().await;

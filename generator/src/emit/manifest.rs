@@ -25,6 +25,9 @@ const TOKIO_TIME: &str = r#"tokio = { version = "1.45.1", features = ["time"] }"
 const TRACING: &str =
     r#"tracing = { version = "0.1.41", default-features = false, features = ["std"] }"#;
 const HTTPDATE: &str = r#"httpdate = "1.0.3""#;
+// HTTP Basic credentials are encoded once, when the client is built: base64 is already in
+// reqwest's tree.
+const BASE64: &str = r#"base64 = "0.22.1""#;
 // Bodies are kept as `Bytes`: a retry sends the same buffer, a response is decoded where it
 // was read, neither copied.
 const BYTES: &str = r#"bytes = "1.10.0""#;
@@ -42,6 +45,7 @@ unicode-rs-idna = [\"dep:idna_adapter\"]\n";
 pub(super) fn cargo_toml(cx: &Context<'_>) -> String {
     let used = used_primitives(cx.api);
     let mut dependencies = vec![
+        BASE64,
         BYTES,
         FUTURES_UTIL,
         HTTPDATE,

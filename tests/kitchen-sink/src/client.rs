@@ -55,4 +55,21 @@ impl ClientBuilder {
             },
         )
     }
+
+    /// Sets the credential of the `partner` security scheme, sent as HTTP Basic authentication to operations that require it. It never appears in `Debug` output or errors.
+    ///
+    /// Partners sign in with the user name and password they were given.
+    pub fn basic_auth(
+        self,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        self.credential(
+            "partner",
+            Credential::Basic {
+                username: username.into(),
+                password: Secret::new(password),
+            },
+        )
+    }
 }

@@ -70,7 +70,7 @@ impl Client {
     > + use<'_> {
         let mut request = Request::new("createTransfer", Method::POST, "/transfers");
         request.path("/transfers");
-        request.security(&[&["key"]]);
+        request.security(&[&["key"], &["partner"]]);
         request.validate_body(body);
         request
             .json_with_idempotency_key(
@@ -122,7 +122,7 @@ impl Client {
     > + use<'_> {
         let mut request = Request::new("getLegacy", Method::GET, "/legacy");
         request.path("/legacy");
-        request.security(&[&["key"]]);
+        request.security(&[&["key"], &["partner"]]);
         runtime::send_text(self, request)
     }
 
@@ -218,7 +218,7 @@ impl Client {
         request.path("/markets/");
         request.path_param("trading-pair", trading_pair);
         request.path("/quotes");
-        request.security(&[&["key"]]);
+        request.security(&[&["key"], &["partner"]]);
         if let Some(value) = &params.limit {
             request.query("limit", value.to_string());
         }
@@ -293,7 +293,7 @@ impl Client {
         let mut request = Request::new("getTransfer", Method::GET, "/transfers/{id}");
         request.path("/transfers/");
         request.path_param("id", &id.to_string());
-        request.security(&[&["key"]]);
+        request.security(&[&["key"], &["partner"]]);
         runtime::send_json(self, request)
     }
 
@@ -393,7 +393,7 @@ impl Client {
         );
         request.path("/transfers/");
         request.path_param("id", &id.to_string());
-        request.security(&[&["key"]]);
+        request.security(&[&["key"], &["partner"]]);
         request.validate_body(body);
         request.json("application/json", body);
         runtime::send_empty(self, request)
