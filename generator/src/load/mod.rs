@@ -138,8 +138,8 @@ fn typed_without_bulk(raw: &mut Value) -> Option<OpenAPI> {
     let paths = set_aside(raw, PATHS);
     let examples = set_aside(raw, NAMED_EXAMPLES);
     let api = <OpenAPI as serde::Deserialize>::deserialize(&*raw).ok();
-    for (keys, taken) in [(PATHS, paths), (NAMED_EXAMPLES, examples)] {
-        if let (Some(slot), Some(taken)) = (node_at(raw, keys), taken) {
+    for (pointer, taken) in [(PATHS, paths), (NAMED_EXAMPLES, examples)] {
+        if let (Some(slot), Some(taken)) = (raw.pointer_mut(pointer), taken) {
             *slot = taken;
         }
     }
@@ -151,24 +151,19 @@ fn typed_without_bulk(raw: &mut Value) -> Option<OpenAPI> {
     })
 }
 
-const PATHS: &[&str] = &["paths"];
-const NAMED_EXAMPLES: &[&str] = &["components", "examples"];
+const PATHS: &str = "/paths";
+const NAMED_EXAMPLES: &str = "/components/examples";
 
-fn node_at<'v>(raw: &'v mut Value, keys: &[&str]) -> Option<&'v mut Value> {
-    keys.iter().try_fold(raw, |node, key| node.get_mut(key))
-}
-
-/// Takes the object at `keys` out of `raw`, leaving an empty one. Anything but an object stays
-/// in place, for typing to refuse.
-fn set_aside(raw: &mut Value, keys: &[&str]) -> Option<Value> {
-    let node = node_at(raw, keys).filter(|node| node.is_object())?;
+/// Takes the object at `pointer` out of `raw`, leaving an empty one. Anything but an object
+/// stays in place, for typing to refuse.
+fn set_aside(raw: &mut Value, pointer: &str) -> Option<Value> {
+    let node = raw.pointer_mut(pointer).filter(|node| node.is_object())?;
     Some(std::mem::replace(node, Value::Object(Default::default())))
 }
 
 /// The values of `components/examples`.
 fn named_examples(raw: &Value) -> impl Iterator<Item = &Value> {
-    raw.get("components")
-        .and_then(|components| components.get("examples"))
+    raw.pointer(NAMED_EXAMPLES)
         .and_then(Value::as_object)
         .into_iter()
         .flat_map(|examples| examples.values())
