@@ -191,7 +191,7 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(without_userinfo))
             .field("credentials", &self.credentials)
             .field("custom_http_client", &self.http.is_some())
             .field("timeout", &self.timeout)
@@ -265,7 +265,9 @@ impl ClientBuilder {
     }
 
     /// Sends requests to this base URL (e.g. `http://127.0.0.1:4010` for a mock server),
-    /// instead of a server of the spec.
+    /// instead of a server of the spec. A `user:password@` in it is sent as HTTP Basic
+    /// authorization when the operation's own credential sets no `Authorization` header; it
+    /// is never shown (not by [`Client::base_url`], `Debug` output or errors).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -309,15 +311,32 @@ impl ClientBuilder {
         let base_url = self.base_url.ok_or_else(|| {
             BuildError::new("no base URL: the spec lists no server, so call `base_url`")
         })?;
-        let base_url = base_url.trim_end_matches('/').to_owned();
-        let base = match reqwest::Url::parse(&base_url) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => url,
-            _ => {
-                return Err(BuildError::new(format!(
-                    "the base URL `{base_url}` is not an absolute http(s) URL"
-                )));
-            }
+        let not_http = || {
+            BuildError::new(format!(
+                "the base URL `{}` is not an absolute http(s) URL",
+                without_userinfo(&base_url)
+            ))
         };
+        let mut base = match reqwest::Url::parse(base_url.trim_end_matches('/')) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => url,
+            _ => return Err(not_http()),
+        };
+        // Taken out of the URL, so that it shows up nowhere (reqwest's errors print the URL).
+        let url_basic = if base.username().is_empty() && base.password().is_none() {
+            None
+        } else {
+            let decode = |s: &str| percent_encoding::percent_decode_str(s).collect::<Vec<u8>>();
+            let value = basic(
+                &decode(base.username()),
+                &decode(base.password().unwrap_or("")),
+            )
+            .ok_or_else(not_http)?;
+            if base.set_username("").is_err() || base.set_password(None).is_err() {
+                return Err(not_http());
+            }
+            Some(value)
+        };
+        let base_url = base.as_str().trim_end_matches('/').to_owned();
         let mut credentials = BTreeMap::new();
         for (scheme, credential) in self.credentials {
             credentials.insert(scheme, prepare(scheme, credential)?);
@@ -358,6 +377,7 @@ impl ClientBuilder {
                 http,
                 base_url,
                 base,
+                url_basic,
                 credentials,
                 user_agent,
                 request_id_header,
@@ -386,15 +406,10 @@ fn prepare(scheme: &'static str, credential: Credential) -> Result<Prepared, Bui
             value.set_sensitive(true);
             Prepared::Header(header::AUTHORIZATION, value)
         }
-        Credential::Basic { username, password } => {
-            use base64::Engine as _;
-            let pair = format!("{username}:{}", password.expose());
-            let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
-            let mut value =
-                HeaderValue::from_str(&format!("Basic {encoded}")).map_err(|_| invalid())?;
-            value.set_sensitive(true);
-            Prepared::Header(header::AUTHORIZATION, value)
-        }
+        Credential::Basic { username, password } => Prepared::Header(
+            header::AUTHORIZATION,
+            basic(username.as_bytes(), password.expose().as_bytes()).ok_or_else(invalid)?,
+        ),
         Credential::Header { name, value } => {
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid())?;
             let mut value = HeaderValue::from_str(value.expose()).map_err(|_| invalid())?;
@@ -407,6 +422,33 @@ fn prepare(scheme: &'static str, credential: Credential) -> Result<Prepared, Bui
             Prepared::Cookie(name, value)
         }
     })
+}
+
+/// `Authorization: Basic <base64(username:password)>`, marked sensitive.
+fn basic(username: &[u8], password: &[u8]) -> Option<HeaderValue> {
+    use base64::Engine as _;
+    let pair = [username, b":", password].concat();
+    let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
+    let mut value = HeaderValue::from_str(&format!("Basic {encoded}")).ok()?;
+    value.set_sensitive(true);
+    Some(value)
+}
+
+/// A base URL as messages and `Debug` show it: without the `user:password@` it may hold, even
+/// when it does not parse (then everything up to its last `@` goes).
+fn without_userinfo(url: &str) -> std::borrow::Cow<'_, str> {
+    if let Ok(mut parsed) = reqwest::Url::parse(url) {
+        if parsed.username().is_empty() && parsed.password().is_none() {
+            return url.into();
+        }
+        if parsed.set_username("").is_ok() && parsed.set_password(None).is_ok() {
+            return parsed.to_string().into();
+        }
+    }
+    match url.rsplit_once('@') {
+        Some((_, rest)) => format!("[redacted]@{rest}").into(),
+        None => url.into(),
+    }
 }
 
 /// Why [`ClientBuilder::build`] failed.
@@ -449,6 +491,8 @@ struct Inner {
     base_url: String,
     /// `base_url` parsed, so that each request only parses its own path.
     base: reqwest::Url,
+    /// The `user:password@` of the base URL as the client was given it, as HTTP Basic.
+    url_basic: Option<HeaderValue>,
     credentials: BTreeMap<&'static str, Prepared>,
     user_agent: HeaderValue,
     request_id_header: HeaderName,
@@ -1356,6 +1400,12 @@ impl Client {
                 ))
             })?;
             headers.append(name, value);
+        }
+        if let Some(basic) = &inner.url_basic {
+            // The lowest priority: any credential or header of the call's own comes first.
+            if !headers.contains_key(header::AUTHORIZATION) {
+                headers.insert(header::AUTHORIZATION, basic.clone());
+            }
         }
         if !cookies.is_empty() {
             let joined = cookies

@@ -239,6 +239,70 @@ async fn a_base_url_with_a_path_prefixes_every_request() {
     assert_eq!(requests[1].url.query(), Some("pageSize=5"));
 }
 
+/// Credentials in the base URL (`http://user:password@host`) are sent as HTTP Basic, as reqwest
+/// does, unless the operation's own credential sets `Authorization`. The URL the client keeps,
+/// `Debug` output and error messages never show them.
+#[tokio::test]
+async fn credentials_in_the_base_url_are_sent_as_basic_and_never_shown() {
+    let server = MockServer::start().await;
+    // RFC 7617's example: Aladdin, "open sesame".
+    for authorization in [
+        "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==".to_owned(),
+        format!("Bearer {TOKEN}"),
+    ] {
+        once_with_session(
+            Mock::given(method("GET")).and(header("authorization", authorization.as_str())),
+            200,
+        )
+        .mount(&server)
+        .await;
+    }
+    let builder = Client::builder().base_url(format!(
+        "http://Aladdin:open%20sesame@{}/",
+        server.address()
+    ));
+    assert!(!format!("{builder:?}").contains("sesame"), "{builder:?}");
+    let client = builder.clone().build().unwrap();
+    assert_eq!(client.base_url(), server.uri());
+    assert!(!format!("{client:?}").contains("sesame"), "{client:?}");
+    client.get_checkout_session(id()).await.unwrap();
+    let with_token = builder.bearer_token(TOKEN).build().unwrap();
+    with_token.get_checkout_session(id()).await.unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.headers.get_all("authorization").iter().count() == 1)
+    );
+
+    // Nothing listens on port 9 of loopback: the error names the URL, without the password.
+    let offline = Client::builder()
+        .base_url("http://Aladdin:open%20sesame@127.0.0.1:9")
+        .build()
+        .unwrap();
+    let error = offline.get_checkout_session(id()).await.unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    let debug = format!("{error:?}");
+    assert!(debug.contains("127.0.0.1:9"), "{debug}");
+    for text in [debug, error.to_string()] {
+        assert!(!text.contains("sesame"), "{text}");
+    }
+    // Nor does refusing a base URL, whether it parses (another scheme, with or without `//`)
+    // or not (a bad port, and an `@` in the password).
+    for bad in [
+        "ftp://Aladdin:open%20sesame@127.0.0.1/",
+        "ftp:Aladdin:open%20sesame@127.0.0.1",
+        "http://Aladdin:open@sesame@127.0.0.1:99999/",
+    ] {
+        let error = Client::builder().base_url(bad).build().unwrap_err();
+        let text = format!("{error} {error:?}");
+        assert!(text.contains("not an absolute http(s) URL"), "{text}");
+        assert!(text.contains("127.0.0.1"), "{text}");
+        assert!(!text.contains("sesame"), "{text}");
+    }
+}
+
 #[tokio::test]
 async fn list_sends_rfc3339_dates_and_encoded_cursors_in_the_query() {
     let server = MockServer::start().await;
