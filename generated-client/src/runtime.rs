@@ -520,7 +520,7 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// The base URL requests go to.
+    /// The base URL requests go to, without the `user:password@` it may have been given with.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
     }
@@ -603,6 +603,13 @@ impl Request {
         self.keep(result);
     }
 
+    /// Appends a path parameter given by its JSON form (see [`Request::query_json`]).
+    pub fn path_param_json<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if let Some(text) = self.json_text(value) {
+            self.path_param(name, &text);
+        }
+    }
+
     /// The problems the checks of the arguments found: any makes the request invalid, and the
     /// error lists them all.
     pub fn check_arguments(&mut self, problems: Vec<String>) {
@@ -629,7 +636,9 @@ impl Request {
         self.query.push((name, value));
     }
 
-    /// Adds a query parameter whose value is sent as JSON text (an object, a list of objects).
+    /// Adds a query parameter given by its JSON form: a string, number or boolean is sent as
+    /// itself (a `oneOf` of a uuid and a name, say), anything else as JSON text (an object, a
+    /// list of objects).
     pub fn query_json<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
         if let Some(text) = self.json_text(value) {
             self.query(name, text);
@@ -644,7 +653,7 @@ impl Request {
         self.headers.push((name, value));
     }
 
-    /// Adds a header parameter whose value is sent as JSON text.
+    /// Adds a header parameter given by its JSON form (see [`Request::query_json`]).
     pub fn header_json<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
         if let Some(text) = self.json_text(value) {
             self.header(name, text);
@@ -656,16 +665,22 @@ impl Request {
         self.cookies.push((name, value));
     }
 
-    /// Adds a cookie parameter whose value is sent as JSON text.
+    /// Adds a cookie parameter given by its JSON form (see [`Request::query_json`]).
     pub fn cookie_json<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
         if let Some(text) = self.json_text(value) {
             self.cookie(name, text);
         }
     }
 
-    /// A parameter's value as JSON text, or `None` (the problem kept) when it cannot be.
+    /// A parameter's value as text: a JSON string, number or boolean as itself, anything else
+    /// as JSON text; `None` (the problem kept) when it cannot be serialized.
     fn json_text<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Option<String> {
-        match serde_json::to_string(value) {
+        // Written as text first, so that an object keeps its properties in their order.
+        let text = serde_json::to_string(value).and_then(|text| match text.starts_with('"') {
+            true => serde_json::from_str::<String>(&text),
+            false => Ok(text),
+        });
+        match text {
             Ok(text) => Some(text),
             Err(e) => {
                 self.fail(format!("a parameter cannot be serialized as JSON: {e}"));

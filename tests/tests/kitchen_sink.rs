@@ -3,9 +3,10 @@
 //! construct the generator lowers, watched on the wire.
 
 use kitchen_sink::models::{
-    BlockchainLocation, BlockchainLocationType, CreateTransferError, Event, GetQuotesParams,
-    GetQuotesWindow, Level, Location, PaymentEvent, RefundEvent, Side, Transfer, TransferFee,
-    TransferRequest, TransferStatus, TransferUpdate, WalletLocation, WalletLocationType,
+    BlockchainLocation, BlockchainLocationType, CreateTransferError, Event, GetAccountParams,
+    GetLegacyError, GetQuotesParams, GetQuotesWindow, Level, Location, NameOrId, PaymentEvent,
+    RefundEvent, Side, Transfer, TransferFee, TransferRequest, TransferStatus, TransferUpdate,
+    WalletLocation, WalletLocationType,
 };
 use kitchen_sink::{Client, Error};
 use serde_json::{Value, json};
@@ -416,4 +417,86 @@ async fn a_deprecated_operation_still_works_and_returns_text() {
         .await;
     let text = client_for(&server).get_legacy().await.unwrap();
     assert_eq!(text, "old but fine");
+}
+
+/// A `oneOf` whose alternatives are strings (an id or a name) goes in the path and the query
+/// as the string itself, not as JSON text with its quotes; an object still goes as JSON text
+/// (`window` above).
+#[tokio::test]
+async fn a_one_of_parameter_is_sent_as_its_plain_value() {
+    let server = MockServer::start().await;
+    let owner = Uuid::parse_str(TRANSFER_ID).unwrap();
+    Mock::given(method("GET"))
+        .and(path("/accounts/main%20shop%2F2"))
+        .and(query_param("owner", TRANSFER_ID))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("/accounts/{TRANSFER_ID}")))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client_for(&server);
+    let by_name = NameOrId::String("main shop/2".to_owned());
+    let params = GetAccountParams {
+        owner: Some(NameOrId::Uuid(owner)),
+    };
+    client.get_account(&by_name, &params).await.unwrap();
+    let by_id = NameOrId::Uuid(owner);
+    client
+        .get_account(&by_id, &GetAccountParams::default())
+        .await
+        .unwrap();
+    assert_eq!(requests(&server).await[1].url.query(), None);
+}
+
+/// A list in the path is its items comma-separated (simple style), in one segment.
+#[tokio::test]
+async fn a_list_path_parameter_is_comma_separated() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/batches/a%2Cb%20c"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client_for(&server)
+        .get_batch(&["a".to_owned(), "b c".to_owned()])
+        .await
+        .unwrap();
+}
+
+/// `default` as the only error response: every error status decodes into it (and the
+/// generated decoder is no `match` with one arm, which clippy refuses).
+#[tokio::test]
+#[allow(deprecated)]
+async fn a_lone_default_error_response_takes_every_error_status() {
+    let server = MockServer::start().await;
+    for status in [400, 404] {
+        Mock::given(method("GET"))
+            .and(path("/legacy"))
+            .respond_with(
+                ResponseTemplate::new(status)
+                    .set_body_json(json!({"code": status, "message": "no"})),
+            )
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+    }
+    for status in [400, 404] {
+        let error = client_for(&server).get_legacy().await.unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+        match error.body() {
+            Some(GetLegacyError::Default(problem)) => {
+                assert_eq!(
+                    (problem.code, problem.message.as_str()),
+                    (i64::from(status), "no")
+                )
+            }
+            other => panic!("expected the default error, got {other:?}"),
+        }
+    }
 }

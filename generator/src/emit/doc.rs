@@ -223,16 +223,26 @@ fn fence_of(trimmed: &str) -> Option<String> {
     None
 }
 
-/// `- `, `* `, `+ ` or `12. ` at the start of a line: the width of the marker.
+/// `- `, `* `, `+ ` or `12. ` at the start of a line: the column its text starts at, where the
+/// lines that continue the item go (CommonMark: the marker and the one to four spaces after it;
+/// `*   text` continues at 4, not 2, or clippy calls the continuation lazy).
 fn list_marker_width(line: &str) -> Option<usize> {
-    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
-        return Some(2);
+    let marker = if line.starts_with(['-', '*', '+']) {
+        1
+    } else {
+        let digits = line.chars().take_while(char::is_ascii_digit).count();
+        if digits == 0 || !line[digits..].starts_with('.') {
+            return None;
+        }
+        digits + 1
+    };
+    let spaces = line[marker..].chars().take_while(|c| *c == ' ').count();
+    match spaces {
+        0 => None,
+        1..=4 => Some(marker + spaces),
+        // Five or more: the text is an indented code block one space after the marker.
+        _ => Some(marker + 1),
     }
-    let digits = line.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 && line[digits..].starts_with(". ") {
-        return Some(digits + 2);
-    }
-    None
 }
 
 fn demote_heading(line: String) -> String {
@@ -264,10 +274,17 @@ fn inline(line: &str) -> String {
             rest = &rest[ticks..];
             continue;
         }
-        // A Markdown link `[text](url)` is kept.
+        // A Markdown link `[text](url)` is kept, but for one rustdoc would read as a path to an
+        // item (Nexus links its own Rust types, `crate::external_api::views::Vpc`): no such
+        // item is in the generated crate, so only its text stays.
         if rest.starts_with('[') {
             if let Some(len) = markdown_link_len(rest) {
-                out.push_str(&rest[..len]);
+                let close = rest.find("](").unwrap_or(len);
+                let target = rest.get(close + 2..len - 1).unwrap_or_default();
+                match rest.get(1..close) {
+                    Some(text) if is_item_path(target) => out.push_str(text),
+                    _ => out.push_str(&rest[..len]),
+                }
                 rest = &rest[len..];
                 continue;
             }
@@ -318,6 +335,15 @@ fn is_url_start(s: &str) -> bool {
 
 fn is_url(s: &str) -> bool {
     is_url_start(s) && !s.contains(char::is_whitespace)
+}
+
+/// A link target rustdoc resolves as a path to an item (an intra-doc link) rather than as a
+/// URL: only characters a path can hold, as rustdoc decides it.
+fn is_item_path(target: &str) -> bool {
+    !target.is_empty()
+        && target
+            .chars()
+            .all(|c| c.is_alphanumeric() || ":_<>, !*&;@()".contains(c))
 }
 
 /// Length of `[text](target)` at the start of `s`, if that is what it starts with.
@@ -433,6 +459,26 @@ mod tests {
     }
 
     #[test]
+    fn list_continuations_go_where_the_item_text_starts() {
+        let lines = sanitize("Notes:\n*   one\n  more\n10.  two\nand\n-      code\nx");
+        assert_eq!(
+            lines,
+            [
+                "Notes:",
+                "*   one",
+                "    more",
+                "10.  two",
+                "     and",
+                "-      code",
+                "  x"
+            ]
+        );
+        // A dash or number without a space after it starts no list.
+        assert_eq!(sanitize("-5 degrees\nmore"), ["-5 degrees", "more"]);
+        assert_eq!(sanitize("3.14\nmore"), ["3.14", "more"]);
+    }
+
+    #[test]
     fn inline_markup_is_made_safe() {
         assert_eq!(
             sanitize("See https://example.com/a. Or [the docs](https://x.y) [sic] a<b `[c]`"),
@@ -443,5 +489,14 @@ mod tests {
             ["<https://x.y> and    tab"]
         );
         assert_eq!(sanitize("# Title\ntext"), ["**Title**", "text"]);
+        // A link rustdoc would resolve as an item path keeps only its text.
+        assert_eq!(
+            sanitize("an [`SshKey`](crate::external_api::views::SshKey), [docs](https://x.y/z)"),
+            ["an `SshKey`, [docs](https://x.y/z)"]
+        );
+        assert_eq!(
+            sanitize("see [Vpc](Vpc) or [here](#vpc)"),
+            ["see Vpc or [here](#vpc)"]
+        );
     }
 }

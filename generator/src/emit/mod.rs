@@ -134,13 +134,29 @@ impl Context<'_> {
         let head = head?;
         // One pass from the laid-out parts to the file: each of them is a whole file's size
         // (2 MB for GitHub's operations), so no joined or replaced copy is made on the way.
+        let replaced = std::cell::Cell::new(0);
         let lines = [&head, &open, &body, &close]
             .into_iter()
             .flat_map(|part| part.lines())
-            .flat_map(|line| verbatim.get(line).map_or(line, String::as_str).split('\n'))
+            .flat_map(|line| {
+                let text = verbatim
+                    .get(line)
+                    .inspect(|_| replaced.set(replaced.get() + 1));
+                text.map_or(line, String::as_str).split('\n')
+            })
             .map(|line| line.strip_suffix('\r').unwrap_or(line));
         let size = head.len() + open.len() + body.len() + close.len();
-        Ok(self.rust_text(size + size / 8, lines))
+        let text = self.rust_text(size + size / 8, lines);
+        // A placeholder printed other than as expected would leave code that does not compile.
+        if replaced.get() != verbatim.len() {
+            return Err(Diagnostics::from(Diagnostic::error(format!(
+                "internal error: {} of the {} placeholders of the generated {file} were not \
+                 found once laid out; please report it with the spec",
+                verbatim.len() - replaced.get().min(verbatim.len()),
+                verbatim.len()
+            ))));
+        }
+        Ok(text)
     }
 
     /// A Rust file: the header, then `lines` with blank lines between items.
@@ -272,8 +288,8 @@ fn layout(tokens: TokenStream, file: &str) -> Result<String, Diagnostics> {
 }
 
 /// Writes `lines` to `out` with a blank line between items, which `prettyplease` does not put:
-/// after a closing brace or a `;`-terminated item when the next line starts another item at the
-/// same depth, and after the module docs and imports.
+/// after a closing brace, an empty body (`{}`) or a `;`-terminated item when the next line starts
+/// another item at the same depth, and after the module docs and imports.
 fn space_items<'l>(out: &mut String, lines: impl Iterator<Item = &'l str>) {
     let mut lines = lines.peekable();
     while let Some(line) = lines.next() {
@@ -284,8 +300,8 @@ fn space_items<'l>(out: &mut String, lines: impl Iterator<Item = &'l str>) {
         let (this, next_trimmed) = (line.trim(), next.trim());
         let same_depth = indent(line) == indent(next);
         // Doc comments may hold code; their lines never end an item.
-        let item_ends =
-            !this.starts_with("//") && (this == "}" || (indent(line) == 0 && this.ends_with(';')));
+        let item_ends = !this.starts_with("//")
+            && (this == "}" || this.ends_with(" {}") || (indent(line) == 0 && this.ends_with(';')));
         let continues = next_trimmed.starts_with(['}', ')'])
             || next_trimmed.starts_with("else")
             || (this.starts_with("use ") && next_trimmed.starts_with("use "));

@@ -33,10 +33,10 @@ pub(super) fn models_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, (&'a TypeId
     let verbatim = cx
         .api
         .types
-        .values()
-        .filter_map(|def| match &def.kind {
-            TypeKind::Enum(e) => Some(enum_conversions(def, e)),
-            TypeKind::Struct(s) => Some(object_serde(def, s)),
+        .iter()
+        .filter_map(|(id, def)| match &def.kind {
+            TypeKind::Enum(e) => Some((placeholder_line(*id), enum_conversions(def, e))),
+            TypeKind::Struct(s) => Some((placeholder_line(*id), object_serde(def, s))),
             _ => None,
         })
         .collect();
@@ -44,8 +44,8 @@ pub(super) fn models_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, (&'a TypeId
         items: defs,
         make: Box::new(move |(id, def), patterns: &mut Patterns| {
             let item = match &def.kind {
-                TypeKind::Struct(s) => struct_item(cx, def, s),
-                TypeKind::Enum(e) => enum_item(def, e),
+                TypeKind::Struct(s) => struct_item(cx, *id, def, s),
+                TypeKind::Enum(e) => enum_item(*id, def, e),
                 TypeKind::IntEnum(e) => int_enum_item(def, e),
                 TypeKind::OneOf(o) => one_of_item(cx, def, o),
                 TypeKind::Params(p) => params_item(cx, def, p),
@@ -76,7 +76,7 @@ fn type_doc(def: &TypeDef, fallback: String) -> DocBuilder {
     }
 }
 
-fn struct_item(cx: &Context<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
+fn struct_item(cx: &Context<'_>, id: TypeId, def: &TypeDef, s: &Struct) -> TokenStream {
     let name = ident(&def.name);
     let doc = type_doc(def, format!("The `{}` schema.", def.name)).outer();
     let fields = s.fields.iter().map(|f| field(cx, f));
@@ -91,6 +91,7 @@ fn struct_item(cx: &Context<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
     let all_optional = s.fields.iter().all(Field::optional);
     let default = all_optional.then(|| quote!(Default,));
     // serde comes from `runtime::object!` (why: see there), invoked by `object_serde`.
+    let serde = placeholder(id);
     quote! {
         #doc
         #[derive(Clone, Debug, #default PartialEq)]
@@ -99,13 +100,13 @@ fn struct_item(cx: &Context<'_>, def: &TypeDef, s: &Struct) -> TokenStream {
             #additional
         }
 
-        crate::runtime::object!(#name);
+        #serde
     }
 }
 
 /// The serde of a struct as the `runtime::object!` invocation that replaces its placeholder:
 /// each field's wire name and kind (what is required, what may be `null`, what is left out).
-pub(crate) fn object_serde(def: &TypeDef, s: &Struct) -> (String, String) {
+fn object_serde(def: &TypeDef, s: &Struct) -> String {
     let fields = s.fields.iter().map(|f| {
         let kind = if f.tri_state() {
             "absent_or_null"
@@ -127,21 +128,33 @@ pub(crate) fn object_serde(def: &TypeDef, s: &Struct) -> (String, String) {
     runtime_macro("object", &def.name, fields.chain(additional))
 }
 
-/// A call of a runtime macro for a type, one entry a line, and the placeholder its item leaves
-/// in the token stream (`crate::runtime::name!(Type);`), which the text replaces once laid out:
-/// prettyplease would print the call's body on one line.
+/// A call of a runtime macro for a type, one entry a line. It replaces the type's
+/// [`placeholder`] once the file is laid out: prettyplease would print the call's body on one
+/// line.
 fn runtime_macro(
     macro_name: &str,
     type_name: &str,
     entries: impl Iterator<Item = String>,
-) -> (String, String) {
-    let placeholder = format!("crate::runtime::{macro_name}!({type_name});");
+) -> String {
     let mut text = format!("crate::runtime::{macro_name}!({type_name} {{\n");
     for entry in entries {
         text.push_str(&format!("    {entry},\n"));
     }
     text.push_str("});");
-    (placeholder, text)
+    text
+}
+
+/// What a type's item leaves where its runtime macro call goes. Short whatever the type's name,
+/// so that prettyplease always prints it as the one line [`placeholder_line`] finds (a long
+/// name wrapped `crate::runtime::object!(Name);` over three lines, and the call was lost).
+fn placeholder(id: TypeId) -> TokenStream {
+    let n = Literal::u32_unsuffixed(id.0);
+    quote!(__apigen_runtime_call!(#n);)
+}
+
+/// [`placeholder`] as prettyplease prints it.
+fn placeholder_line(id: TypeId) -> String {
+    format!("__apigen_runtime_call!({});", id.0)
 }
 
 /// The name of the flattened map of a struct's other properties.
@@ -253,8 +266,9 @@ pub(crate) fn constraint_parts(c: &crate::ir::Constraints) -> Vec<String> {
     parts
 }
 
-fn enum_item(def: &TypeDef, e: &StringEnum) -> TokenStream {
+fn enum_item(id: TypeId, def: &TypeDef, e: &StringEnum) -> TokenStream {
     let name = ident(&def.name);
+    let conversions = placeholder(id);
     let doc = type_doc(def, format!("The `{}` values.", def.name))
         .line(
             "Open: a value this client does not know yet is kept in `Unknown` rather than \
@@ -279,12 +293,13 @@ fn enum_item(def: &TypeDef, e: &StringEnum) -> TokenStream {
             Unknown(String),
         }
 
-        crate::runtime::open_enum!(#name);
+        #conversions
     }
 }
 
-/// The placeholder `enum_item` leaves for the conversions of an enum, and what replaces it.
-pub(crate) fn enum_conversions(def: &TypeDef, e: &StringEnum) -> (String, String) {
+/// The `runtime::open_enum!` call that replaces the placeholder `enum_item` leaves for the
+/// conversions of an enum.
+fn enum_conversions(def: &TypeDef, e: &StringEnum) -> String {
     let values = e
         .variants
         .iter()
@@ -551,7 +566,7 @@ fn errors_item(cx: &Context<'_>, def: &TypeDef, e: &ErrorSet) -> TokenStream {
             None => quote!(#doc #variant,),
         }
     });
-    let mut arms: Vec<(StatusMatch, TokenStream)> = e
+    let mut arms: Vec<(StatusMatch, TokenStream, TokenStream)> = e
         .variants
         .iter()
         .zip(&payloads)
@@ -582,34 +597,40 @@ fn errors_item(cx: &Context<'_>, def: &TypeDef, e: &ErrorSet) -> TokenStream {
                 }
                 (Body::Binary, _) => quote!(Ok(Self::#variant(body.to_vec()))),
             };
-            (v.status, quote!(#pattern => Some(#decode),))
+            (v.status, pattern, decode)
         })
         .collect();
     // Exact codes, then classes, then `default`.
-    arms.sort_by_key(|(status, _)| *status);
-    let has_default = arms.iter().any(|(s, _)| *s == StatusMatch::Default);
-    let arms = arms.into_iter().map(|(_, arm)| arm);
-    let fallback = (!has_default).then(|| quote!(_ => None,));
-    let uses_body = e.variants.iter().any(|v| v.body != Body::Empty);
-    let body_param = if uses_body {
+    arms.sort_by_key(|(status, ..)| *status);
+    let has_default = arms.iter().any(|(s, ..)| *s == StatusMatch::Default);
+    let body_param = if e.variants.iter().any(|v| v.body != Body::Empty) {
         quote!(body)
     } else {
         quote!(_body)
     };
-    let body_fn = if e.variants.is_empty() {
-        quote! {
-            fn from_response(_status: u16, _body: &[u8]) -> Option<Result<Self, serde_json::Error>> {
-                None
-            }
+    // No `match` around a lone `default` (clippy's `match_single_binding`) or nothing at all.
+    let (status_param, decode) = match arms.as_slice() {
+        [] => (quote!(_status), quote!(None)),
+        [(StatusMatch::Default, _, decode)] => (quote!(_status), quote!(Some(#decode))),
+        _ => {
+            let arms = arms
+                .iter()
+                .map(|(_, pattern, decode)| quote!(#pattern => Some(#decode),));
+            let fallback = (!has_default).then(|| quote!(_ => None,));
+            (
+                quote!(status),
+                quote! {
+                    match status {
+                        #(#arms)*
+                        #fallback
+                    }
+                },
+            )
         }
-    } else {
-        quote! {
-            fn from_response(status: u16, #body_param: &[u8]) -> Option<Result<Self, serde_json::Error>> {
-                match status {
-                    #(#arms)*
-                    #fallback
-                }
-            }
+    };
+    let body_fn = quote! {
+        fn from_response(#status_param: u16, #body_param: &[u8]) -> Option<Result<Self, serde_json::Error>> {
+            #decode
         }
     };
     quote! {

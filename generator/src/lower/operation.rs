@@ -4,7 +4,7 @@ use super::{Lowerer, SchemaOrRef};
 use crate::diagnostics::{Diagnostic, Pointer};
 use crate::ir::{
     Body, ErrorSet, ErrorVariant, Method, Operation, Param, ParamLocation, Params, PathSegment,
-    PathTemplate, Primitive, RequestBody, StatusMatch, TypeDef, TypeKind, TypeRef,
+    PathTemplate, Primitive, RequestBody, StatusMatch, TypeKind, TypeRef,
 };
 use crate::names::{self, Namespace};
 use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
@@ -403,17 +403,25 @@ fn lower_params<'s>(
 /// Scalars and lists of scalars, which have a plain text form in a query or header.
 fn is_plain(l: &Lowerer<'_>, ty: &TypeRef) -> bool {
     match ty {
+        TypeRef::Array(item) => !matches!(**item, TypeRef::Array(_)) && is_scalar(l, item, false),
+        _ => is_scalar(l, ty, true),
+    }
+}
+
+/// A value with a text form of its own. With `one_of`, a `oneOf` of such values counts too (an
+/// id or a name, Nexus's `NameOrId`): the runtime sends the one it holds.
+fn is_scalar(l: &Lowerer<'_>, ty: &TypeRef, one_of: bool) -> bool {
+    match ty {
         TypeRef::Primitive(Primitive::Json) => false,
         TypeRef::Primitive(_) => true,
-        TypeRef::Named(id) => matches!(
-            l.types.get(id),
-            Some(TypeDef {
-                kind: TypeKind::Enum(_) | TypeKind::IntEnum(_),
-                ..
-            })
-        ),
-        TypeRef::Array(item) => !matches!(**item, TypeRef::Array(_)) && is_plain(l, item),
-        TypeRef::Map(_) => false,
+        TypeRef::Named(id) => match l.types.get(id).map(|def| &def.kind) {
+            Some(TypeKind::Enum(_) | TypeKind::IntEnum(_)) => true,
+            Some(TypeKind::OneOf(o)) if one_of => {
+                o.variants.iter().all(|v| is_scalar(l, &v.ty, false))
+            }
+            _ => false,
+        },
+        TypeRef::Array(_) | TypeRef::Map(_) => false,
     }
 }
 

@@ -306,3 +306,43 @@ fn generating_from_deep_chains_succeeds_on_a_small_stack() {
         );
     }
 }
+
+/// A query parameter that is a `oneOf` of scalars is sent as the scalar it holds, so it draws
+/// no `parameter-as-json` warning; an object parameter does, and so does a list of such
+/// `oneOf`s, which goes as JSON text.
+#[test]
+fn only_structured_parameters_are_sent_as_json() {
+    let (_, warnings) = lower_spec(&SpecInput::new(
+        "t.yaml",
+        spec(
+            "paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+        - {name: owner, in: query, schema: {$ref: '#/components/schemas/NameOrId'}}
+        - {name: owners, in: query, schema: {type: array, items: {$ref: '#/components/schemas/NameOrId'}}}
+        - {name: window, in: query, schema: {type: object, properties: {from: {type: string}}}}
+      responses:
+        '204': {description: none}
+components:
+  schemas:
+    NameOrId:
+      oneOf:
+        - {type: string, format: uuid}
+        - {type: string, enum: [me]}
+",
+        ),
+    ))
+    .unwrap();
+    let as_json: Vec<String> = warnings
+        .warnings()
+        .filter(|w| w.code.as_deref() == Some("parameter-as-json"))
+        .map(|w| w.message.clone())
+        .collect();
+    assert_eq!(as_json.len(), 2, "{as_json:?}");
+    assert!(
+        as_json[0].contains("`owners`") && as_json[1].contains("`window`"),
+        "{as_json:?}"
+    );
+}

@@ -119,10 +119,11 @@ impl<'de> serde::Deserialize<'de> for Event {
     }
 }
 
-/// The error responses [`Client::get_legacy`](crate::Client::get_legacy) documents, by HTTP status.
+/// The error responses [`Client::get_account`](crate::Client::get_account) documents, by HTTP status.
 #[derive(Clone, Debug, PartialEq)]
-pub enum GetLegacyError {}
-impl crate::runtime::ErrorBody for GetLegacyError {
+pub enum GetAccountError {}
+
+impl crate::runtime::ErrorBody for GetAccountError {
     fn from_response(
         _status: u16,
         _body: &[u8],
@@ -131,9 +132,50 @@ impl crate::runtime::ErrorBody for GetLegacyError {
     }
 }
 
+/// The query and header parameters of [`Client::get_account`](crate::Client::get_account).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GetAccountParams {
+    /// Either the id of a thing or its name; both are strings on the wire.
+    ///
+    /// Sent as the query parameter `owner`.
+    pub owner: Option<NameOrId>,
+}
+
+/// The error responses [`Client::get_batch`](crate::Client::get_batch) documents, by HTTP status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetBatchError {}
+
+impl crate::runtime::ErrorBody for GetBatchError {
+    fn from_response(
+        _status: u16,
+        _body: &[u8],
+    ) -> Option<Result<Self, serde_json::Error>> {
+        None
+    }
+}
+
+/// The error responses [`Client::get_legacy`](crate::Client::get_legacy) documents, by HTTP status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetLegacyError {
+    /// Any other status.
+    ///
+    /// Whatever went wrong; the only error response documented.
+    Default(Problem),
+}
+
+impl crate::runtime::ErrorBody for GetLegacyError {
+    fn from_response(
+        _status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, serde_json::Error>> {
+        Some(serde_json::from_slice(body).map(Self::Default))
+    }
+}
+
 /// The error responses [`Client::get_quotes`](crate::Client::get_quotes) documents, by HTTP status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetQuotesError {}
+
 impl crate::runtime::ErrorBody for GetQuotesError {
     fn from_response(
         _status: u16,
@@ -183,6 +225,7 @@ crate::runtime::object!(GetQuotesWindow {
 /// The error responses [`Client::get_transfer`](crate::Client::get_transfer) documents, by HTTP status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetTransferError {}
+
 impl crate::runtime::ErrorBody for GetTransferError {
     fn from_response(
         _status: u16,
@@ -253,6 +296,7 @@ impl<'de> serde::Deserialize<'de> for Level {
 /// The error responses [`Client::list_events`](crate::Client::list_events) documents, by HTTP status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ListEventsError {}
+
 impl crate::runtime::ErrorBody for ListEventsError {
     fn from_response(
         _status: u16,
@@ -317,9 +361,56 @@ impl runtime::Validate for Location {
     fn validate(&self, at: &str, problems: &mut Vec<String>) {
         match self {
             Self::Wallet(_) => {}
+
             Self::Blockchain(value) => runtime::Validate::validate(value, at, problems),
             Self::Unknown(_) => {}
         }
+    }
+}
+
+/// Either the id of a thing or its name; both are strings on the wire.
+///
+/// The alternative is the first that decodes and knows every property of the value (else the first that decodes).
+#[derive(Clone, Debug, PartialEq)]
+pub enum NameOrId {
+    /// A `Uuid`.
+    Uuid(uuid::Uuid),
+    /// A `String`.
+    String(String),
+}
+
+impl serde::Serialize for NameOrId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Uuid(value) => value.serialize(serializer),
+            Self::String(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NameOrId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        crate::runtime::decode_one_of(
+                value,
+                None,
+                &[
+                    crate::runtime::Alternative {
+                        tags: &[],
+                        keys: None,
+                        decode: |value| serde_json::from_value(value).map(Self::Uuid),
+                    },
+                    crate::runtime::Alternative {
+                        tags: &[],
+                        keys: None,
+                        decode: |value| serde_json::from_value(value).map(Self::String),
+                    },
+                ],
+                None,
+            )
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -588,6 +679,7 @@ impl runtime::Validate for TransferUpdate {
 /// The error responses [`Client::update_transfer`](crate::Client::update_transfer) documents, by HTTP status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum UpdateTransferError {}
+
 impl crate::runtime::ErrorBody for UpdateTransferError {
     fn from_response(
         _status: u16,

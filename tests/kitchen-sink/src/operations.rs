@@ -82,11 +82,118 @@ impl Client {
         runtime::send_json(self, request)
     }
 
-    /// `GET /legacy` (operation `getLegacy`).
+    /// An account by id or by name, a `oneOf` in the path and in the query.
+    ///
+    /// `GET /accounts/{account}` (operation `getAccount`).
+    ///
+    /// # Arguments
+    ///
+    /// - `account`: Either the id of a thing or its name; both are strings on the wire.
+    /// - `params`: the query and header parameters.
     ///
     /// # Errors
     ///
     /// The spec documents no error responses for it.
+    ///
+    /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use kitchen_sink::models;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = kitchen_sink::Client::builder()
+    /// #     .server(kitchen_sink::Server::Live)
+    /// #     .api_key(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let account = &models::NameOrId::Uuid(
+    ///     uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?,
+    /// );
+    /// let params = models::GetAccountParams::default();
+    /// client.get_account(account, &params).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_account(
+        &self,
+        account: &models::NameOrId,
+        params: &models::GetAccountParams,
+    ) -> impl Future<Output = Result<(), Error<models::GetAccountError>>> + use<'_> {
+        runtime::into_inner(self.get_account_with_response(account, params))
+    }
+
+    /// Like [`Client::get_account`], but also returns the response's status, headers and request id.
+    pub fn get_account_with_response(
+        &self,
+        account: &models::NameOrId,
+        params: &models::GetAccountParams,
+    ) -> impl Future<
+        Output = Result<ResponseValue<()>, Error<models::GetAccountError>>,
+    > + use<'_> {
+        let mut request = Request::new("getAccount", Method::GET, "/accounts/{account}");
+        request.path("/accounts/");
+        request.path_param_json("account", account);
+        request.security(&[&["key"], &["partner"]]);
+        if let Some(value) = &params.owner {
+            request.query_json("owner", value);
+        }
+
+        runtime::send_empty(self, request)
+    }
+
+    /// Several things at once, their ids comma-separated in one path segment.
+    ///
+    /// `GET /batches/{ids}` (operation `getBatch`).
+    ///
+    /// # Arguments
+    ///
+    /// - `ids`
+    ///
+    /// # Errors
+    ///
+    /// The spec documents no error responses for it.
+    ///
+    /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = kitchen_sink::Client::builder()
+    /// #     .server(kitchen_sink::Server::Live)
+    /// #     .api_key(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let ids = &[String::from("text")];
+    /// client.get_batch(ids).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_batch(
+        &self,
+        ids: &[String],
+    ) -> impl Future<Output = Result<(), Error<models::GetBatchError>>> + use<'_> {
+        runtime::into_inner(self.get_batch_with_response(ids))
+    }
+
+    /// Like [`Client::get_batch`], but also returns the response's status, headers and request id.
+    pub fn get_batch_with_response(
+        &self,
+        ids: &[String],
+    ) -> impl Future<
+        Output = Result<ResponseValue<()>, Error<models::GetBatchError>>,
+    > + use<'_> {
+        let mut request = Request::new("getBatch", Method::GET, "/batches/{ids}");
+        request.path("/batches/");
+        request.path_param("ids", &ids.join(","));
+        request.security(&[&["key"], &["partner"]]);
+        runtime::send_empty(self, request)
+    }
+
+    /// `GET /legacy` (operation `getLegacy`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] holds a [`models::GetLegacyError`] for the statuses the spec documents: any other status (`Default`).
     ///
     /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
     ///
