@@ -322,20 +322,9 @@ impl ClientBuilder {
             _ => return Err(not_http()),
         };
         // Taken out of the URL, so that it shows up nowhere (reqwest's errors print the URL).
-        let url_basic = if base.username().is_empty() && base.password().is_none() {
-            None
-        } else {
-            let decode = |s: &str| percent_encoding::percent_decode_str(s).collect::<Vec<u8>>();
-            let value = basic(
-                &decode(base.username()),
-                &decode(base.password().unwrap_or("")),
-            )
-            .ok_or_else(not_http)?;
-            if base.set_username("").is_err() || base.set_password(None).is_err() {
-                return Err(not_http());
-            }
-            Some(value)
-        };
+        let url_basic = take_userinfo(&mut base)
+            .map(|(username, password)| basic(&username, &password).ok_or_else(not_http))
+            .transpose()?;
         let base_url = base.as_str().trim_end_matches('/').to_owned();
         let mut credentials = BTreeMap::new();
         for (scheme, credential) in self.credentials {
@@ -434,15 +423,26 @@ fn basic(username: &[u8], password: &[u8]) -> Option<HeaderValue> {
     Some(value)
 }
 
+/// Takes the `user:password@` out of `url`, percent-decoded. `None` when it has none; it always
+/// can be taken from a URL with a host, the only kind a client is built with.
+fn take_userinfo(url: &mut reqwest::Url) -> Option<(Vec<u8>, Vec<u8>)> {
+    if url.username().is_empty() && url.password().is_none() {
+        return None;
+    }
+    let decode = |s: &str| percent_encoding::percent_decode_str(s).collect::<Vec<u8>>();
+    let taken = (decode(url.username()), decode(url.password().unwrap_or("")));
+    (url.set_username("").is_ok() && url.set_password(None).is_ok()).then_some(taken)
+}
+
 /// A base URL as messages and `Debug` show it: without the `user:password@` it may hold, even
 /// when it does not parse (then everything up to its last `@` goes).
 fn without_userinfo(url: &str) -> std::borrow::Cow<'_, str> {
     if let Ok(mut parsed) = reqwest::Url::parse(url) {
+        if take_userinfo(&mut parsed).is_some() {
+            return parsed.to_string().into();
+        }
         if parsed.username().is_empty() && parsed.password().is_none() {
             return url.into();
-        }
-        if parsed.set_username("").is_ok() && parsed.set_password(None).is_ok() {
-            return parsed.to_string().into();
         }
     }
     match url.rsplit_once('@') {
@@ -673,9 +673,12 @@ impl Request {
     /// as JSON text; `None` (the problem kept) when it cannot be serialized.
     fn json_text<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Option<String> {
         // Written as text first, so that an object keeps its properties in their order.
-        let text = serde_json::to_string(value).and_then(|text| match text.starts_with('"') {
-            true => serde_json::from_str::<String>(&text),
-            false => Ok(text),
+        let text = serde_json::to_string(value).and_then(|text| {
+            if text.starts_with('"') {
+                serde_json::from_str::<String>(&text)
+            } else {
+                Ok(text)
+            }
         });
         match text {
             Ok(text) => Some(text),

@@ -278,13 +278,12 @@ fn inline(line: &str) -> String {
         // item (Nexus links its own Rust types, `crate::external_api::views::Vpc`): no such
         // item is in the generated crate, so only its text stays.
         if rest.starts_with('[') {
-            if let Some(len) = markdown_link_len(rest) {
-                let close = rest.find("](").unwrap_or(len);
-                let target = rest.get(close + 2..len - 1).unwrap_or_default();
-                match rest.get(1..close) {
-                    Some(text) if is_item_path(target) => out.push_str(text),
-                    _ => out.push_str(&rest[..len]),
-                }
+            if let Some((text, target, len)) = markdown_link(rest) {
+                out.push_str(if is_item_path(target) {
+                    text
+                } else {
+                    &rest[..len]
+                });
                 rest = &rest[len..];
                 continue;
             }
@@ -346,14 +345,16 @@ fn is_item_path(target: &str) -> bool {
             .all(|c| c.is_alphanumeric() || ":_<>, !*&;@()".contains(c))
 }
 
-/// Length of `[text](target)` at the start of `s`, if that is what it starts with.
-fn markdown_link_len(s: &str) -> Option<usize> {
+/// `[text](target)` at the start of `s`, if that is what it starts with: its text, its target
+/// and its length.
+fn markdown_link(s: &str) -> Option<(&str, &str, usize)> {
     let close = s.find("](")?;
-    if s[1..close].contains(['[', ']']) {
+    let text = s.get(1..close)?;
+    if text.contains(['[', ']']) {
         return None;
     }
     let end = s[close + 2..].find(')')?;
-    Some(close + 2 + end + 1)
+    Some((text, &s[close + 2..close + 2 + end], close + 2 + end + 1))
 }
 
 /// A wire value or name shown in docs as code.
