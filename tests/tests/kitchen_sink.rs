@@ -428,7 +428,6 @@ async fn a_one_of_parameter_is_sent_as_its_plain_value() {
     let owner = Uuid::parse_str(TRANSFER_ID).unwrap();
     Mock::given(method("GET"))
         .and(path("/accounts/main%20shop%2F2"))
-        .and(query_param("owner", TRANSFER_ID))
         .respond_with(ResponseTemplate::new(204))
         .expect(1)
         .mount(&server)
@@ -443,14 +442,35 @@ async fn a_one_of_parameter_is_sent_as_its_plain_value() {
     let by_name = NameOrId::String("main shop/2".to_owned());
     let params = GetAccountParams {
         owner: Some(NameOrId::Uuid(owner)),
+        // Any JSON value (`schema: {}`): a string is sent as itself too.
+        filter: Some(json!("active")),
     };
     client.get_account(&by_name, &params).await.unwrap();
     let by_id = NameOrId::Uuid(owner);
-    client
-        .get_account(&by_id, &GetAccountParams::default())
-        .await
-        .unwrap();
-    assert_eq!(requests(&server).await[1].url.query(), None);
+    let params = GetAccountParams {
+        owner: None,
+        filter: Some(json!({"status": "active"})),
+    };
+    client.get_account(&by_id, &params).await.unwrap();
+    let sent = requests(&server).await;
+    let query = |n: usize| -> Vec<(String, String)> {
+        sent[n]
+            .url
+            .query_pairs()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect()
+    };
+    assert_eq!(
+        query(0),
+        [
+            ("owner".to_owned(), TRANSFER_ID.to_owned()),
+            ("filter".to_owned(), "active".to_owned())
+        ]
+    );
+    assert_eq!(
+        query(1),
+        [("filter".to_owned(), r#"{"status":"active"}"#.to_owned())]
+    );
 }
 
 /// A list in the path is its items comma-separated (simple style), in one segment.

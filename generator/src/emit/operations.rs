@@ -496,6 +496,8 @@ fn text(ty: &TypeRef, value: TokenStream) -> TokenStream {
 /// runtime's `*_json` adders).
 fn is_json(api: &Api, ty: &TypeRef) -> bool {
     match ty {
+        // Any JSON value (a schema without a type): a string goes as itself, not quoted.
+        TypeRef::Primitive(Primitive::Json) => true,
         TypeRef::Primitive(_) => false,
         TypeRef::Named(id) => !matches!(
             api.types.get(id),

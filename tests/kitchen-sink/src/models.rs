@@ -139,6 +139,10 @@ pub struct GetAccountParams {
     ///
     /// Sent as the query parameter `owner`.
     pub owner: Option<NameOrId>,
+    /// Any JSON value; a string is sent as itself, anything else as JSON text.
+    ///
+    /// Sent as the query parameter `filter`.
+    pub filter: Option<serde_json::Value>,
 }
 
 /// The error responses [`Client::get_batch`](crate::Client::get_batch) documents, by HTTP status.

@@ -138,6 +138,10 @@ impl Client {
             request.query_json("owner", value);
         }
 
+        if let Some(value) = &params.filter {
+            request.query_json("filter", value);
+        }
+
         runtime::send_empty(self, request)
     }
 
