@@ -728,6 +728,41 @@ impl Request {
         }
     }
 
+    /// Sends `body` as an `application/x-www-form-urlencoded` form, the way OpenAPI encodes a
+    /// form by default (`style: form`, `explode: true`): one `name=value` pair per property, in
+    /// the order of the type's fields; a string, number or boolean as itself, a list as one
+    /// pair per item, an object as JSON text; unset (null) properties left out.
+    pub fn form<T: serde::Serialize + ?Sized>(&mut self, content_type: &'static str, body: &T) {
+        // Through JSON text, so that the properties keep their order (`serde_json::Map` sorts).
+        let properties = serde_json::to_string(body)
+            .and_then(|text| serde_json::from_str::<FormProperties>(&text));
+        let properties = match properties {
+            Ok(properties) => properties.0,
+            Err(e) => {
+                return self.fail(format!("the body cannot be encoded as a form: {e}"));
+            }
+        };
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        for (name, value) in &properties {
+            let items = match value {
+                serde_json::Value::Array(items) => items.as_slice(),
+                one => std::slice::from_ref(one),
+            };
+            for item in items {
+                match item {
+                    serde_json::Value::Null => {}
+                    serde_json::Value::String(text) => {
+                        form.append_pair(name, text);
+                    }
+                    other => {
+                        form.append_pair(name, &other.to_string());
+                    }
+                }
+            }
+        }
+        self.body = Some((content_type, form.finish().into_bytes()));
+    }
+
     /// Sends `body` as is, with this content type.
     pub fn raw_body(&mut self, content_type: &'static str, body: Vec<u8>) {
         self.body = Some((content_type, body));
@@ -736,6 +771,34 @@ impl Request {
     /// Asks for this media type in `Accept`.
     pub fn accept(&mut self, media_type: &'static str) {
         self.accept = Some(media_type);
+    }
+}
+
+/// A form body's properties in the order they were serialized.
+struct FormProperties(Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for FormProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FormProperties;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object (a form is a list of named values)")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FormProperties, A::Error> {
+                let mut properties = Vec::new();
+                while let Some(property) = map.next_entry()? {
+                    properties.push(property);
+                }
+                Ok(FormProperties(properties))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 

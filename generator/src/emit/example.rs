@@ -130,7 +130,7 @@ pub(crate) fn operation(cx: &Context<'_>, op: &Operation, stream: bool) -> Examp
     }
     if let Some(body) = &op.body {
         let value = match &body.body {
-            Body::Json(ty) => {
+            Body::Json(ty) | Body::Form(ty) => {
                 let value = values.value(ty, 0);
                 statements.push(quote!(let body = #value;));
                 quote!(&body)

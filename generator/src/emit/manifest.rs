@@ -32,6 +32,8 @@ const BASE64: &str = r#"base64 = "0.22.1""#;
 // was read, neither copied.
 const BYTES: &str = r#"bytes = "1.10.0""#;
 const FUTURES_UTIL: &str = r#"futures-util = { version = "0.3.31", default-features = false }"#;
+// Form bodies are written by the crate `url` itself writes query strings with.
+const FORM_URLENCODED: &str = r#"form_urlencoded = "1.2.1""#;
 // reqwest's `url` maps Unicode host names with `idna`, whose back end its top-level build picks:
 // ICU4X (idna_adapter 1.2, some twenty crates) by default, or unicode-rs (1.1: the same
 // mapping, three crates). The default feature `unicode-rs-idna` picks the second.
@@ -47,6 +49,7 @@ pub(super) fn cargo_toml(cx: &Context<'_>) -> String {
     let mut dependencies = vec![
         BASE64,
         BYTES,
+        FORM_URLENCODED,
         FUTURES_UTIL,
         HTTPDATE,
         IDNA_ADAPTER,

@@ -406,11 +406,7 @@ pub(crate) fn used_primitives(api: &Api) -> std::collections::BTreeSet<Primitive
         if let crate::ir::Body::Json(ty) = &op.success {
             walk(ty, &mut out);
         }
-        if let Some(crate::ir::RequestBody {
-            body: crate::ir::Body::Json(ty),
-            ..
-        }) = &op.body
-        {
+        if let Some(ty) = op.body.as_ref().and_then(|body| body.body.typed()) {
             walk(ty, &mut out);
         }
     }

@@ -59,7 +59,7 @@ fn operation(cx: &Context<'_>, op: &Operation, patterns: &mut Patterns) -> Token
         Body::Json(_) => quote!(send_json),
         Body::Empty => quote!(send_empty),
         Body::Text => quote!(send_text),
-        Body::Binary => quote!(send_bytes),
+        Body::Binary | Body::Form(_) => quote!(send_bytes),
     };
 
     let checks = argument_checks(api, op, patterns);
@@ -74,7 +74,10 @@ fn operation(cx: &Context<'_>, op: &Operation, patterns: &mut Patterns) -> Token
         statements.extend(params_statements(api, params));
     }
     if let Some(body) = &op.body {
-        let checked = matches!(&body.body, Body::Json(ty) if contains(ty, &cx.validated));
+        let checked = body
+            .body
+            .typed()
+            .is_some_and(|ty| contains(ty, &cx.validated));
         statements.push(body_statement(body, checked));
     }
     let request_mut = if checks.is_empty() && path.is_empty() && statements.is_empty() {
@@ -145,10 +148,7 @@ fn nested_containers(op: &Operation) -> bool {
     [&op.success]
         .into_iter()
         .chain(body)
-        .filter_map(|body| match body {
-            Body::Json(ty) => Some(ty),
-            _ => None,
-        })
+        .filter_map(Body::typed)
         .chain(op.path_params.iter().map(|param| &param.ty))
         .any(|ty| depth(ty) >= 2)
 }
@@ -188,7 +188,7 @@ impl Signature {
         }
         if let Some(body) = &op.body {
             let ty = match &body.body {
-                Body::Json(ty) => {
+                Body::Json(ty) | Body::Form(ty) => {
                     let ty = rust_type(api, ty, Scope::Crate);
                     quote!(&#ty)
                 }
@@ -211,7 +211,7 @@ impl Signature {
             Body::Json(ty) => rust_type(api, ty, Scope::Crate),
             Body::Empty => quote!(()),
             Body::Text => quote!(String),
-            Body::Binary => quote!(Vec<u8>),
+            Body::Binary | Body::Form(_) => quote!(Vec<u8>),
         };
         Signature {
             args,
@@ -586,6 +586,7 @@ fn body_statement(body: &crate::ir::RequestBody, checked: bool) -> TokenStream {
             });
         },
         (Body::Json(_), None) => quote!(request.json(#media_type, body);),
+        (Body::Form(_), _) => quote!(request.form(#media_type, body);),
         (Body::Text, _) => quote!(request.raw_body(#media_type, body.as_bytes().to_vec());),
         (Body::Binary | Body::Empty, _) => quote!(request.raw_body(#media_type, body);),
     };

@@ -595,7 +595,7 @@ fn errors_item(cx: &Context<'_>, def: &TypeDef, e: &ErrorSet) -> TokenStream {
                 (Body::Text, _) => {
                     quote!(Ok(Self::#variant(String::from_utf8_lossy(body).into_owned())))
                 }
-                (Body::Binary, _) => quote!(Ok(Self::#variant(body.to_vec()))),
+                (Body::Binary | Body::Form(_), _) => quote!(Ok(Self::#variant(body.to_vec()))),
             };
             (v.status, pattern, decode)
         })
@@ -659,7 +659,7 @@ fn payload(cx: &Context<'_>, body: &Body) -> Option<(TokenStream, bool)> {
             }
         }
         Body::Text => Some((quote!(String), false)),
-        Body::Binary => Some((quote!(Vec<u8>), false)),
+        Body::Binary | Body::Form(_) => Some((quote!(Vec<u8>), false)),
     }
 }
 

@@ -3,7 +3,7 @@
 //! bodies through `runtime::Validate` impls for the types that need them.
 
 use super::{Context, ident};
-use crate::ir::{Api, Body, Constraints, Primitive, TypeId, TypeKind, TypeRef};
+use crate::ir::{Api, Constraints, Primitive, TypeId, TypeKind, TypeRef};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::{BTreeMap, BTreeSet};
@@ -13,10 +13,7 @@ pub(crate) fn validated_types(api: &Api) -> BTreeSet<TypeId> {
     let roots = api
         .operations
         .iter()
-        .filter_map(|op| match op.body.as_ref().map(|b| &b.body) {
-            Some(Body::Json(ty)) => Some(ty.clone()),
-            _ => None,
-        });
+        .filter_map(|op| op.body.as_ref().and_then(|b| b.body.typed()).cloned());
     let sent = crate::lower::reachable(api, roots);
     let mut needed = BTreeSet::new();
     // Fixpoint: a type needs checks if a field has limits or a field's type needs checks.

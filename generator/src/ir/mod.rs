@@ -359,10 +359,23 @@ pub enum Body {
     Empty,
     /// JSON of this type.
     Json(TypeRef),
+    /// An `application/x-www-form-urlencoded` form of this object type (request bodies only:
+    /// a form response is [`Body::Binary`]).
+    Form(TypeRef),
     /// Text, kept as a `String`.
     Text,
     /// Bytes of any other media type.
     Binary,
+}
+
+impl Body {
+    /// The type of a typed body (JSON or a form).
+    pub fn typed(&self) -> Option<&TypeRef> {
+        match self {
+            Body::Json(ty) | Body::Form(ty) => Some(ty),
+            Body::Empty | Body::Text | Body::Binary => None,
+        }
+    }
 }
 
 /// Where a parameter goes.

@@ -191,6 +191,7 @@ impl Api {
         match body {
             Body::Empty => "empty".to_owned(),
             Body::Json(ty) => format!("json {}", self.type_text(ty)),
+            Body::Form(ty) => format!("form {}", self.type_text(ty)),
             Body::Text => "text".to_owned(),
             Body::Binary => "bytes".to_owned(),
         }

@@ -173,7 +173,7 @@ fn relax_one_sided_fields(api: &mut Api) {
         api,
         api.operations
             .iter()
-            .filter_map(|op| op.body.as_ref().and_then(|b| json(&b.body))),
+            .filter_map(|op| op.body.as_ref().and_then(|b| b.body.typed()).cloned()),
     );
     let received = reachable(
         api,

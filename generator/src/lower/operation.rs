@@ -434,12 +434,21 @@ fn location_of(param: &Parameter) -> ParamLocation {
     }
 }
 
-/// How a media type's content is handled.
+/// How a media type's content is handled, in the order of preference.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum MediaKind {
     Json,
+    /// `application/x-www-form-urlencoded`: typed in request bodies, bytes in responses.
+    Form,
     Text,
     Binary,
+}
+
+/// Which end of the exchange a body is on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Request,
+    Response,
 }
 
 fn media_kind(media_type: &str) -> MediaKind {
@@ -451,6 +460,8 @@ fn media_kind(media_type: &str) -> MediaKind {
         .to_ascii_lowercase();
     if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
         MediaKind::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        MediaKind::Form
     } else if essence.starts_with("text/") {
         MediaKind::Text
     } else {
@@ -458,13 +469,18 @@ fn media_kind(media_type: &str) -> MediaKind {
     }
 }
 
-/// The media type to use: JSON if offered, else the first.
+/// The media type to use: JSON if offered, else a form (requests only), else text, else the
+/// first.
 fn pick_media(
     content: &indexmap::IndexMap<String, MediaType>,
+    side: Side,
 ) -> Option<(&String, &MediaType, MediaKind)> {
     content
         .iter()
-        .map(|(name, media)| (name, media, media_kind(name)))
+        .map(|(name, media)| match media_kind(name) {
+            MediaKind::Form if side == Side::Response => (name, media, MediaKind::Binary),
+            kind => (name, media, kind),
+        })
         .min_by_key(|(_, _, kind)| *kind)
 }
 
@@ -483,9 +499,57 @@ fn media_body(
             Some(schema) => l.schema_type(schema.into(), &media_at.join("schema"), hint),
             None => TypeRef::Primitive(Primitive::Json),
         }),
+        MediaKind::Form => form_body(l, media, &media_at, hint),
         MediaKind::Text => Body::Text,
         MediaKind::Binary => Body::Binary,
     }
+}
+
+/// A form request body: typed when its schema is an object (a struct or a map), as OpenAPI's
+/// default encoding of forms needs property names; bytes otherwise.
+fn form_body(l: &mut Lowerer<'_>, media: &MediaType, at: &Pointer, hint: &str) -> Body {
+    let ty = media
+        .schema
+        .as_ref()
+        .map(|schema| l.schema_type(schema.into(), &at.join("schema"), hint));
+    let object = match &ty {
+        Some(TypeRef::Map(_)) => true,
+        Some(TypeRef::Named(id)) => l
+            .type_mut(*id)
+            .is_some_and(|def| matches!(def.kind, TypeKind::Struct(_))),
+        _ => false,
+    };
+    let (Some(ty), true) = (ty, object) else {
+        l.warn(
+            "body-as-bytes",
+            "a form request body whose schema is not an object is passed as bytes the caller \
+             encodes",
+            at,
+        );
+        return Body::Binary;
+    };
+    // Only the default encoding is written: `style: form` with `explode: true`. openapiv3 reads
+    // a missing `explode` as false, so whether it was written is asked of the raw document.
+    for (property, encoding) in &media.encoding {
+        let encoding_at = at.join("encoding").join(property);
+        let default_style = matches!(encoding.style, None | Some(openapiv3::QueryStyle::Form));
+        let explode = encoding_at
+            .join("explode")
+            .lookup(&l.doc.raw)
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(true);
+        if !default_style || !explode || encoding.allow_reserved {
+            l.warn(
+                "form-encoding-ignored",
+                format!(
+                    "the encoding of form property `{property}` is not the default one (`style: \
+                     form`, `explode: true`); it is sent that way regardless"
+                ),
+                &encoding_at,
+            );
+        }
+    }
+    Body::Form(ty)
 }
 
 fn request_body(
@@ -502,7 +566,7 @@ fn request_body(
         Some(component) => names::type_name(component),
         None => format!("{type_base}Request"),
     };
-    let media = pick_media(&body.content);
+    let media = pick_media(&body.content, Side::Request);
     let Some((media_type, _, kind)) = media else {
         l.warn(
             "body-without-content",
@@ -513,6 +577,7 @@ fn request_body(
     };
     let media_type = media_type.clone();
     if kind == MediaKind::Binary {
+        // A form whose schema is not an object falls back to bytes with its own warning.
         l.warn(
             "body-as-bytes",
             format!("`{media_type}` request bodies are passed as bytes the caller encodes"),
@@ -588,7 +653,12 @@ fn responses(
             (None, true) => format!("{type_base}Response"),
             (None, false) => format!("{type_base}{variant}"),
         };
-        let body = media_body(l, pick_media(&response.content), &pointer, &hint);
+        let body = media_body(
+            l,
+            pick_media(&response.content, Side::Response),
+            &pointer,
+            &hint,
+        );
         let description = response.description.trim();
         let doc = match (&component, status) {
             (Some(_), _) => description.to_owned(),
@@ -643,7 +713,7 @@ fn responses(
 
 /// Gives a type made for an inline body schema without a description a doc saying what it is.
 fn document_body(l: &mut Lowerer<'_>, body: &Body, doc: String) {
-    let Body::Json(TypeRef::Named(id)) = body else {
+    let Some(TypeRef::Named(id)) = body.typed() else {
         return;
     };
     if let Some(def) = l.type_mut(*id) {

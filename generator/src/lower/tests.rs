@@ -346,3 +346,89 @@ components:
         "{as_json:?}"
     );
 }
+
+#[test]
+fn form_request_bodies_are_typed_when_they_are_objects() {
+    let (api, warnings) = lower_spec(&SpecInput::new(
+        "t.yaml",
+        spec(
+            "paths:
+  /login:
+    post:
+      operationId: login
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: object, properties: {user: {type: string}, tags: {type: array, items: {type: string}}}}
+            encoding:
+              user: {style: form, explode: true}
+              tags: {explode: false}
+      responses:
+        '200':
+          description: a form back, which stays bytes
+          content:
+            application/x-www-form-urlencoded:
+              schema: {type: object}
+            text/plain:
+              schema: {type: string}
+  /both:
+    post:
+      operationId: both
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: object}
+          application/json:
+            schema: {type: object, properties: {a: {type: string}}}
+      responses:
+        '204': {description: none}
+  /scalar:
+    post:
+      operationId: scalar
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: string}
+      responses:
+        '204': {description: none}
+",
+        ),
+    ))
+    .unwrap();
+    let body = |id: &str| {
+        let op = api
+            .operations
+            .iter()
+            .find(|o| o.operation_id == id)
+            .unwrap();
+        op.body.as_ref().unwrap().body.clone()
+    };
+    let Body::Form(TypeRef::Named(login)) = body("login") else {
+        panic!("{:?}", body("login"));
+    };
+    assert!(matches!(api.types[&login].kind, TypeKind::Struct(_)));
+    // A form response is decoded as nothing but bytes; text is preferred to it.
+    let login_op = api.operations.iter().find(|o| o.operation_id == "login");
+    assert_eq!(login_op.unwrap().success, Body::Text);
+    // JSON is preferred when both are offered; a form of a string cannot be typed.
+    assert!(matches!(body("both"), Body::Json(_)));
+    assert_eq!(body("scalar"), Body::Binary);
+
+    let coded: Vec<(&str, &str)> = warnings
+        .warnings()
+        .filter_map(|w| Some((w.code.as_deref()?, w.pointer.as_deref()?)))
+        .collect();
+    assert_eq!(
+        coded,
+        [
+            (
+                "form-encoding-ignored",
+                "#/paths/~1login/post/requestBody/content/application~1x-www-form-urlencoded/encoding/tags"
+            ),
+            (
+                "body-as-bytes",
+                "#/paths/~1scalar/post/requestBody/content/application~1x-www-form-urlencoded"
+            ),
+        ]
+    );
+}

@@ -52,6 +52,19 @@ crate::runtime::open_enum!(BlockchainLocationType {
     Blockchain = "blockchain",
 });
 
+/// The error responses [`Client::create_token`](crate::Client::create_token) documents, by HTTP status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CreateTokenError {}
+
+impl crate::runtime::ErrorBody for CreateTokenError {
+    fn from_response(
+        _status: u16,
+        _body: &[u8],
+    ) -> Option<Result<Self, serde_json::Error>> {
+        None
+    }
+}
+
 /// The error responses [`Client::create_transfer`](crate::Client::create_transfer) documents, by HTTP status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum CreateTransferError {
@@ -496,6 +509,95 @@ pub enum Side {
 crate::runtime::open_enum!(Side {
     Buy = "buy",
     Sell = "sell",
+});
+
+/// The `Token` schema.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Token {
+    /// The `access_token` property.
+    pub access_token: String,
+    /// The `expires_in` property.
+    pub expires_in: Option<i64>,
+}
+
+crate::runtime::object!(Token {
+    access_token: "access_token" required,
+    expires_in: "expires_in" optional,
+});
+
+/// The `TokenRequest` schema.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokenRequest {
+    /// The `grant_type` property.
+    pub grant_type: TokenRequestGrantType,
+    /// Sent as one `scope` pair per item.
+    pub scope: Vec<String>,
+    /// The `refresh_token` property.
+    pub refresh_token: Option<String>,
+    /// The `lifetime` property.
+    ///
+    /// Checked before sending: ≥ 60.
+    pub lifetime: Option<i64>,
+    /// The `offline` property.
+    pub offline: Option<bool>,
+    /// An object, sent as JSON text.
+    pub device: Option<TokenRequestDevice>,
+}
+
+crate::runtime::object!(TokenRequest {
+    grant_type: "grant_type" required,
+    scope: "scope" required,
+    refresh_token: "refresh_token" optional,
+    lifetime: "lifetime" optional,
+    offline: "offline" optional,
+    device: "device" optional,
+});
+
+impl runtime::Validate for TokenRequest {
+    fn validate(&self, at: &str, problems: &mut Vec<String>) {
+        if let Some(value) = &self.lifetime {
+            runtime::check_number(
+                at,
+                "lifetime",
+                *value as f64,
+                Some((60.0, false)),
+                None,
+                problems,
+            );
+        }
+    }
+}
+
+/// An object, sent as JSON text.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TokenRequestDevice {
+    /// The `name` property.
+    pub name: Option<String>,
+    /// The `model` property.
+    pub model: Option<String>,
+}
+
+crate::runtime::object!(TokenRequestDevice {
+    name: "name" optional,
+    model: "model" optional,
+});
+
+/// The `TokenRequestGrantType` values.
+///
+/// Open: a value this client does not know yet is kept in `Unknown` rather than failing to decode.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TokenRequestGrantType {
+    /// `client_credentials`
+    ClientCredentials,
+    /// `refresh_token`
+    RefreshToken,
+    /// A value not in the spec, as received.
+    Unknown(String),
+}
+
+crate::runtime::open_enum!(TokenRequestGrantType {
+    ClientCredentials = "client_credentials",
+    RefreshToken = "refresh_token",
 });
 
 /// The `Transfer` schema.

@@ -11,6 +11,65 @@ static PATTERN_0: std::sync::LazyLock<Option<regex_lite::Regex>> = std::sync::La
 regex_lite::Regex::new("\\+?[1-9]\\d{1,14}").ok());
 
 impl Client {
+    /// Trade a grant for a token; the body is a form, as OAuth token endpoints take it.
+    ///
+    /// `POST /tokens` (operation `createToken`).
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body.
+    ///
+    /// # Errors
+    ///
+    /// The spec documents no error responses for it.
+    ///
+    /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use kitchen_sink::models;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = kitchen_sink::Client::builder()
+    /// #     .server(kitchen_sink::Server::Live)
+    /// #     .api_key(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let body = models::TokenRequest {
+    ///     grant_type: models::TokenRequestGrantType::ClientCredentials,
+    ///     scope: Vec::new(),
+    ///     refresh_token: None,
+    ///     lifetime: None,
+    ///     offline: None,
+    ///     device: None,
+    /// };
+    /// let response = client.create_token(&body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_token(
+        &self,
+        body: &models::TokenRequest,
+    ) -> impl Future<
+        Output = Result<models::Token, Error<models::CreateTokenError>>,
+    > + use<'_> {
+        runtime::into_inner(self.create_token_with_response(body))
+    }
+
+    /// Like [`Client::create_token`], but also returns the response's status, headers and request id.
+    pub fn create_token_with_response(
+        &self,
+        body: &models::TokenRequest,
+    ) -> impl Future<
+        Output = Result<ResponseValue<models::Token>, Error<models::CreateTokenError>>,
+    > + use<'_> {
+        let mut request = Request::new("createToken", Method::POST, "/tokens");
+        request.path("/tokens");
+        request.validate_body(body);
+        request.form("application/x-www-form-urlencoded", body);
+        runtime::send_json(self, request)
+    }
+
     /// Create a transfer (idempotent by key).
     ///
     /// `POST /transfers` (operation `createTransfer`).

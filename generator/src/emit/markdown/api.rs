@@ -109,7 +109,7 @@ fn operation(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {
     }
     if let Some(body) = &op.body {
         let ty = match &body.body {
-            Body::Json(ty) => layout.type_link(api, ty),
+            Body::Json(ty) | Body::Form(ty) => layout.type_link(api, ty),
             Body::Text => "`&str`".to_owned(),
             Body::Binary | Body::Empty => "`Vec<u8>`".to_owned(),
         };
@@ -155,7 +155,7 @@ fn operation(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {
         ),
         Body::Empty => "`()`: a success response has no body.".to_owned(),
         Body::Text => "`String`: the text body of a success response.".to_owned(),
-        Body::Binary => "`Vec<u8>`: the raw body of a success response.".to_owned(),
+        Body::Binary | Body::Form(_) => "`Vec<u8>`: the raw body of a success response.".to_owned(),
     });
     out.push(format!(
         "`{name}_with_response` returns it with the status, headers and request id."
@@ -190,7 +190,7 @@ fn operation(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {
     let receives = match op.success {
         Body::Json(_) => "`application/json`",
         Body::Text => "text",
-        Body::Binary => "bytes",
+        Body::Binary | Body::Form(_) => "bytes",
         Body::Empty => "no body",
     };
     out.push(format!("Sends {sends}; receives {receives}."));

@@ -221,11 +221,7 @@ enum Piece {
 fn types_of(op: &Operation) -> Vec<TypeRef> {
     let mut out: Vec<TypeRef> = op.path_params.iter().map(|p| p.ty.clone()).collect();
     out.extend(op.params.map(TypeRef::Named));
-    if let Some(crate::ir::RequestBody {
-        body: crate::ir::Body::Json(ty),
-        ..
-    }) = &op.body
-    {
+    if let Some(ty) = op.body.as_ref().and_then(|body| body.body.typed()) {
         out.push(ty.clone());
     }
     if let crate::ir::Body::Json(ty) = &op.success {
@@ -296,7 +292,7 @@ pub(crate) fn error_rows(
                 match &v.body {
                     crate::ir::Body::Json(ty) => layout.type_link(api, ty),
                     crate::ir::Body::Text => "`String`".to_owned(),
-                    crate::ir::Body::Binary => "`Vec<u8>`".to_owned(),
+                    crate::ir::Body::Binary | crate::ir::Body::Form(_) => "`Vec<u8>`".to_owned(),
                     crate::ir::Body::Empty => "no body".to_owned(),
                 },
                 v.doc.as_deref().map(text::cell).unwrap_or_default(),
