@@ -1674,9 +1674,10 @@ pub async fn into_inner<T, E>(
 // signature, where proving it again per operation cost an eighth more instructions in
 // `cargo check` of Circle's whole client.
 #[allow(dead_code)]
-fn calls_are_send<T, E>(client: &Client)
+fn calls_are_send<T, S, E>(client: &Client)
 where
     T: DeserializeOwned + Send,
+    S: SuccessBody + Send,
     E: ErrorBody + Send,
 {
     fn send<F: std::future::Future + Send>(_: F) {}
@@ -1685,6 +1686,7 @@ where
     send(into_inner(send_empty::<E>(client, request())));
     send(into_inner(send_text::<E>(client, request())));
     send(into_inner(send_bytes::<E>(client, request())));
+    send(into_inner(send_by_status::<S, E>(client, request())));
 }
 
 /// Sends a request whose success body is JSON of type `T`.
@@ -1695,7 +1697,7 @@ pub async fn send_json<T: DeserializeOwned, E: ErrorBody>(
     request.accept("application/json");
     let operation = request.operation;
     let raw = client.exchange(request).await?;
-    finish(operation, raw, |body| serde_json::from_slice(body))
+    finish(operation, raw, |body| Some(serde_json::from_slice(body)))
 }
 
 /// Sends a request whose success response has no body (any body is ignored).
@@ -1705,7 +1707,7 @@ pub async fn send_empty<E: ErrorBody>(
 ) -> Result<ResponseValue<()>, Error<E>> {
     let operation = request.operation;
     let raw = client.exchange(request).await?;
-    finish(operation, raw, |_| Ok(()))
+    finish(operation, raw, |_| Some(Ok(())))
 }
 
 /// Sends a request whose success body is text.
@@ -1716,7 +1718,7 @@ pub async fn send_text<E: ErrorBody>(
     let operation = request.operation;
     let raw = client.exchange(request).await?;
     finish(operation, raw, |body| {
-        Ok(String::from_utf8_lossy(body).into_owned())
+        Some(Ok(String::from_utf8_lossy(body).into_owned()))
     })
 }
 
@@ -1727,27 +1729,43 @@ pub async fn send_bytes<E: ErrorBody>(
 ) -> Result<ResponseValue<Vec<u8>>, Error<E>> {
     let operation = request.operation;
     let raw = client.exchange(request).await?;
-    finish(operation, raw, |body| Ok(body.to_vec()))
+    finish(operation, raw, |body| Some(Ok(body.to_vec())))
 }
 
-/// Decodes a response: success bodies with `decode`, others by status into `E`.
+/// Sends a request whose success statuses have different bodies, which `T` tells apart by
+/// status. A success status `T` does not document is [`Error::UnexpectedStatus`].
+pub async fn send_by_status<T: SuccessBody, E: ErrorBody>(
+    client: &Client,
+    request: Request,
+) -> Result<ResponseValue<T>, Error<E>> {
+    let operation = request.operation;
+    let raw = client.exchange(request).await?;
+    let status = raw.status.as_u16();
+    finish(operation, raw, |body| T::from_response(status, body))
+}
+
+/// Decodes a response: success bodies with `decode` (`None`: a success status the operation
+/// does not expect), others by status into `E`.
 fn finish<T, E: ErrorBody>(
     operation: &'static str,
     raw: RawResponse,
-    decode: impl FnOnce(&[u8]) -> Result<T, serde_json::Error>,
+    decode: impl FnOnce(&[u8]) -> Option<Result<T, serde_json::Error>>,
 ) -> Result<ResponseValue<T>, Error<E>> {
     if raw.status.is_success() {
         return match decode(&raw.body) {
-            Ok(value) => Ok(ResponseValue {
+            Some(Ok(value)) => Ok(ResponseValue {
                 value,
                 status: raw.status,
                 headers: raw.headers,
                 request_id: raw.request_id,
             }),
-            Err(source) => Err(Error::InvalidBody(Box::new(InvalidBody {
+            Some(Err(source)) => Err(Error::InvalidBody(Box::new(InvalidBody {
                 response: UnexpectedResponse::new(operation, raw),
                 source,
             }))),
+            None => Err(Error::UnexpectedStatus(Box::new(UnexpectedResponse::new(
+                operation, raw,
+            )))),
         };
     }
     match E::from_response(raw.status.as_u16(), &raw.body) {
@@ -1770,6 +1788,13 @@ fn finish<T, E: ErrorBody>(
 
 /// The error bodies an operation documents, decoded by status code (never by shape).
 pub trait ErrorBody: Sized {
+    /// The body for `status`: `None` when the operation documents no response for it.
+    fn from_response(status: u16, body: &[u8]) -> Option<Result<Self, serde_json::Error>>;
+}
+
+/// The success bodies of an operation whose success statuses have different ones (a list for
+/// 200 and nothing for 202, say), decoded by status code.
+pub trait SuccessBody: Sized {
     /// The body for `status`: `None` when the operation documents no response for it.
     fn from_response(status: u16, body: &[u8]) -> Option<Result<Self, serde_json::Error>>;
 }

@@ -240,7 +240,7 @@ pub fn dedupe_members(api: &mut Api) {
                     param.name = namespace.claim(&param.name);
                 }
             }
-            TypeKind::Errors(e) => {
+            TypeKind::Errors(e) | TypeKind::Successes(e) => {
                 for variant in &mut e.variants {
                     variant.name = namespace.claim(&variant.name);
                 }

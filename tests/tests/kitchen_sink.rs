@@ -4,10 +4,10 @@
 
 use kitchen_sink::models::{
     BlockchainLocation, BlockchainLocationType, CreateTransferError, Event, GetAccountParams,
-    GetLegacyError, GetQuotesParams, GetQuotesWindow, Level, Location, NameOrId, PaymentEvent,
-    RefundEvent, Side, TokenRequest, TokenRequestDevice, TokenRequestGrantType, Transfer,
-    TransferFee, TransferRequest, TransferStatus, TransferUpdate, WalletLocation,
-    WalletLocationType,
+    GetLegacyError, GetQuotesParams, GetQuotesWindow, GetReportAccepted, GetReportError,
+    GetReportSuccess, Level, Location, NameOrId, PaymentEvent, RefundEvent, Report, Side,
+    TokenRequest, TokenRequestDevice, TokenRequestGrantType, Transfer, TransferFee,
+    TransferRequest, TransferStatus, TransferUpdate, WalletLocation, WalletLocationType,
 };
 use kitchen_sink::{Client, Error};
 use serde_json::{Value, json};
@@ -551,6 +551,68 @@ async fn the_form_encoder_takes_maps_and_refuses_what_is_not_an_object() {
         assert!(message.contains("cannot be encoded as a form"), "{message}");
     }
     assert_eq!(requests(&server).await.len(), 1);
+}
+
+/// Success statuses with different bodies (a report for 200, a note for 202, nothing for 204)
+/// each decode into their own variant; a 204 is not a body that fails to decode. A success
+/// status the spec does not list is unexpected, like an undocumented error status.
+#[tokio::test]
+async fn success_statuses_with_different_bodies_are_told_apart_by_status() {
+    let server = MockServer::start().await;
+    let report = json!({"id": "r1", "lines": ["a", "b"]});
+    for (id, response) in [
+        ("done", ResponseTemplate::new(200).set_body_json(&report)),
+        (
+            "busy",
+            ResponseTemplate::new(202).set_body_json(json!({"retryAfterSeconds": 5})),
+        ),
+        ("empty", ResponseTemplate::new(204)),
+        ("partial", ResponseTemplate::new(206).set_body_json(&report)),
+        ("garbled", ResponseTemplate::new(200).set_body_string("[1")),
+        (
+            "gone",
+            ResponseTemplate::new(404).set_body_json(json!({"code": 4, "message": "no"})),
+        ),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(format!("/reports/{id}")))
+            .and(header("accept", "application/json"))
+            .respond_with(response)
+            .mount(&server)
+            .await;
+    }
+    let client = client_for(&server);
+    assert_eq!(
+        client.get_report("done").await.unwrap(),
+        GetReportSuccess::Ok(Report {
+            id: "r1".to_owned(),
+            lines: vec!["a".to_owned(), "b".to_owned()],
+        })
+    );
+    let busy = client.get_report_with_response("busy").await.unwrap();
+    assert_eq!(busy.status(), 202);
+    assert_eq!(
+        busy.into_inner(),
+        GetReportSuccess::Accepted(GetReportAccepted {
+            retry_after_seconds: Some(5)
+        })
+    );
+    assert_eq!(
+        client.get_report("empty").await.unwrap(),
+        GetReportSuccess::NoContent
+    );
+    match client.get_report("partial").await {
+        Err(Error::UnexpectedStatus(e)) => assert_eq!(e.status, 206),
+        other => panic!("expected an unexpected status, got {other:?}"),
+    }
+    match client.get_report("garbled").await {
+        Err(Error::InvalidBody(e)) => assert_eq!(e.response.status, 200),
+        other => panic!("expected an invalid body, got {other:?}"),
+    }
+    match client.get_report("gone").await {
+        Err(Error::Api(e)) => assert!(matches!(e.body, GetReportError::NotFound(_))),
+        other => panic!("expected the documented 404, got {other:?}"),
+    }
 }
 
 /// A list in the path is its items comma-separated (simple style), in one segment.

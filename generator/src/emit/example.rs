@@ -136,7 +136,7 @@ pub(crate) fn operation(cx: &Context<'_>, op: &Operation, stream: bool) -> Examp
                 quote!(&body)
             }
             Body::Text => quote!("text"),
-            Body::Binary | Body::Empty => quote!(b"bytes".to_vec()),
+            Body::Binary | Body::Empty | Body::ByStatus(_) => quote!(b"bytes".to_vec()),
         };
         args.push(if body.required {
             value
@@ -306,8 +306,8 @@ impl Values<'_> {
                 }
                 _ => quote!(serde_json::from_value::<#path>(serde_json::json!({}))?),
             },
-            // Never an argument: error sets are only returned.
-            TypeKind::Errors(_) => quote!(unimplemented!()),
+            // Never an argument: status sets are only returned.
+            TypeKind::Errors(_) | TypeKind::Successes(_) => quote!(unimplemented!()),
         }
     }
 }

@@ -390,7 +390,7 @@ pub(crate) fn used_primitives(api: &Api) -> std::collections::BTreeSet<Primitive
                 }
             }
             TypeKind::Params(p) => p.params.iter().for_each(|p| walk(&p.ty, &mut out)),
-            TypeKind::Errors(e) => e.variants.iter().for_each(|v| {
+            TypeKind::Errors(e) | TypeKind::Successes(e) => e.variants.iter().for_each(|v| {
                 if let crate::ir::Body::Json(ty) = &v.body {
                     walk(ty, &mut out);
                 }

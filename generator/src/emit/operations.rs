@@ -60,6 +60,7 @@ fn operation(cx: &Context<'_>, op: &Operation, patterns: &mut Patterns) -> Token
         Body::Empty => quote!(send_empty),
         Body::Text => quote!(send_text),
         Body::Binary | Body::Form(_) => quote!(send_bytes),
+        Body::ByStatus(_) => quote!(send_by_status),
     };
 
     let checks = argument_checks(api, op, patterns);
@@ -79,6 +80,14 @@ fn operation(cx: &Context<'_>, op: &Operation, patterns: &mut Patterns) -> Token
             .typed()
             .is_some_and(|ty| contains(ty, &cx.validated));
         statements.push(body_statement(body, checked));
+    }
+    // `send_json` asks for JSON itself; successes by status ask when one of them is JSON.
+    if let Body::ByStatus(id) = &op.success {
+        if let Some(TypeKind::Successes(set)) = api.types.get(id).map(|def| &def.kind) {
+            if set.variants.iter().any(|v| matches!(v.body, Body::Json(_))) {
+                statements.push(quote!(request.accept("application/json");));
+            }
+        }
     }
     let request_mut = if checks.is_empty() && path.is_empty() && statements.is_empty() {
         quote!()
@@ -193,7 +202,7 @@ impl Signature {
                     quote!(&#ty)
                 }
                 Body::Text => quote!(&str),
-                Body::Binary | Body::Empty => quote!(Vec<u8>),
+                Body::Binary | Body::Empty | Body::ByStatus(_) => quote!(Vec<u8>),
             };
             let ty = if body.required {
                 ty
@@ -212,6 +221,7 @@ impl Signature {
             Body::Empty => quote!(()),
             Body::Text => quote!(String),
             Body::Binary | Body::Form(_) => quote!(Vec<u8>),
+            Body::ByStatus(id) => rust_type(api, &TypeRef::Named(*id), Scope::Crate),
         };
         Signature {
             args,
@@ -588,7 +598,9 @@ fn body_statement(body: &crate::ir::RequestBody, checked: bool) -> TokenStream {
         (Body::Json(_), None) => quote!(request.json(#media_type, body);),
         (Body::Form(_), _) => quote!(request.form(#media_type, body);),
         (Body::Text, _) => quote!(request.raw_body(#media_type, body.as_bytes().to_vec());),
-        (Body::Binary | Body::Empty, _) => quote!(request.raw_body(#media_type, body);),
+        (Body::Binary | Body::Empty | Body::ByStatus(_), _) => {
+            quote!(request.raw_body(#media_type, body);)
+        }
     };
     if body.required {
         quote!(#check #send)

@@ -5,7 +5,7 @@ use super::doc::{DocBuilder, code};
 use super::validate::{self, Patterns};
 use super::{Context, Scope, estimated_size, ident, rust_type};
 use crate::ir::{
-    Body, ErrorSet, Field, IntEnum, OneOf, Param, ParamLocation, Params, StatusMatch, StringEnum,
+    Body, Field, IntEnum, OneOf, Param, ParamLocation, Params, StatusMatch, StatusSet, StringEnum,
     Struct, TypeDef, TypeId, TypeKind,
 };
 use proc_macro2::{Literal, TokenStream};
@@ -49,7 +49,8 @@ pub(super) fn models_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, (&'a TypeId
                 TypeKind::IntEnum(e) => int_enum_item(def, e),
                 TypeKind::OneOf(o) => one_of_item(cx, def, o),
                 TypeKind::Params(p) => params_item(cx, def, p),
-                TypeKind::Errors(e) => errors_item(cx, def, e),
+                TypeKind::Errors(e) => status_set_item(cx, def, e, Outcome::Error),
+                TypeKind::Successes(e) => status_set_item(cx, def, e, Outcome::Success),
             };
             let checks = cx
                 .validated
@@ -544,15 +545,40 @@ fn param_field(cx: &Context<'_>, param: &Param) -> TokenStream {
     }
 }
 
-fn errors_item(cx: &Context<'_>, def: &TypeDef, e: &ErrorSet) -> TokenStream {
+/// Which responses a [`StatusSet`] holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Success,
+    Error,
+}
+
+/// An enum of the responses an operation documents, with the function that picks the variant
+/// by status: `ErrorBody` for its errors, `SuccessBody` for successes whose bodies differ.
+fn status_set_item(
+    cx: &Context<'_>,
+    def: &TypeDef,
+    e: &StatusSet,
+    outcome: Outcome,
+) -> TokenStream {
     let name = ident(&def.name);
-    let doc = DocBuilder::new()
-        .line(format!(
-            "The error responses [`Client::{}`](crate::Client::{}) documents, by HTTP status.",
-            crate::names::unraw(&e.method_name),
-            e.method_name
-        ))
-        .outer();
+    let method = format!(
+        "[`Client::{}`](crate::Client::{})",
+        crate::names::unraw(&e.method_name),
+        e.method_name
+    );
+    let (doc, body_trait) = match outcome {
+        Outcome::Error => (
+            format!("The error responses {method} documents, by HTTP status."),
+            quote!(ErrorBody),
+        ),
+        Outcome::Success => (
+            format!(
+                "The success responses {method} documents, by HTTP status (their bodies differ)."
+            ),
+            quote!(SuccessBody),
+        ),
+    };
+    let doc = DocBuilder::new().line(doc).outer();
     let payloads: Vec<Option<(TokenStream, bool)>> =
         e.variants.iter().map(|v| payload(cx, &v.body)).collect();
     let variants = e.variants.iter().zip(&payloads).map(|(v, payload)| {
@@ -585,7 +611,7 @@ fn errors_item(cx: &Context<'_>, def: &TypeDef, e: &ErrorSet) -> TokenStream {
                 StatusMatch::Default => quote!(_),
             };
             let decode = match (&v.body, payload) {
-                (Body::Empty, _) | (_, None) => quote!(Ok(Self::#variant)),
+                (Body::Empty | Body::ByStatus(_), _) | (_, None) => quote!(Ok(Self::#variant)),
                 (Body::Json(_), Some((_, true))) => {
                     quote!(serde_json::from_slice(body).map(|b| Self::#variant(Box::new(b))))
                 }
@@ -640,7 +666,7 @@ fn errors_item(cx: &Context<'_>, def: &TypeDef, e: &ErrorSet) -> TokenStream {
             #(#variants)*
         }
 
-        impl crate::runtime::ErrorBody for #name {
+        impl crate::runtime::#body_trait for #name {
             #body_fn
         }
     }
@@ -649,7 +675,8 @@ fn errors_item(cx: &Context<'_>, def: &TypeDef, e: &ErrorSet) -> TokenStream {
 /// The payload type of an error variant, and whether it is boxed.
 fn payload(cx: &Context<'_>, body: &Body) -> Option<(TokenStream, bool)> {
     match body {
-        Body::Empty => None,
+        // A variant's body is never itself chosen by status.
+        Body::Empty | Body::ByStatus(_) => None,
         Body::Json(ty) => {
             let rust = rust_type(cx.api, ty, Scope::Models);
             if estimated_size(cx.api, ty, 0) > BOX_PAYLOAD_OVER {

@@ -153,7 +153,9 @@ pub enum TypeKind {
     /// The query and header parameters of one operation.
     Params(Params),
     /// The documented error responses of one operation, by status.
-    Errors(ErrorSet),
+    Errors(StatusSet),
+    /// The documented success responses of one operation, by status, when their bodies differ.
+    Successes(StatusSet),
     /// `oneOf`/`anyOf`: one of several types.
     OneOf(OneOf),
     /// An integer enum, open: unknown values deserialize into `Unknown(i64)`.
@@ -319,18 +321,19 @@ impl Params {
     }
 }
 
-/// The documented error responses of an operation.
+/// Documented responses of an operation told apart by status: its errors, or its successes
+/// when they do not all have the same body.
 #[derive(Clone, Debug, Default)]
-pub struct ErrorSet {
+pub struct StatusSet {
     /// The operation's Rust method name, for docs.
     pub method_name: String,
-    /// One variant per documented non-success status.
-    pub variants: Vec<ErrorVariant>,
+    /// One variant per documented status (or class of statuses).
+    pub variants: Vec<StatusVariant>,
 }
 
-/// One documented error response.
+/// One documented response.
 #[derive(Clone, Debug)]
-pub struct ErrorVariant {
+pub struct StatusVariant {
     /// Rust variant name.
     pub name: String,
     /// Which statuses it covers.
@@ -366,6 +369,8 @@ pub enum Body {
     Text,
     /// Bytes of any other media type.
     Binary,
+    /// One of several bodies, chosen by status: a [`TypeKind::Successes`] (successes only).
+    ByStatus(TypeId),
 }
 
 impl Body {
@@ -373,7 +378,7 @@ impl Body {
     pub fn typed(&self) -> Option<&TypeRef> {
         match self {
             Body::Json(ty) | Body::Form(ty) => Some(ty),
-            Body::Empty | Body::Text | Body::Binary => None,
+            Body::Empty | Body::Text | Body::Binary | Body::ByStatus(_) => None,
         }
     }
 }

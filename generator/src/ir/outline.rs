@@ -114,8 +114,12 @@ impl Api {
                         );
                     }
                 }
-                TypeKind::Errors(e) => {
-                    let _ = writeln!(out, "errors of {}", e.method_name);
+                TypeKind::Errors(e) | TypeKind::Successes(e) => {
+                    let what = match def.kind {
+                        TypeKind::Errors(_) => "errors",
+                        _ => "successes",
+                    };
+                    let _ = writeln!(out, "{what} of {}", e.method_name);
                     for v in &e.variants {
                         let status = match v.status {
                             StatusMatch::Code(code) => code.to_string(),
@@ -194,6 +198,7 @@ impl Api {
             Body::Form(ty) => format!("form {}", self.type_text(ty)),
             Body::Text => "text".to_owned(),
             Body::Binary => "bytes".to_owned(),
+            Body::ByStatus(id) => format!("by status {}", self.type_text(&TypeRef::Named(*id))),
         }
     }
 }

@@ -181,7 +181,9 @@ fn relax_one_sided_fields(api: &mut Api) {
             .iter()
             .filter_map(|op| json(&op.success))
             .chain(api.types.values().flat_map(|d| match &d.kind {
-                TypeKind::Errors(e) => e.variants.iter().filter_map(|v| json(&v.body)).collect(),
+                TypeKind::Errors(e) | TypeKind::Successes(e) => {
+                    e.variants.iter().filter_map(|v| json(&v.body)).collect()
+                }
                 _ => Vec::new(),
             })),
     );

@@ -3,8 +3,8 @@
 use super::{Lowerer, SchemaOrRef};
 use crate::diagnostics::{Diagnostic, Pointer};
 use crate::ir::{
-    Body, ErrorSet, ErrorVariant, Method, Operation, Param, ParamLocation, Params, PathSegment,
-    PathTemplate, Primitive, RequestBody, StatusMatch, TypeKind, TypeRef,
+    Body, Method, Operation, Param, ParamLocation, Params, PathSegment, PathTemplate, Primitive,
+    RequestBody, StatusMatch, StatusSet, StatusVariant, TypeKind, TypeRef,
 };
 use crate::names::{self, Namespace};
 use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
@@ -261,12 +261,13 @@ fn lower_operation(l: &mut Lowerer<'_>, input: OperationInput<'_>) -> Option<Ope
     });
 
     let body = request_body(l, op, &at, &type_base);
-    let (success, variants) = responses(l, op, &at, &type_base);
+    let (successes, variants) = responses(l, op, &at, &type_base);
+    let success = success_body(l, successes, &at, &type_base, &method_name);
     let errors = l.add_type(
         format!("{type_base}Error"),
         at.join("responses"),
         None,
-        TypeKind::Errors(ErrorSet {
+        TypeKind::Errors(StatusSet {
             method_name: method_name.clone(),
             variants,
         }),
@@ -605,13 +606,13 @@ fn request_body(
     })
 }
 
-/// The success body and the error variants.
+/// The success responses and the error responses, in the spec's order.
 fn responses(
     l: &mut Lowerer<'_>,
     op: &openapiv3::Operation,
     at: &Pointer,
     type_base: &str,
-) -> (Body, Vec<ErrorVariant>) {
+) -> (Vec<StatusVariant>, Vec<StatusVariant>) {
     let doc = l.doc;
     let components = doc.api.components.as_ref().map(|c| &c.responses);
     let responses_at = at.join("responses");
@@ -633,7 +634,22 @@ fn responses(
                 .map(|r| (StatusMatch::Default, "default".to_owned(), r)),
         );
 
-    let mut successes: Vec<(StatusMatch, Body)> = Vec::new();
+    // When the success statuses have different bodies, their inline bodies are named after
+    // their statuses, as errors are; the same inline schema twice (a 200 and a 201) is one type.
+    let success_contents: Vec<_> = op
+        .responses
+        .responses
+        .iter()
+        .filter(|(code, _)| matches!(code, StatusCode::Code(200..=299) | StatusCode::Range(2)))
+        .map(|(_, response)| match response {
+            ReferenceOr::Reference { reference } => Err(reference.as_str()),
+            ReferenceOr::Item(response) => Ok(pick_media(&response.content, Side::Response)
+                .map(|(_, media, kind)| (kind, &media.schema))),
+        })
+        .collect();
+    let several_bodies = success_contents.iter().any(|c| *c != success_contents[0]);
+    let mut lowered: Vec<(SuccessContent, Body)> = Vec::new();
+    let mut successes = Vec::new();
     let mut errors = Vec::new();
     for (status, key, response) in listed {
         let Some((pointer, response)) =
@@ -648,17 +664,30 @@ fn responses(
             StatusMatch::Default => false,
         };
         let variant = variant_name(status, component.as_deref());
-        let hint = match (&component, is_success) {
+        let hint = match (&component, is_success && !several_bodies) {
             (Some(component), _) => names::type_name(component),
             (None, true) => format!("{type_base}Response"),
             (None, false) => format!("{type_base}{variant}"),
         };
-        let body = media_body(
-            l,
-            pick_media(&response.content, Side::Response),
-            &pointer,
-            &hint,
-        );
+        // Kept (a copy) only to be compared with the other success statuses' bodies.
+        let content = (is_success && success_contents.len() > 1).then(|| {
+            pick_media(&response.content, Side::Response)
+                .map(|(_, media, kind)| (kind, media.schema.clone()))
+        });
+        let same = content
+            .as_ref()
+            .and_then(|content| lowered.iter().find(|(earlier, _)| earlier == content));
+        let body = match same {
+            Some((_, body)) => body.clone(),
+            None => {
+                let media = pick_media(&response.content, Side::Response);
+                let body = media_body(l, media, &pointer, &hint);
+                if let Some(content) = content {
+                    lowered.push((content, body.clone()));
+                }
+                body
+            }
+        };
         let description = response.description.trim();
         let doc = match (&component, status) {
             (Some(_), _) => description.to_owned(),
@@ -672,43 +701,50 @@ fn responses(
             ),
         };
         document_body(l, &body, doc);
+        let variant = StatusVariant {
+            name: variant,
+            status,
+            body,
+            doc: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
+        };
         if is_success {
-            successes.push((status, body));
+            successes.push(variant);
         } else {
-            errors.push(ErrorVariant {
-                name: variant,
-                status,
-                body,
-                doc: Some(response.description.clone()).filter(|d| !d.trim().is_empty()),
-            });
+            errors.push(variant);
         }
     }
 
-    let success = match successes.iter().find(|(_, body)| *body != Body::Empty) {
-        None => Body::Empty,
-        Some((status, first)) => {
-            let first = first.clone();
-            if successes
-                .iter()
-                .any(|(_, b)| *b != Body::Empty && *b != first)
-            {
-                let status = match status {
-                    StatusMatch::Code(code) => code.to_string(),
-                    _ => "2XX".to_owned(),
-                };
-                l.warn(
-                    "success-bodies-differ",
-                    format!(
-                        "success responses have different bodies; every 2xx response is \
-                         decoded as the body of {status}"
-                    ),
-                    &responses_at,
-                );
-            }
-            first
-        }
+    (successes, errors)
+}
+
+/// A response's body as the spec writes it: the kind of the media type picked, and its schema.
+type SuccessContent = Option<(MediaKind, Option<ReferenceOr<openapiv3::Schema>>)>;
+
+/// What a success holds: the body every documented success status has, or, when they differ
+/// (GitHub's statistics: a list for 200, an empty object for 202 while it counts; a body for
+/// 201 and none for 204), an enum of them chosen by status.
+fn success_body(
+    l: &mut Lowerer<'_>,
+    successes: Vec<StatusVariant>,
+    at: &Pointer,
+    type_base: &str,
+    method_name: &str,
+) -> Body {
+    let Some(first) = successes.first() else {
+        return Body::Empty;
     };
-    (success, errors)
+    if successes.iter().all(|s| s.body == first.body) {
+        return first.body.clone();
+    }
+    Body::ByStatus(l.add_type(
+        format!("{type_base}Success"),
+        at.join("responses"),
+        None,
+        TypeKind::Successes(StatusSet {
+            method_name: method_name.to_owned(),
+            variants: successes,
+        }),
+    ))
 }
 
 /// Gives a type made for an inline body schema without a description a doc saying what it is.

@@ -239,6 +239,69 @@ crate::runtime::object!(GetQuotesWindow {
     to: "to" optional,
 });
 
+/// The body of a 202 response to `getReport`. Still being made; ask again later.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GetReportAccepted {
+    /// The `retryAfterSeconds` property.
+    pub retry_after_seconds: Option<i64>,
+}
+
+crate::runtime::object!(GetReportAccepted {
+    retry_after_seconds: "retryAfterSeconds" optional,
+});
+
+/// The error responses [`Client::get_report`](crate::Client::get_report) documents, by HTTP status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetReportError {
+    /// HTTP 404.
+    ///
+    /// No such report.
+    NotFound(Problem),
+}
+
+impl crate::runtime::ErrorBody for GetReportError {
+    fn from_response(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, serde_json::Error>> {
+        match status {
+            404 => Some(serde_json::from_slice(body).map(Self::NotFound)),
+            _ => None,
+        }
+    }
+}
+
+/// The success responses [`Client::get_report`](crate::Client::get_report) documents, by HTTP status (their bodies differ).
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetReportSuccess {
+    /// HTTP 200.
+    ///
+    /// The report.
+    Ok(Report),
+    /// HTTP 202.
+    ///
+    /// Still being made; ask again later.
+    Accepted(GetReportAccepted),
+    /// HTTP 204.
+    ///
+    /// Nothing to report.
+    NoContent,
+}
+
+impl crate::runtime::SuccessBody for GetReportSuccess {
+    fn from_response(
+        status: u16,
+        body: &[u8],
+    ) -> Option<Result<Self, serde_json::Error>> {
+        match status {
+            200 => Some(serde_json::from_slice(body).map(Self::Ok)),
+            202 => Some(serde_json::from_slice(body).map(Self::Accepted)),
+            204 => Some(Ok(Self::NoContent)),
+            _ => None,
+        }
+    }
+}
+
 /// The error responses [`Client::get_transfer`](crate::Client::get_transfer) documents, by HTTP status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetTransferError {}
@@ -491,6 +554,20 @@ crate::runtime::object!(RefundEvent {
     id: "id" required,
     amount: "amount" optional,
     refund_of: "refundOf" optional,
+});
+
+/// The `Report` schema.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    /// The `id` property.
+    pub id: String,
+    /// The `lines` property.
+    pub lines: Vec<String>,
+}
+
+crate::runtime::object!(Report {
+    id: "id" required,
+    lines: "lines" required,
 });
 
 /// The `Side` values.

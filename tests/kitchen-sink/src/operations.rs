@@ -418,6 +418,61 @@ impl Client {
         runtime::send_json(self, request)
     }
 
+    /// A report; or word that it is still being made; or nothing, when there is nothing to report.
+    ///
+    /// `GET /reports/{id}` (operation `getReport`).
+    ///
+    /// # Arguments
+    ///
+    /// - `id`
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] holds a [`models::GetReportError`] for the statuses the spec documents: 404 (`NotFound`).
+    ///
+    /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = kitchen_sink::Client::builder()
+    /// #     .server(kitchen_sink::Server::Live)
+    /// #     .api_key(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let id = "id";
+    /// let response = client.get_report(id).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_report(
+        &self,
+        id: &str,
+    ) -> impl Future<
+        Output = Result<models::GetReportSuccess, Error<models::GetReportError>>,
+    > + use<'_> {
+        runtime::into_inner(self.get_report_with_response(id))
+    }
+
+    /// Like [`Client::get_report`], but also returns the response's status, headers and request id.
+    pub fn get_report_with_response(
+        &self,
+        id: &str,
+    ) -> impl Future<
+        Output = Result<
+            ResponseValue<models::GetReportSuccess>,
+            Error<models::GetReportError>,
+        >,
+    > + use<'_> {
+        let mut request = Request::new("getReport", Method::GET, "/reports/{id}");
+        request.path("/reports/");
+        request.path_param("id", id);
+        request.security(&[&["key"], &["partner"]]);
+        request.accept("application/json");
+        runtime::send_by_status(self, request)
+    }
+
     /// `GET /transfers/{id}` (operation `getTransfer`).
     ///
     /// # Arguments

@@ -111,7 +111,7 @@ fn operation(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {
         let ty = match &body.body {
             Body::Json(ty) | Body::Form(ty) => layout.type_link(api, ty),
             Body::Text => "`&str`".to_owned(),
-            Body::Binary | Body::Empty => "`Vec<u8>`".to_owned(),
+            Body::Binary | Body::Empty | Body::ByStatus(_) => "`Vec<u8>`".to_owned(),
         };
         let mut notes = Vec::new();
         if let Some(key) = &body.idempotency_key {
@@ -148,15 +148,21 @@ fn operation(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {
 
     out.push("**Returns**".to_owned());
     out.push(String::new());
-    out.push(match &op.success {
-        Body::Json(ty) => format!(
+    match &op.success {
+        Body::Json(ty) => out.push(format!(
             "{} decoded from the JSON body of a success response.",
             layout.type_link(api, ty)
-        ),
-        Body::Empty => "`()`: a success response has no body.".to_owned(),
-        Body::Text => "`String`: the text body of a success response.".to_owned(),
-        Body::Binary | Body::Form(_) => "`Vec<u8>`: the raw body of a success response.".to_owned(),
-    });
+        )),
+        Body::Empty => out.push("`()`: a success response has no body.".to_owned()),
+        Body::Text => out.push("`String`: the text body of a success response.".to_owned()),
+        Body::Binary | Body::Form(_) => {
+            out.push("`Vec<u8>`: the raw body of a success response.".to_owned())
+        }
+        Body::ByStatus(id) => {
+            out.extend(successes(cx, layout, *id));
+            out.push(String::new());
+        }
+    }
     out.push(format!(
         "`{name}_with_response` returns it with the status, headers and request id."
     ));
@@ -189,6 +195,7 @@ fn operation(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {
         .map_or("nothing".to_owned(), |b| format!("`{}`", b.media_type));
     let receives = match op.success {
         Body::Json(_) => "`application/json`",
+        Body::ByStatus(_) => "what each status documents",
         Body::Text => "text",
         Body::Binary | Body::Form(_) => "bytes",
         Body::Empty => "no body",
@@ -240,6 +247,29 @@ pub(super) fn param_row(
     ]
 }
 
+/// The success statuses of an operation whose successes differ, and the variant of each.
+fn successes(cx: &Context<'_>, layout: &Layout, id: crate::ir::TypeId) -> Vec<String> {
+    let api = cx.api;
+    let Some((def, TypeKind::Successes(set))) = api.types.get(&id).map(|def| (def, &def.kind))
+    else {
+        return Vec::new();
+    };
+    let mut out = vec![
+        format!(
+            "[`{}`]({}): the success statuses have different bodies, so the variant tells which \
+             came:",
+            def.name,
+            layout.model_page(&def.name)
+        ),
+        String::new(),
+    ];
+    out.extend(table(
+        &["Status", "Variant", "Body", "Description"],
+        &super::status_rows(api, layout, set),
+    ));
+    out
+}
+
 fn errors(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {
     let api = cx.api;
     let Some(def) = api.types.get(&op.errors) else {
@@ -254,7 +284,7 @@ fn errors(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {
         layout.model_page(&def.name)
     )];
     out.push(String::new());
-    let rows = super::error_rows(api, layout, set);
+    let rows = super::status_rows(api, layout, set);
     if rows.is_empty() {
         out.pop();
         out.pop();

@@ -150,6 +150,7 @@ pub(super) fn page(cx: &Context<'_>, layout: &Layout) -> String {
                 TypeKind::OneOf(_) => "one of",
                 TypeKind::Params(_) => "parameters",
                 TypeKind::Errors(_) => "errors",
+                TypeKind::Successes(_) => "successes",
             };
             vec![
                 format!("[{}]({})", def.name, layout.model_page(&def.name)),
@@ -162,6 +163,10 @@ pub(super) fn page(cx: &Context<'_>, layout: &Layout) -> String {
                     ),
                     (None, TypeKind::Errors(e)) => format!(
                         "The documented errors of `{}`.",
+                        crate::names::unraw(&e.method_name)
+                    ),
+                    (None, TypeKind::Successes(e)) => format!(
+                        "The documented successes of `{}`, by status.",
                         crate::names::unraw(&e.method_name)
                     ),
                     (None, _) => String::new(),

@@ -224,8 +224,10 @@ fn types_of(op: &Operation) -> Vec<TypeRef> {
     if let Some(ty) = op.body.as_ref().and_then(|body| body.body.typed()) {
         out.push(ty.clone());
     }
-    if let crate::ir::Body::Json(ty) = &op.success {
-        out.push(ty.clone());
+    match &op.success {
+        crate::ir::Body::Json(ty) => out.push(ty.clone()),
+        crate::ir::Body::ByStatus(id) => out.push(TypeRef::Named(*id)),
+        _ => {}
     }
     out.push(TypeRef::Named(op.errors));
     out
@@ -278,10 +280,10 @@ pub(crate) fn wire_format(api: &Api, ty: &TypeRef) -> Vec<String> {
 }
 
 /// The rows (status, variant, body, description) of an operation's documented errors.
-pub(crate) fn error_rows(
+pub(crate) fn status_rows(
     api: &Api,
     layout: &Layout,
-    set: &crate::ir::ErrorSet,
+    set: &crate::ir::StatusSet,
 ) -> Vec<Vec<String>> {
     set.variants
         .iter()
@@ -293,7 +295,7 @@ pub(crate) fn error_rows(
                     crate::ir::Body::Json(ty) => layout.type_link(api, ty),
                     crate::ir::Body::Text => "`String`".to_owned(),
                     crate::ir::Body::Binary | crate::ir::Body::Form(_) => "`Vec<u8>`".to_owned(),
-                    crate::ir::Body::Empty => "no body".to_owned(),
+                    crate::ir::Body::Empty | crate::ir::Body::ByStatus(_) => "no body".to_owned(),
                 },
                 v.doc.as_deref().map(text::cell).unwrap_or_default(),
             ]

@@ -145,10 +145,10 @@ pub(super) fn page(cx: &Context<'_>, layout: &Layout, id: TypeId, def: &TypeDef)
                 out.push("Every field is optional: start from `Default::default()`.".to_owned());
             }
         }
-        TypeKind::Errors(e) => {
+        TypeKind::Errors(e) | TypeKind::Successes(e) => {
             out.push("## Variants".to_owned());
             out.push(String::new());
-            let rows = super::error_rows(api, layout, e);
+            let rows = super::status_rows(api, layout, e);
             if rows.is_empty() {
                 out.push("None: the spec documents no error responses.".to_owned());
             } else {
@@ -241,5 +241,8 @@ fn kind_text(kind: &TypeKind) -> &'static str {
         TypeKind::OneOf(_) => "an enum of alternatives (`oneOf`/`anyOf`)",
         TypeKind::Params(_) => "the query and header parameters of an operation",
         TypeKind::Errors(_) => "the documented error responses of an operation",
+        TypeKind::Successes(_) => {
+            "the documented success responses of an operation, whose bodies differ"
+        }
     }
 }
