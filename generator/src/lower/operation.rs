@@ -506,6 +506,22 @@ fn media_body(
     }
 }
 
+/// Whether a media type's schema describes more than bytes. Bytes are what a file's body is
+/// (`type: string, format: binary`, or no schema at all); a schema with structure (multipart
+/// parts, say) is lost when the body is taken as bytes.
+fn has_structure(l: &mut Lowerer<'_>, media: Option<&MediaType>, at: &Pointer) -> bool {
+    let Some(schema) = media.and_then(|media| media.schema.as_ref()) else {
+        return false;
+    };
+    l.resolve_schema(schema.into(), &at.join("schema"))
+        .is_some_and(|(_, schema)| {
+            !matches!(
+                schema.schema_kind,
+                openapiv3::SchemaKind::Type(openapiv3::Type::String(_))
+            )
+        })
+}
+
 /// A form request body: typed when its schema is an object (a struct or a map), as OpenAPI's
 /// default encoding of forms needs property names; bytes otherwise.
 fn form_body(l: &mut Lowerer<'_>, media: &MediaType, at: &Pointer, hint: &str) -> Body {
@@ -577,12 +593,13 @@ fn request_body(
         return None;
     };
     let media_type = media_type.clone();
-    if kind == MediaKind::Binary {
-        // A form whose schema is not an object falls back to bytes with its own warning.
+    // A form whose schema is not an object falls back to bytes with its own warning.
+    let media_at = pointer.join("content").join(&media_type);
+    if kind == MediaKind::Binary && has_structure(l, media.map(|(_, m, _)| m), &media_at) {
         l.warn(
             "body-as-bytes",
             format!("`{media_type}` request bodies are passed as bytes the caller encodes"),
-            &pointer.join("content").join(&media_type),
+            &media_at,
         );
     }
     let sent = media_body(l, media, &pointer, &hint);

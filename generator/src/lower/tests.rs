@@ -432,3 +432,71 @@ fn form_request_bodies_are_typed_when_they_are_objects() {
         ]
     );
 }
+
+#[test]
+fn only_bodies_whose_structure_is_lost_warn_when_taken_as_bytes() {
+    let (api, warnings) = lower_spec(&SpecInput::new(
+        "t.yaml",
+        spec(
+            "paths:
+  /file:
+    put:
+      operationId: putFile
+      requestBody:
+        content:
+          application/octet-stream:
+            schema: {type: string, format: binary}
+      responses:
+        '204': {description: none}
+  /image:
+    put:
+      operationId: putImage
+      requestBody:
+        content:
+          image/png:
+            schema: {$ref: '#/components/schemas/Blob'}
+      responses:
+        '204': {description: none}
+  /raw:
+    put:
+      operationId: putRaw
+      requestBody:
+        content:
+          application/pdf: {}
+      responses:
+        '204': {description: none}
+  /upload:
+    post:
+      operationId: upload
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                file: {type: string, format: binary}
+                name: {type: string}
+      responses:
+        '204': {description: none}
+components:
+  schemas:
+    Blob: {type: string, format: binary}
+",
+        ),
+    ))
+    .unwrap();
+    assert!(
+        api.operations
+            .iter()
+            .all(|op| op.body.as_ref().unwrap().body == Body::Binary)
+    );
+    let as_bytes: Vec<&str> = warnings
+        .warnings()
+        .filter(|w| w.code.as_deref() == Some("body-as-bytes"))
+        .filter_map(|w| w.pointer.as_deref())
+        .collect();
+    assert_eq!(
+        as_bytes,
+        ["#/paths/~1upload/post/requestBody/content/multipart~1form-data"]
+    );
+}
