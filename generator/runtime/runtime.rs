@@ -265,9 +265,10 @@ impl ClientBuilder {
     }
 
     /// Sends requests to this base URL (e.g. `http://127.0.0.1:4010` for a mock server),
-    /// instead of a server of the spec. A `user:password@` in it is sent as HTTP Basic
-    /// authorization when the operation's own credential sets no `Authorization` header; it
-    /// is never shown (not by [`Client::base_url`], `Debug` output or errors).
+    /// instead of a server of the spec. A query in it (`?api-version=2`) is sent with every
+    /// request, before the operation's own parameters. A `user:password@` in it is sent as
+    /// HTTP Basic authorization when the operation's own credential sets no `Authorization`
+    /// header; it is never shown (not by [`Client::base_url`], `Debug` output or errors).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -317,15 +318,28 @@ impl ClientBuilder {
                 without_userinfo(&base_url)
             ))
         };
-        let mut base = match reqwest::Url::parse(base_url.trim_end_matches('/')) {
+        let mut base = match reqwest::Url::parse(&base_url) {
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => url,
             _ => return Err(not_http()),
         };
+        if base.fragment().is_some() {
+            return Err(BuildError::new(format!(
+                "the base URL `{}` has a fragment (`#...`), which is never sent",
+                without_userinfo(&base_url)
+            )));
+        }
         // Taken out of the URL, so that it shows up nowhere (reqwest's errors print the URL).
         let url_basic = take_userinfo(&mut base)
             .map(|(username, password)| basic(&username, &password).ok_or_else(not_http))
             .transpose()?;
-        let base_url = base.as_str().trim_end_matches('/').to_owned();
+        // Each operation's path starts with `/`. A query (`?api-version=...`) stays: it goes
+        // with every request, before the operation's own query parameters.
+        let path = base.path().trim_end_matches('/').to_owned();
+        base.set_path(&path);
+        let base_url = match base.query() {
+            None => base.as_str().trim_end_matches('/').to_owned(),
+            Some(_) => base.as_str().to_owned(),
+        };
         let mut credentials = BTreeMap::new();
         for (scheme, credential) in self.credentials {
             credentials.insert(scheme, prepare(scheme, credential)?);

@@ -239,6 +239,56 @@ async fn a_base_url_with_a_path_prefixes_every_request() {
     assert_eq!(requests[1].url.query(), Some("pageSize=5"));
 }
 
+/// A query in the base URL (an API version a gateway wants, say) goes with every request,
+/// before the operation's own parameters and untouched, even when it ends in `/`. A fragment is
+/// refused: it would never be sent.
+#[tokio::test]
+async fn a_query_in_the_base_url_goes_with_every_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/gw/v1/checkoutSessions"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": []})))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let base = format!("{}/gw/?api-version=2024-01-01&next=/", server.uri());
+    let client = Client::builder()
+        .base_url(&base)
+        .bearer_token(TOKEN)
+        .build()
+        .unwrap();
+    assert_eq!(
+        client.base_url(),
+        format!("{}/gw?api-version=2024-01-01&next=/", server.uri())
+    );
+    let params = ListCheckoutSessionsParams {
+        page_size: Some(5),
+        ..Default::default()
+    };
+    client.list_checkout_sessions(&params).await.unwrap();
+    client
+        .list_checkout_sessions(&Default::default())
+        .await
+        .unwrap();
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(
+        requests[0].url.query(),
+        Some("api-version=2024-01-01&next=/&pageSize=5")
+    );
+    assert_eq!(
+        requests[1].url.query(),
+        Some("api-version=2024-01-01&next=/")
+    );
+
+    let error = Client::builder()
+        .base_url("https://user:secret@api.example.test/v1#top")
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("fragment"), "{error}");
+    assert!(!error.contains("secret"), "{error}");
+}
+
 /// Credentials in the base URL (`http://user:password@host`) are sent as HTTP Basic, as reqwest
 /// does, unless the operation's own credential sets `Authorization`. The URL the client keeps,
 /// `Debug` output and error messages never show them.
