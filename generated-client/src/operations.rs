@@ -35,7 +35,7 @@ impl Client {
     /// let body = models::CheckoutSessionCreationRequest {
     ///     success_url: None,
     ///     amount: models::CheckoutSessionMoney {
-    ///         amount: String::from("text"),
+    ///         amount: String::from("12.50"),
     ///         currency: models::CheckoutSessionMoneyCurrency::Usd,
     ///     },
     /// };

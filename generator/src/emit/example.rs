@@ -3,13 +3,14 @@
 //! show code that is known to compile).
 //!
 //! Arguments are filled with values of the right type: required fields get a value, optional
-//! ones `None`, enums their first value, numbers 1, strings "text". They show the shape of a call,
-//! not data the server would accept.
+//! ones `None`, enums their first value; a string, number or boolean field the spec gives an
+//! example for gets that example, any other number 1 and string "text". They show the shape of
+//! a call, not necessarily data the server would accept.
 
 use super::{Context, ident};
 use crate::ir::{Api, Body, Operation, Primitive, SecurityKind, TypeKind, TypeRef};
 use crate::names::unraw;
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 /// How deep struct literals nest before the rest is left to `Default`/JSON.
@@ -237,11 +238,17 @@ impl Values<'_> {
                 if depth >= MAX_DEPTH {
                     return quote!(serde_json::from_value::<#path>(serde_json::json!({}))?);
                 }
+                let examples = def.example.as_ref().and_then(serde_json::Value::as_object);
                 let fields = s.fields.iter().map(|f| {
                     self.deprecated |= f.deprecated;
                     let field = ident(&f.name);
+                    let example = examples
+                        .and_then(|examples| examples.get(&f.wire))
+                        .and_then(|example| literal(&f.ty, example));
                     let value = if f.optional() {
                         quote!(None)
+                    } else if let Some(example) = example {
+                        example
                     } else {
                         let value = self.value(&f.ty, depth + 1);
                         if f.boxed {
@@ -312,6 +319,34 @@ impl Values<'_> {
     }
 }
 
+/// The spec's example for a string, number or boolean, as a Rust value of type `ty`, if it is
+/// one (a spec's examples do not always match their schemas).
+fn literal(ty: &TypeRef, example: &serde_json::Value) -> Option<TokenStream> {
+    use serde_json::Value;
+    let TypeRef::Primitive(primitive) = ty else {
+        return None;
+    };
+    let number = |n: Literal, negative: bool| {
+        if negative { quote!(-#n) } else { quote!(#n) }
+    };
+    Some(match (primitive, example) {
+        (Primitive::String, Value::String(text)) => quote!(String::from(#text)),
+        (Primitive::Bool, Value::Bool(flag)) => quote!(#flag),
+        (Primitive::I32 | Primitive::I64, Value::Number(n)) => {
+            let n = n.as_i64()?;
+            if *primitive == Primitive::I32 {
+                i32::try_from(n).ok()?;
+            }
+            number(Literal::u64_unsuffixed(n.unsigned_abs()), n < 0)
+        }
+        (Primitive::F64, Value::Number(n)) => {
+            let n = n.as_f64().filter(|n| n.is_finite())?;
+            number(Literal::f64_unsuffixed(n.abs()), n < 0.0)
+        }
+        _ => return None,
+    })
+}
+
 fn primitive(p: Primitive) -> TokenStream {
     match p {
         Primitive::String => quote!(String::from("text")),
@@ -327,5 +362,48 @@ fn primitive(p: Primitive) -> TokenStream {
         }
         Primitive::Date => quote!("2024-01-31".parse::<chrono::NaiveDate>()?),
         Primitive::Json => quote!(serde_json::json!({})),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::literal;
+    use crate::ir::{Primitive, TypeRef};
+    use serde_json::json;
+
+    fn text(primitive: Primitive, example: serde_json::Value) -> Option<String> {
+        literal(&TypeRef::Primitive(primitive), &example).map(|tokens| tokens.to_string())
+    }
+
+    #[test]
+    fn examples_become_values_only_when_they_fit_the_type() {
+        assert_eq!(
+            text(Primitive::String, json!("12.50 \"€\"")).as_deref(),
+            Some(r#"String :: from ("12.50 \"€\"")"#)
+        );
+        assert_eq!(
+            text(Primitive::Bool, json!(false)).as_deref(),
+            Some("false")
+        );
+        assert_eq!(text(Primitive::I64, json!(-42)).as_deref(), Some("- 42"));
+        assert_eq!(
+            text(Primitive::I64, json!(i64::MIN)).as_deref(),
+            Some("- 9223372036854775808")
+        );
+        assert_eq!(text(Primitive::F64, json!(-2.5)).as_deref(), Some("- 2.5"));
+        assert_eq!(text(Primitive::F64, json!(3)).as_deref(), Some("3.0"));
+        // Examples of another type, or out of range, leave the placeholder value.
+        assert_eq!(text(Primitive::I32, json!(3_000_000_000_i64)), None);
+        assert_eq!(text(Primitive::I64, json!(1.5)), None);
+        assert_eq!(text(Primitive::String, json!(12.5)), None);
+        assert_eq!(text(Primitive::Uuid, json!("not a uuid")), None);
+        assert_eq!(
+            literal(
+                &TypeRef::Array(Box::new(TypeRef::Primitive(Primitive::String))),
+                &json!(["a"])
+            )
+            .map(|t| t.to_string()),
+            None
+        );
     }
 }

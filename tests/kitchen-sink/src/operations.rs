@@ -99,7 +99,7 @@ impl Client {
     ///         r#type: models::WalletLocationType::Wallet,
     ///         id: String::from("text"),
     ///     }),
-    ///     amount: String::from("text"),
+    ///     amount: String::from("12.50"),
     ///     note: None,
     ///     tags: None,
     /// };
