@@ -106,7 +106,7 @@ impl Client {
     /// #     .server(circle_api::Server::Sandbox)
     /// #     .bearer_token(std::env::var("API_TOKEN")?)
     /// #     .build()?;
-    /// let id = uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?;
+    /// let id = uuid::Uuid::parse_str("0f6f3c1e-7a52-4c8e-9a41-3b2d7c1e5a90")?;
     /// let body = models::ExtendCheckoutSessionRequest::default();
     /// let response = client.extend_checkout_session(id, Some(&body)).await?;
     /// println!("{response:?}");
@@ -177,7 +177,7 @@ impl Client {
     /// #     .server(circle_api::Server::Sandbox)
     /// #     .bearer_token(std::env::var("API_TOKEN")?)
     /// #     .build()?;
-    /// let id = uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?;
+    /// let id = uuid::Uuid::parse_str("0f6f3c1e-7a52-4c8e-9a41-3b2d7c1e5a90")?;
     /// let response = client.get_checkout_session(id).await?;
     /// println!("{response:?}");
     /// # Ok(())

@@ -2,13 +2,14 @@
 //! both rustdoc (where `cargo test --doc` compiles it) and the Markdown pages (which therefore
 //! show code that is known to compile).
 //!
-//! Arguments are filled with values of the right type: required fields get a value, optional
-//! ones `None`, enums their first value; a string, number or boolean field the spec gives an
-//! example for gets that example, any other number 1 and string "text". They show the shape of
-//! a call, not necessarily data the server would accept.
+//! Arguments are filled with values of the right type: required fields and parameters get a
+//! value, optional ones `None`, enums their first value; a string, number, boolean, uuid or date
+//! the spec gives an example for gets that example, any other number 1 and string "text". They
+//! show the shape of a call, not necessarily data the server would accept.
 
 use super::{Context, ident};
 use crate::ir::{Api, Body, Operation, Primitive, SecurityKind, TypeKind, TypeRef};
+use crate::lower::formats;
 use crate::names::unraw;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -120,7 +121,7 @@ pub(crate) fn operation(cx: &Context<'_>, op: &Operation, stream: bool) -> Examp
     let mut args = Vec::new();
     for param in &op.path_params {
         let name = ident(&param.name);
-        let value = values.path_arg(&param.ty);
+        let value = values.path_arg(&param.ty, param.example.as_ref());
         statements.push(quote!(let #name = #value;));
         args.push(quote!(#name));
     }
@@ -197,11 +198,17 @@ struct Values<'a> {
 }
 
 impl Values<'_> {
-    /// A path argument as the method takes it (`&str`, a copy type, a reference).
-    fn path_arg(&mut self, ty: &TypeRef) -> TokenStream {
+    /// A path argument as the method takes it (`&str`, a copy type, a reference): the spec's
+    /// example when it fits.
+    fn path_arg(&mut self, ty: &TypeRef, example: Option<&serde_json::Value>) -> TokenStream {
         match ty {
-            TypeRef::Primitive(Primitive::String) => quote!("id"),
-            TypeRef::Primitive(p) if p.is_copy() => self.value(ty, 0),
+            TypeRef::Primitive(Primitive::String) => {
+                let text = example.and_then(serde_json::Value::as_str).unwrap_or("id");
+                quote!(#text)
+            }
+            TypeRef::Primitive(p) if p.is_copy() => example
+                .and_then(|example| literal(ty, example))
+                .unwrap_or_else(|| self.value(ty, 0)),
             TypeRef::Array(item) => {
                 let item = self.value(item, 0);
                 quote!(&[#item])
@@ -277,8 +284,12 @@ impl Values<'_> {
                     .map(|param| {
                         self.deprecated |= param.deprecated;
                         let field = ident(&param.name);
+                        let example = param
+                            .example
+                            .as_ref()
+                            .and_then(|example| literal(&param.ty, example));
                         let value = if param.required {
-                            self.value(&param.ty, depth + 1)
+                            example.unwrap_or_else(|| self.value(&param.ty, depth + 1))
                         } else {
                             quote!(None)
                         };
@@ -319,8 +330,8 @@ impl Values<'_> {
     }
 }
 
-/// The spec's example for a string, number or boolean, as a Rust value of type `ty`, if it is
-/// one (a spec's examples do not always match their schemas).
+/// The spec's example for a string, number, boolean, uuid or date, as a Rust value of type `ty`,
+/// if it is one (a spec's examples do not always match their schemas).
 fn literal(ty: &TypeRef, example: &serde_json::Value) -> Option<TokenStream> {
     use serde_json::Value;
     let TypeRef::Primitive(primitive) = ty else {
@@ -342,6 +353,15 @@ fn literal(ty: &TypeRef, example: &serde_json::Value) -> Option<TokenStream> {
         (Primitive::F64, Value::Number(n)) => {
             let n = n.as_f64().filter(|n| n.is_finite())?;
             number(Literal::f64_unsuffixed(n.abs()), n < 0.0)
+        }
+        (Primitive::Uuid, Value::String(text)) if formats::is_uuid(text) => {
+            quote!(uuid::Uuid::parse_str(#text)?)
+        }
+        (Primitive::DateTime, Value::String(text)) if formats::is_date_time(text) => {
+            quote!(#text.parse::<chrono::DateTime<chrono::Utc>>()?)
+        }
+        (Primitive::Date, Value::String(text)) if formats::is_date(text) => {
+            quote!(#text.parse::<chrono::NaiveDate>()?)
         }
         _ => return None,
     })
@@ -397,6 +417,19 @@ mod tests {
         assert_eq!(text(Primitive::I64, json!(1.5)), None);
         assert_eq!(text(Primitive::String, json!(12.5)), None);
         assert_eq!(text(Primitive::Uuid, json!("not a uuid")), None);
+        assert_eq!(
+            text(
+                Primitive::Uuid,
+                json!("b8627ae8-732b-4d25-b947-1df8f4007a29")
+            )
+            .as_deref(),
+            Some(r#"uuid :: Uuid :: parse_str ("b8627ae8-732b-4d25-b947-1df8f4007a29") ?"#)
+        );
+        assert_eq!(
+            text(Primitive::Date, json!("2020-04-10")).as_deref(),
+            Some(r#""2020-04-10" . parse :: < chrono :: NaiveDate > () ?"#)
+        );
+        assert_eq!(text(Primitive::DateTime, json!("2020-04-10")), None);
         assert_eq!(
             literal(
                 &TypeRef::Array(Box::new(TypeRef::Primitive(Primitive::String))),

@@ -417,6 +417,8 @@ pub struct Param {
     pub constraints: Constraints,
     /// `default`, for docs.
     pub default: Option<serde_json::Value>,
+    /// `example` (the parameter's, else its schema's), for the docs' example calls.
+    pub example: Option<serde_json::Value>,
 }
 
 /// HTTP methods OpenAPI knows.

@@ -9,6 +9,7 @@ mod operation;
 mod pagination;
 mod schema;
 mod service;
+pub(crate) use schema::formats;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
 use crate::ir::{Api, Body, Primitive, SchemaSite, TypeDef, TypeId, TypeKind, TypeRef};

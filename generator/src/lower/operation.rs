@@ -395,6 +395,10 @@ fn lower_params<'s>(
                 .as_ref()
                 .map(|m| m.constraints.clone())
                 .unwrap_or_default(),
+            example: data
+                .example
+                .clone()
+                .or_else(|| meta.as_ref().and_then(|m| m.example.clone())),
             default: meta.and_then(|m| m.default),
         });
     }

@@ -186,6 +186,7 @@ pub(crate) struct SchemaMeta {
     pub write_only: bool,
     pub deprecated: bool,
     pub default: Option<serde_json::Value>,
+    pub example: Option<serde_json::Value>,
     pub constraints: Constraints,
 }
 
@@ -291,6 +292,7 @@ impl<'d> Lowerer<'d> {
                 write_only: false,
                 deprecated: false,
                 default: None,
+                example: None,
                 constraints: Constraints::default(),
             };
         };
@@ -304,6 +306,7 @@ impl<'d> Lowerer<'d> {
             write_only: data.write_only,
             deprecated: data.deprecated,
             default: data.default.clone(),
+            example: data.example.clone(),
             constraints,
         }
     }
@@ -744,12 +747,12 @@ impl<'d> Lowerer<'d> {
 }
 
 /// Shape checks for the string formats that have their own Rust types.
-mod formats {
+pub(crate) mod formats {
     fn digits(s: &str) -> bool {
         !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
     }
 
-    pub(super) fn is_uuid(s: &str) -> bool {
+    pub(crate) fn is_uuid(s: &str) -> bool {
         let groups: Vec<&str> = s.split('-').collect();
         groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
             && groups
@@ -757,13 +760,13 @@ mod formats {
                 .all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
     }
 
-    pub(super) fn is_date(s: &str) -> bool {
+    pub(crate) fn is_date(s: &str) -> bool {
         let parts: Vec<&str> = s.split('-').collect();
         parts.iter().map(|p| p.len()).eq([4, 2, 2]) && parts.iter().all(|p| digits(p))
     }
 
     /// `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`.
-    pub(super) fn is_date_time(s: &str) -> bool {
+    pub(crate) fn is_date_time(s: &str) -> bool {
         let Some((date, time)) = s.split_once(['T', 't']) else {
             return false;
         };

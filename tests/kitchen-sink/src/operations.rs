@@ -320,7 +320,7 @@ impl Client {
     /// #     .server(kitchen_sink::Server::Live)
     /// #     .api_key(std::env::var("API_TOKEN")?)
     /// #     .build()?;
-    /// let trading_pair = "id";
+    /// let trading_pair = "BTC-USD";
     /// let params = models::GetQuotesParams::default();
     /// let response = client.get_quotes(trading_pair, &params).await?;
     /// println!("{response:?}");
