@@ -519,9 +519,10 @@ async fn a_form_body_is_encoded_property_by_property() {
     );
 }
 
-/// The runtime's form encoder on what the generator never hands it typed: a map keeps its
-/// order and drops nulls, nested lists go as JSON text, and a body that is not an object
-/// is refused before anything is sent (the generator types only object forms).
+/// The runtime's form encoder on what the generator never hands it typed: a map's entries go in
+/// the order it serializes them, nulls dropped, nested lists and objects as JSON text, and a
+/// body that is not an object is refused before anything is sent (the generator types only
+/// object forms).
 #[tokio::test]
 async fn the_form_encoder_takes_maps_and_refuses_what_is_not_an_object() {
     use kitchen_sink::runtime::{self, Method, Request};
