@@ -223,15 +223,16 @@ fn fence_of(trimmed: &str) -> Option<String> {
     None
 }
 
-/// `- `, `* `, `+ ` or `12. ` at the start of a line: the column its text starts at, where the
-/// lines that continue the item go (CommonMark: the marker and the one to four spaces after it;
-/// `*   text` continues at 4, not 2, or clippy calls the continuation lazy).
+/// `- `, `* `, `+ `, `12. ` or `12) ` at the start of a line: the column its text starts at,
+/// where the lines that continue the item go (CommonMark: the marker and the one to four spaces
+/// after it; `*   text` continues at 4, not 2, or clippy calls the continuation lazy).
 fn list_marker_width(line: &str) -> Option<usize> {
     let marker = if line.starts_with(['-', '*', '+']) {
         1
     } else {
+        // CommonMark numbers items with one to nine digits, then `.` or `)`.
         let digits = line.chars().take_while(char::is_ascii_digit).count();
-        if digits == 0 || !line[digits..].starts_with('.') {
+        if !(1..=9).contains(&digits) || !line[digits..].starts_with(['.', ')']) {
             return None;
         }
         digits + 1
@@ -474,9 +475,15 @@ mod tests {
                 "  x"
             ]
         );
-        // A dash or number without a space after it starts no list.
+        // Items numbered `1)` are list items too.
+        assert_eq!(
+            sanitize("Steps:\n1) open\nthe door\n2)  walk\nin"),
+            ["Steps:", "1) open", "   the door", "2)  walk", "    in"]
+        );
+        // A dash or number without a space after it starts no list, nor do ten digits.
         assert_eq!(sanitize("-5 degrees\nmore"), ["-5 degrees", "more"]);
         assert_eq!(sanitize("3.14\nmore"), ["3.14", "more"]);
+        assert_eq!(sanitize("1234567890. x\nmore"), ["1234567890. x", "more"]);
     }
 
     #[test]
