@@ -7,6 +7,29 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use std::borrow::Cow;
+
+/// Characters that reorder text as it is shown: rustc refuses them in comments
+/// (`text_direction_codepoint_in_comment`), and they show nothing themselves.
+const DIRECTION_CONTROLS: [char; 9] = [
+    '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}',
+    '\u{2069}',
+];
+
+/// Doc lines without [`DIRECTION_CONTROLS`], which a spec's names may hold (descriptions lose
+/// them in [`sanitize`]).
+fn visible(lines: &[String]) -> Cow<'_, [String]> {
+    if lines.iter().any(|line| line.contains(DIRECTION_CONTROLS)) {
+        Cow::Owned(
+            lines
+                .iter()
+                .map(|line| line.replace(DIRECTION_CONTROLS, ""))
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(lines)
+    }
+}
 
 /// Outer docs for an item: one placeholder attribute standing for all its lines, which
 /// [`expand`] replaces once the item is laid out.
@@ -17,6 +40,7 @@ use quote::quote;
 /// for Circle v2.15, from 165 to 111 ms for GitHub's spec). The lines wait here, on the thread
 /// that lays the item out, until then.
 pub fn outer(lines: &[String]) -> TokenStream {
+    let lines = &*visible(lines);
     // prettyplease prints a doc holding a line break differently; such lines keep the
     // attribute form (sanitized descriptions never hold one).
     if lines.is_empty() || lines.iter().any(|line| line.contains('\n')) {
@@ -81,6 +105,7 @@ pub fn forget() {
 
 /// `#![doc = "..."]` attributes, one per line, for inner (module) docs.
 pub fn inner(lines: &[String]) -> TokenStream {
+    let lines = visible(lines);
     let lines = lines.iter().map(|line| attribute_value(line));
     quote!(#(#![doc = #lines])*)
 }
@@ -161,11 +186,15 @@ pub fn sanitize(text: &str) -> Vec<String> {
     let text = text
         .replace("\r\n", "\n")
         .replace('\r', "\n")
-        .replace('\t', "    ");
+        .replace('\t', "    ")
+        // For the Markdown pages too, which do not go through `outer`.
+        .replace(DIRECTION_CONTROLS, "");
     let mut out: Vec<String> = Vec::new();
     let mut in_fence: Option<String> = None;
     // Width of the list item marker the following lines continue, if any.
     let mut list_indent: Option<usize> = None;
+    // The `>` markers (and indentation) of the block quote the following lines continue.
+    let mut quote: Option<String> = None;
     for raw in text.lines() {
         let trimmed = raw.trim();
         if let Some(fence) = &in_fence {
@@ -182,18 +211,44 @@ pub fn sanitize(text: &str) -> Vec<String> {
             out.push(format!("{fence}text"));
             in_fence = Some(fence);
             list_indent = None;
+            quote = None;
             continue;
         }
         if trimmed.is_empty() {
             out.push(String::new());
             list_indent = None;
+            quote = None;
             continue;
         }
         // Leading indentation would make an indented code block (a doctest); drop it.
         let line = inline(trimmed);
         if let Some(width) = list_marker_width(&line) {
             list_indent = Some(width);
+            quote = None;
             out.push(line);
+        } else if line.starts_with('>') {
+            // Unindented, a quote ends the list item before it (the source's indentation is
+            // gone, see above).
+            list_indent = None;
+            let markers: String = line
+                .chars()
+                .take_while(|c| matches!(c, '>' | ' '))
+                .collect();
+            let depth = |markers: &str| markers.matches('>').count();
+            match &quote {
+                // Fewer markers continue the deeper quote's paragraph (CommonMark); clippy
+                // asks for all of them.
+                Some(deeper) if depth(deeper) > depth(&markers) => {
+                    out.push(format!("{deeper}{}", &line[markers.len()..]));
+                }
+                _ => {
+                    quote = Some(markers);
+                    out.push(line);
+                }
+            }
+        } else if let Some(markers) = &quote {
+            // A line that continues a quote lazily gets its markers, as clippy asks.
+            out.push(format!("{markers}{line}"));
         } else if let Some(width) = list_indent {
             out.push(format!("{}{line}", " ".repeat(width)));
         } else {
@@ -461,6 +516,13 @@ mod tests {
     }
 
     #[test]
+    fn direction_controls_are_dropped_from_doc_lines() {
+        let lines = ["a\u{202E}b\u{2066}c".to_owned(), "plain".to_owned()];
+        assert_eq!(*visible(&lines), ["abc", "plain"]);
+        assert!(matches!(visible(&lines[1..]), Cow::Borrowed(_)));
+    }
+
+    #[test]
     fn list_continuations_go_where_the_item_text_starts() {
         let lines = sanitize("Notes:\n*   one\n  more\n10.  two\nand\n-      code\nx");
         assert_eq!(
@@ -473,6 +535,14 @@ mod tests {
                 "     and",
                 "-      code",
                 "  x"
+            ]
+        );
+        // A quote's lazy continuation gets the quote's markers; a list item ends at a quote.
+        assert_eq!(
+            sanitize("> said\nlazily\n\n- item\n> > deep\nmore\n> back\nend\n\nafter"),
+            [
+                "> said", "> lazily", "", "- item", "> > deep", "> > more", "> > back", "> > end",
+                "", "after"
             ]
         );
         // Items numbered `1)` are list items too.
