@@ -103,6 +103,12 @@ pub fn variant_name(raw: &str) -> String {
     if name.is_empty() {
         return symbol_name(raw);
     }
+    usable_variant(name)
+}
+
+/// An `UpperCamelCase` name made usable as an enum variant: not starting with a digit, not the
+/// keyword `Self`.
+pub fn usable_variant(name: String) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("V{name}")
     } else if name == "Self" {
@@ -166,6 +172,12 @@ pub fn unraw(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)
 }
 
+/// A snake-case name with a suffix: `get_thing` → `get_thing_with_response`; `self_` (a keyword
+/// made usable) → `self_2`, not `self__2`, which is not snake case.
+pub fn suffixed(name: &str, suffix: impl std::fmt::Display) -> String {
+    format!("{}_{suffix}", unraw(name).trim_end_matches('_'))
+}
+
 /// Hands out names unique within one namespace, in the order they are asked for.
 #[derive(Debug, Default)]
 pub struct Namespace {
@@ -200,7 +212,7 @@ impl Namespace {
         (2..)
             .map(|n| {
                 if snake {
-                    format!("{base}_{n}")
+                    suffixed(base, n)
                 } else {
                     format!("{base}{n}")
                 }

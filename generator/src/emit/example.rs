@@ -10,7 +10,6 @@
 use super::{Context, ident};
 use crate::ir::{Api, Body, Operation, Primitive, SecurityKind, TypeKind, TypeRef};
 use crate::lower::formats;
-use crate::names::unraw;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -148,7 +147,7 @@ pub(crate) fn operation(cx: &Context<'_>, op: &Operation, stream: bool) -> Examp
     }
     let method = ident(&op.method_name);
     if stream {
-        let stream = format_ident!("{}_stream", unraw(&op.method_name));
+        let stream = format_ident!("{}", crate::names::suffixed(&op.method_name, "stream"));
         statements.push(quote! {
             let items = client.#stream(#(#args),*);
             let mut items = std::pin::pin!(items);

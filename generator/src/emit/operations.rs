@@ -15,7 +15,7 @@ use crate::ir::{
     Api, Body, Operation, Param, ParamLocation, PathSegment, Primitive, StatusMatch, TypeDef,
     TypeKind, TypeRef,
 };
-use crate::names::unraw;
+use crate::names::{suffixed, unraw};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -49,7 +49,7 @@ pub(super) fn operations_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, &'a Ope
 fn operation(cx: &Context<'_>, op: &Operation, patterns: &mut Patterns) -> TokenStream {
     let api = cx.api;
     let method = ident(&op.method_name);
-    let with_response = format_ident!("{}_with_response", unraw(&op.method_name));
+    let with_response = format_ident!("{}", suffixed(&op.method_name, "with_response"));
     let operation_id = &op.operation_id;
 
     let sig = Signature::of(api, op);
@@ -268,7 +268,7 @@ fn stream_method(cx: &Context<'_>, op: &Operation) -> Option<TokenStream> {
     let item_ty = rust_type(api, &pagination.item, Scope::Crate);
     let errors = ident(&api.types.get(&op.errors)?.name);
     let method = ident(&op.method_name);
-    let stream = format_ident!("{}_stream", unraw(&op.method_name));
+    let stream = format_ident!("{}", suffixed(&op.method_name, "stream"));
     let items = ident(&pagination.items);
     let take_items = if pagination.items_optional {
         quote!(page.#items.unwrap_or_default())

@@ -491,13 +491,19 @@ fn one_of_item(cx: &Context<'_>, def: &TypeDef, o: &OneOf) -> TokenStream {
     }
 }
 
+/// A doc link to an operation's method. rustdoc resolves a keyword method (`r#type`) by its
+/// plain name only.
+fn method_link(method_name: &str) -> String {
+    let name = crate::names::unraw(method_name);
+    format!("[`Client::{name}`](crate::Client::{name})")
+}
+
 fn params_item(cx: &Context<'_>, def: &TypeDef, p: &Params) -> TokenStream {
     let name = ident(&def.name);
     let doc = DocBuilder::new()
         .line(format!(
-            "The query and header parameters of [`Client::{}`](crate::Client::{}).",
-            crate::names::unraw(&p.method_name),
-            p.method_name
+            "The query and header parameters of {}.",
+            method_link(&p.method_name)
         ))
         .outer();
     let fields = p.params.iter().map(|param| param_field(cx, param));
@@ -561,11 +567,7 @@ fn status_set_item(
     outcome: Outcome,
 ) -> TokenStream {
     let name = ident(&def.name);
-    let method = format!(
-        "[`Client::{}`](crate::Client::{})",
-        crate::names::unraw(&e.method_name),
-        e.method_name
-    );
+    let method = method_link(&e.method_name);
     let (doc, body_trait) = match outcome {
         Outcome::Error => (
             format!("The error responses {method} documents, by HTTP status."),

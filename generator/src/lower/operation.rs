@@ -13,11 +13,25 @@ use std::borrow::Cow;
 /// Header parameters OpenAPI says to ignore: the client sets these itself.
 const IGNORED_HEADERS: &[&str] = &["accept", "content-type", "authorization"];
 
+/// Methods `Client` has besides the operations (the runtime's and `client.rs`'s, private ones
+/// too, which an operation's method of the same name would clash with; `clone`, which it
+/// would shadow), and `new`, which clippy expects to make a `Client`.
+pub(crate) const CLIENT_METHODS: &[&str] = &[
+    "attempt",
+    "base_url",
+    "builder",
+    "clone",
+    "exchange",
+    "exchange_in",
+    "new",
+    "prepare",
+    "with_options",
+];
+
 pub(super) fn lower_operations(l: &mut Lowerer<'_>) -> Vec<Operation> {
     let doc = l.doc;
     let mut operations = Vec::new();
-    // Methods the runtime's `Client` has itself.
-    let mut method_names = Namespace::with_reserved(&["builder", "base_url"]);
+    let mut method_names = Namespace::with_reserved(CLIENT_METHODS);
     let mut seen_ids = std::collections::BTreeMap::<String, Pointer>::new();
     stray_path_keys(l);
     // One path item at a time, typed from the tree and dropped (see `load::Document::api`).
@@ -125,9 +139,9 @@ fn claim_method_name(namespace: &mut Namespace, base: &str) -> String {
         let candidate = if n == 1 {
             names::snake_name(&base)
         } else {
-            format!("{base}_{n}")
+            names::suffixed(&base, n)
         };
-        let with_response = format!("{}_with_response", names::unraw(&candidate));
+        let with_response = names::suffixed(&candidate, "with_response");
         if namespace.is_free(&candidate) && namespace.is_free(&with_response) {
             namespace.insert(&candidate);
             namespace.insert(&with_response);

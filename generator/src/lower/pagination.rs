@@ -116,10 +116,10 @@ pub(super) fn detect(api: &mut Api, names: &PaginationNames, diags: &mut Diagnos
         diags.push(
             Diagnostic::warning(format!(
                 "`{}` takes the cursor `{}`, but its items (`{item}`) have no `{property}` to \
-                 page after, so it gets no `{}_stream`",
+                 page after, so it gets no `{}`",
                 op.operation_id,
                 names.after,
-                crate::names::unraw(&op.method_name)
+                crate::names::suffixed(&op.method_name, "stream")
             ))
             .with_code("pagination-without-cursor")
             .at(&op.origin)

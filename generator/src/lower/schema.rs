@@ -996,7 +996,8 @@ pub(crate) fn settle_one_ofs(types: &mut BTreeMap<TypeId, TypeDef>) {
         let shortened = strip_shared_words(&type_names);
         let mut namespace = names::Namespace::with_reserved(&["Unknown"]);
         for (variant, name) in one_of.variants.iter_mut().zip(shortened) {
-            variant.name = namespace.claim(&name);
+            // `SelfModel` and `ResultModel` share `Model`: what is left may be `Self`.
+            variant.name = namespace.claim(&names::usable_variant(name));
         }
         let _ = enum_name;
         if let Some(def) = types.get_mut(&id) {

@@ -500,3 +500,67 @@ components:
         ["#/paths/~1upload/post/requestBody/content/multipart~1form-data"]
     );
 }
+
+#[test]
+fn operations_never_take_the_name_of_a_method_client_has() {
+    // Every method of the runtime's `impl Client` blocks, private ones too (they clash as well).
+    let runtime = include_str!("../../runtime/runtime.rs");
+    let mut in_client = false;
+    let mut methods = vec!["builder"]; // `client.rs` adds it.
+    for line in runtime.lines() {
+        match line {
+            "impl Client {" => in_client = true,
+            "}" => in_client = false,
+            // Methods only, not functions inside them.
+            _ if in_client && line.starts_with("    ") && !line.starts_with("     ") => {
+                let line = line.trim_start();
+                let line = line.strip_prefix("pub ").unwrap_or(line);
+                let line = line.strip_prefix("async ").unwrap_or(line);
+                if let Some(rest) = line.strip_prefix("fn ") {
+                    methods.extend(rest.split(['(', '<']).next());
+                }
+            }
+            _ => {}
+        }
+    }
+    assert!(methods.contains(&"with_options") && methods.contains(&"exchange"));
+    for method in &methods {
+        assert!(
+            super::operation::CLIENT_METHODS.contains(method),
+            "`{method}` is not reserved"
+        );
+    }
+
+    let paths: String = ["with_options", "prepare", "clone", "base_url"]
+        .iter()
+        .map(|id| {
+            format!(
+                "  /{id}:\n    get:\n      operationId: {id}\n      responses:\n        \
+                 '204': {{description: none}}\n"
+            )
+        })
+        .collect();
+    let api = lower_ok(&format!("paths:\n{paths}"));
+    for op in &api.operations {
+        assert!(
+            !super::operation::CLIENT_METHODS.contains(&op.method_name.as_str()),
+            "{} became `{}`",
+            op.operation_id,
+            op.method_name
+        );
+    }
+}
+
+#[test]
+fn one_of_variants_are_never_named_self() {
+    let api = lower_ok(
+        "paths: {}\ncomponents:\n  schemas:\n    Self: {properties: {a: {}}}\n    Result: {properties: {b: {}}}\n    \
+         Either:\n      oneOf:\n        - $ref: '#/components/schemas/Self'\n        - $ref: \
+         '#/components/schemas/Result'\n",
+    );
+    let TypeKind::OneOf(either) = type_named(&api, "Either") else {
+        panic!("not a oneOf");
+    };
+    let names: Vec<&str> = either.variants.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, ["SelfValue", "Result"]);
+}

@@ -164,13 +164,15 @@ fn operation(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {
         }
     }
     out.push(format!(
-        "`{name}_with_response` returns it with the status, headers and request id."
+        "`{}` returns it with the status, headers and request id.",
+        crate::names::suffixed(name, "with_response")
     ));
     if let Some(pagination) = &op.pagination {
         out.push(String::new());
         out.push(format!(
-            "Paginated: `{name}_stream(&params)` yields every {} of every page, asking for \
-             each next page with `{}` set to the id of the last item.",
+            "Paginated: `{}(&params)` yields every {} of every page, asking for each next \
+             page with `{}` set to the id of the last item.",
+            crate::names::suffixed(name, "stream"),
             layout.type_link(api, &pagination.item),
             unraw(&pagination.after)
         ));
