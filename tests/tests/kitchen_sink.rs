@@ -5,9 +5,10 @@
 use kitchen_sink::models::{
     BlockchainLocation, BlockchainLocationType, CreateTransferError, Event, GetAccountParams,
     GetLegacyError, GetQuotesParams, GetQuotesWindow, GetReportAccepted, GetReportError,
-    GetReportSuccess, Level, Location, NameOrId, PaymentEvent, RefundEvent, Report, Side,
-    TokenRequest, TokenRequestDevice, TokenRequestGrantType, Transfer, TransferFee,
-    TransferRequest, TransferStatus, TransferUpdate, WalletLocation, WalletLocationType,
+    GetReportSuccess, Level, Location, NameOrId, PaymentEvent, RefundEvent, Report,
+    SearchTransfersParams, Side, TokenRequest, TokenRequestDevice, TokenRequestGrantType, Transfer,
+    TransferFee, TransferRequest, TransferStatus, TransferUpdate, WalletLocation,
+    WalletLocationType,
 };
 use kitchen_sink::{Client, Error};
 use serde_json::{Value, json};
@@ -614,6 +615,46 @@ async fn success_statuses_with_different_bodies_are_told_apart_by_status() {
         Err(Error::Api(e)) => assert!(matches!(e.body, GetReportError::NotFound(_))),
         other => panic!("expected the documented 404, got {other:?}"),
     }
+}
+
+/// Query lists go as their style says: one pair per item by default (`form`, exploded), one
+/// pair of comma-, pipe- or space-separated items for `explode: false`, `pipeDelimited` and
+/// `spaceDelimited` (Xero's `IDs` are comma-separated).
+#[tokio::test]
+async fn query_lists_are_joined_as_their_style_says() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/transfer-searches"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client_for(&server);
+    let id = Uuid::parse_str(TRANSFER_ID).unwrap();
+    let params = SearchTransfersParams {
+        ids: Some(vec![id, Uuid::nil()]),
+        tags: Some(vec!["a b".to_owned(), "c,d".to_owned()]),
+        words: Some(vec!["x".to_owned(), "y|z".to_owned()]),
+        sides: Some(vec![Side::Buy, Side::Sell]),
+    };
+    client.search_transfers(&params).await.unwrap();
+    let sent = requests(&server).await;
+    let query: Vec<(String, String)> = sent[0]
+        .url
+        .query_pairs()
+        .map(|(k, v)| (k.into(), v.into()))
+        .collect();
+    let pair = |k: &str, v: String| (k.to_owned(), v);
+    assert_eq!(
+        query,
+        [
+            pair("ids", format!("{TRANSFER_ID},{}", Uuid::nil())),
+            pair("tags", "a b|c,d".to_owned()),
+            pair("words", "x y|z".to_owned()),
+            pair("sides", "buy".to_owned()),
+            pair("sides", "sell".to_owned()),
+        ]
+    );
 }
 
 /// A list in the path is its items comma-separated (simple style), in one segment.

@@ -555,21 +555,26 @@ fn add_param(api: &Api, param: &Param) -> TokenStream {
         ParamLocation::Cookie => "cookie",
     };
     match &param.ty {
-        // Query lists are exploded (`a=1&a=2`); header and cookie lists are comma-separated.
+        // Query lists are exploded (`a=1&a=2`) unless their style joins them; header and
+        // cookie lists are comma-separated.
         TypeRef::Array(item) if !is_json(api, item) => {
             let adder = format_ident!("{adder}");
             let each = text(item, quote!(value));
-            if param.location == ParamLocation::Query {
-                quote! {
+            match param.list_separator {
+                None => quote! {
                     for value in value {
-                        request.query(#wire, #each);
+                        request.#adder(#wire, #each);
                     }
-                }
-            } else if **item == TypeRef::Primitive(Primitive::String) {
-                quote!(request.#adder(#wire, value.join(","));)
-            } else {
-                quote! {
-                    request.#adder(#wire, value.iter().map(|value| #each).collect::<Vec<_>>().join(","));
+                },
+                Some(separator) => {
+                    let separator = separator.to_string();
+                    if **item == TypeRef::Primitive(Primitive::String) {
+                        quote!(request.#adder(#wire, value.join(#separator));)
+                    } else {
+                        quote! {
+                            request.#adder(#wire, value.iter().map(|value| #each).collect::<Vec<_>>().join(#separator));
+                        }
+                    }
                 }
             }
         }

@@ -419,6 +419,10 @@ pub struct Param {
     pub default: Option<serde_json::Value>,
     /// `example` (the parameter's, else its schema's), for the docs' example calls.
     pub example: Option<serde_json::Value>,
+    /// How a query list is sent: `None`, one pair per item (`style: form`, `explode: true`, the
+    /// default); else one pair, the items joined by this (`,` for `explode: false`, ` ` for
+    /// `spaceDelimited`, `|` for `pipeDelimited`). Other lists are always comma-separated.
+    pub list_separator: Option<char>,
 }
 
 /// HTTP methods OpenAPI knows.

@@ -413,6 +413,7 @@ fn lower_params<'s>(
                 .example
                 .clone()
                 .or_else(|| meta.as_ref().and_then(|m| m.example.clone())),
+            list_separator: list_separator(&param),
             default: meta.and_then(|m| m.default),
         });
     }
@@ -441,6 +442,30 @@ fn is_scalar(l: &Lowerer<'_>, ty: &TypeRef, one_of: bool) -> bool {
             _ => false,
         },
         TypeRef::Array(_) | TypeRef::Map(_) => false,
+    }
+}
+
+/// How a query list is joined (see [`Param::list_separator`]): by its `style` and `explode`.
+fn list_separator(param: &Parameter) -> Option<char> {
+    let Parameter::Query {
+        style,
+        parameter_data,
+        ..
+    } = param
+    else {
+        return Some(',');
+    };
+    let (separator, explodes_by_default) = match style {
+        openapiv3::QueryStyle::Form => (',', true),
+        openapiv3::QueryStyle::SpaceDelimited => (' ', false),
+        openapiv3::QueryStyle::PipeDelimited => ('|', false),
+        // Objects only; a list in it is sent as if exploded.
+        openapiv3::QueryStyle::DeepObject => return None,
+    };
+    if parameter_data.explode.unwrap_or(explodes_by_default) {
+        None
+    } else {
+        Some(separator)
     }
 }
 

@@ -570,6 +570,32 @@ crate::runtime::object!(Report {
     lines: "lines" required,
 });
 
+/// The error responses [`Client::search_transfers`](crate::Client::search_transfers) documents, by HTTP status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SearchTransfersError {}
+
+impl crate::runtime::ErrorBody for SearchTransfersError {
+    fn from_response(
+        _status: u16,
+        _body: &[u8],
+    ) -> Option<Result<Self, serde_json::Error>> {
+        None
+    }
+}
+
+/// The query and header parameters of [`Client::search_transfers`](crate::Client::search_transfers).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchTransfersParams {
+    /// Sent as the query parameter `ids`.
+    pub ids: Option<Vec<uuid::Uuid>>,
+    /// Sent as the query parameter `tags`.
+    pub tags: Option<Vec<String>>,
+    /// Sent as the query parameter `words`.
+    pub words: Option<Vec<String>>,
+    /// Sent as the query parameter `sides`.
+    pub sides: Option<Vec<Side>>,
+}
+
 /// The `Side` values.
 ///
 /// Open: a value this client does not know yet is kept in `Unknown` rather than failing to decode.

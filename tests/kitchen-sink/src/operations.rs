@@ -565,6 +565,86 @@ impl Client {
         runtime::send_json(self, request)
     }
 
+    /// Lists in the query, joined as each parameter's style says.
+    ///
+    /// `GET /transfer-searches` (operation `searchTransfers`).
+    ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters.
+    ///
+    /// # Errors
+    ///
+    /// The spec documents no error responses for it.
+    ///
+    /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use kitchen_sink::models;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = kitchen_sink::Client::builder()
+    /// #     .server(kitchen_sink::Server::Live)
+    /// #     .api_key(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let params = models::SearchTransfersParams::default();
+    /// client.search_transfers(&params).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_transfers(
+        &self,
+        params: &models::SearchTransfersParams,
+    ) -> impl Future<
+        Output = Result<(), Error<models::SearchTransfersError>>,
+    > + use<'_> {
+        runtime::into_inner(self.search_transfers_with_response(params))
+    }
+
+    /// Like [`Client::search_transfers`], but also returns the response's status, headers and request id.
+    pub fn search_transfers_with_response(
+        &self,
+        params: &models::SearchTransfersParams,
+    ) -> impl Future<
+        Output = Result<ResponseValue<()>, Error<models::SearchTransfersError>>,
+    > + use<'_> {
+        let mut request = Request::new(
+            "searchTransfers",
+            Method::GET,
+            "/transfer-searches",
+        );
+        request.path("/transfer-searches");
+        request.security(&[&["key"], &["partner"]]);
+        if let Some(value) = &params.ids {
+            request
+                .query(
+                    "ids",
+                    value
+                        .iter()
+                        .map(|value| value.to_string())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                );
+        }
+
+        if let Some(value) = &params.tags {
+            request.query("tags", value.join("|"));
+        }
+
+        if let Some(value) = &params.words {
+            request.query("words", value.join(" "));
+        }
+
+        if let Some(value) = &params.sides {
+            for value in value {
+                request.query("sides", value.to_string());
+            }
+        }
+
+        runtime::send_empty(self, request)
+    }
+
     /// Change a transfer; a `null` note clears it, an absent note keeps it.
     ///
     /// `PATCH /transfers/{id}` (operation `updateTransfer`).
