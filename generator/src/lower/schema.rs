@@ -336,7 +336,35 @@ impl<'d> Lowerer<'d> {
                 ),
             }
         }
+        // Limits no value meets would make the client refuse every call: both are dropped.
+        let c = &mut constraints;
+        if let (Some((low, low_exclusive)), Some((high, high_exclusive))) = (c.minimum, c.maximum) {
+            if low > high || (low == high && (low_exclusive || high_exclusive)) {
+                (c.minimum, c.maximum) = (None, None);
+                self.contradiction(at, "minimum", "maximum");
+            }
+        }
+        if let (Some(low), Some(high)) = (c.min_length, c.max_length) {
+            if low > high {
+                (c.min_length, c.max_length) = (None, None);
+                self.contradiction(at, "minLength", "maxLength");
+            }
+        }
+        if let (Some(low), Some(high)) = (c.min_items, c.max_items) {
+            if low > high {
+                (c.min_items, c.max_items) = (None, None);
+                self.contradiction(at, "minItems", "maxItems");
+            }
+        }
         constraints
+    }
+
+    fn contradiction(&mut self, at: &Pointer, low: &str, high: &str) {
+        self.warn(
+            "constraints-contradict",
+            format!("no value meets both `{low}` and `{high}`; neither is checked"),
+            &at.join(low),
+        );
     }
 
     /// The one dispatch over schema constructs.

@@ -564,3 +564,74 @@ fn one_of_variants_are_never_named_self() {
     let names: Vec<&str> = either.variants.iter().map(|v| v.name.as_str()).collect();
     assert_eq!(names, ["SelfValue", "Result"]);
 }
+
+#[test]
+fn limits_no_value_meets_are_dropped_with_a_warning() {
+    let (api, warnings) = lower_spec(&SpecInput::new(
+        "t.yaml",
+        spec(
+            "paths: {}
+components:
+  schemas:
+    Limits:
+      type: object
+      properties:
+        n: {type: integer, minimum: 10, maximum: 1}
+        edge: {type: number, minimum: 1, maximum: 1, exclusiveMaximum: true}
+        same: {type: number, minimum: 1, maximum: 1}
+        s: {type: string, minLength: 3, maxLength: 2, pattern: '^a'}
+        l: {type: array, items: {type: string}, minItems: 2, maxItems: 1}
+        ok: {$ref: '#/components/schemas/Short'}
+        again: {$ref: '#/components/schemas/Short'}
+    Short: {type: string, minLength: 2, maxLength: 1}
+",
+        ),
+    ))
+    .unwrap();
+    let TypeKind::Struct(s) = type_named(&api, "Limits") else {
+        panic!("not a struct");
+    };
+    let field = |name: &str| {
+        &s.fields
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap()
+            .constraints
+    };
+    assert_eq!((field("n").minimum, field("n").maximum), (None, None));
+    assert_eq!(field("edge").maximum, None);
+    // A single allowed value is fine.
+    assert_eq!(field("same").maximum, Some((1.0, false)));
+    assert_eq!((field("s").min_length, field("s").max_length), (None, None));
+    assert_eq!(field("s").pattern.as_deref(), Some("^a"));
+    assert_eq!((field("l").min_items, field("l").max_items), (None, None));
+    let at: Vec<&str> = warnings
+        .warnings()
+        .filter(|w| w.code.as_deref() == Some("constraints-contradict"))
+        .filter_map(|w| w.pointer.as_deref())
+        .collect();
+    assert!(
+        at.contains(&"#/components/schemas/Limits/properties/n/minimum"),
+        "{at:?}"
+    );
+    assert!(
+        at.contains(&"#/components/schemas/Limits/properties/edge/minimum"),
+        "{at:?}"
+    );
+    assert!(
+        at.contains(&"#/components/schemas/Limits/properties/s/minLength"),
+        "{at:?}"
+    );
+    assert!(
+        at.contains(&"#/components/schemas/Limits/properties/l/minItems"),
+        "{at:?}"
+    );
+    // A shared schema is reported once, where it is.
+    assert_eq!(
+        at.iter()
+            .filter(|p| **p == "#/components/schemas/Short/minLength")
+            .count(),
+        1,
+        "{at:?}"
+    );
+}
