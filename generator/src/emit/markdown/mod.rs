@@ -279,7 +279,8 @@ pub(crate) fn wire_format(api: &Api, ty: &TypeRef) -> Vec<String> {
     }
 }
 
-/// The rows (status, variant, body, description) of an operation's documented errors.
+/// The rows (status, variant, body, description) of an operation's documented errors, or of
+/// its successes when they differ.
 pub(crate) fn status_rows(
     api: &Api,
     layout: &Layout,
