@@ -7,7 +7,6 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::borrow::Cow;
 
 /// Characters that reorder text as it is shown: rustc refuses them in comments
 /// (`text_direction_codepoint_in_comment`), and they show nothing themselves.
@@ -16,18 +15,13 @@ const DIRECTION_CONTROLS: [char; 9] = [
     '\u{2069}',
 ];
 
-/// Doc lines without [`DIRECTION_CONTROLS`], which a spec's names may hold (descriptions lose
-/// them in [`sanitize`]).
-fn visible(lines: &[String]) -> Cow<'_, [String]> {
-    if lines.iter().any(|line| line.contains(DIRECTION_CONTROLS)) {
-        Cow::Owned(
-            lines
-                .iter()
-                .map(|line| line.replace(DIRECTION_CONTROLS, ""))
-                .collect(),
-        )
+/// A doc line of ours without [`DIRECTION_CONTROLS`], which the spec's names it quotes may
+/// hold (descriptions lose them in [`sanitize`]).
+fn visible(line: String) -> String {
+    if line.contains(DIRECTION_CONTROLS) {
+        line.replace(DIRECTION_CONTROLS, "")
     } else {
-        Cow::Borrowed(lines)
+        line
     }
 }
 
@@ -40,7 +34,6 @@ fn visible(lines: &[String]) -> Cow<'_, [String]> {
 /// for Circle v2.15, from 165 to 111 ms for GitHub's spec). The lines wait here, on the thread
 /// that lays the item out, until then.
 pub fn outer(lines: &[String]) -> TokenStream {
-    let lines = &*visible(lines);
     // prettyplease prints a doc holding a line break differently; such lines keep the
     // attribute form (sanitized descriptions never hold one).
     if lines.is_empty() || lines.iter().any(|line| line.contains('\n')) {
@@ -105,7 +98,6 @@ pub fn forget() {
 
 /// `#![doc = "..."]` attributes, one per line, for inner (module) docs.
 pub fn inner(lines: &[String]) -> TokenStream {
-    let lines = visible(lines);
     let lines = lines.iter().map(|line| attribute_value(line));
     quote!(#(#![doc = #lines])*)
 }
@@ -146,20 +138,20 @@ impl DocBuilder {
     /// Adds a paragraph of our own text (trusted: written by the generator).
     pub fn line(mut self, text: impl Into<String>) -> Self {
         self.separate();
-        self.lines.push(text.into());
+        self.lines.push(visible(text.into()));
         self
     }
 
     /// Adds our own lines without a blank line before them (a list, a code block).
     pub fn raw_lines(mut self, lines: impl IntoIterator<Item = String>) -> Self {
-        self.lines.extend(lines);
+        self.lines.extend(lines.into_iter().map(visible));
         self
     }
 
     /// Adds `fallback` if nothing has been added so far.
     pub fn or(mut self, fallback: impl Into<String>) -> Self {
         if self.lines.is_empty() {
-            self.lines.push(fallback.into());
+            self.lines.push(visible(fallback.into()));
         }
         self
     }
@@ -187,13 +179,13 @@ pub fn sanitize(text: &str) -> Vec<String> {
         .replace("\r\n", "\n")
         .replace('\r', "\n")
         .replace('\t', "    ")
-        // For the Markdown pages too, which do not go through `outer`.
+        // Here rather than in `DocBuilder::markdown`: the Markdown pages sanitize too.
         .replace(DIRECTION_CONTROLS, "");
     let mut out: Vec<String> = Vec::new();
     let mut in_fence: Option<String> = None;
     // Width of the list item marker the following lines continue, if any.
     let mut list_indent: Option<usize> = None;
-    // The `>` markers (and indentation) of the block quote the following lines continue.
+    // The `>` markers of the block quote the following lines continue, if any.
     let mut quote: Option<String> = None;
     for raw in text.lines() {
         let trimmed = raw.trim();
@@ -517,9 +509,11 @@ mod tests {
 
     #[test]
     fn direction_controls_are_dropped_from_doc_lines() {
-        let lines = ["a\u{202E}b\u{2066}c".to_owned(), "plain".to_owned()];
-        assert_eq!(*visible(&lines), ["abc", "plain"]);
-        assert!(matches!(visible(&lines[1..]), Cow::Borrowed(_)));
+        let ours = DocBuilder::new()
+            .line("The `a\u{202E}b` value.")
+            .raw_lines(["x\u{2066}".to_owned()]);
+        assert_eq!(ours.lines, ["The `ab` value.", "x"]);
+        assert_eq!(sanitize("right\u{202E}to\u{2069} left"), ["rightto left"]);
     }
 
     #[test]
