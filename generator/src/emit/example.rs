@@ -248,12 +248,13 @@ impl Values<'_> {
                 let fields = s.fields.iter().map(|f| {
                     self.deprecated |= f.deprecated;
                     let field = ident(&f.name);
-                    let example = examples
-                        .and_then(|examples| examples.get(&f.wire))
-                        .and_then(|example| literal(&f.ty, example));
+                    let example = || {
+                        let example = examples?.get(&f.wire)?;
+                        literal(&f.ty, example)
+                    };
                     let value = if f.optional() {
                         quote!(None)
-                    } else if let Some(example) = example {
+                    } else if let Some(example) = example() {
                         example
                     } else {
                         let value = self.value(&f.ty, depth + 1);
@@ -283,12 +284,11 @@ impl Values<'_> {
                     .map(|param| {
                         self.deprecated |= param.deprecated;
                         let field = ident(&param.name);
-                        let example = param
-                            .example
-                            .as_ref()
-                            .and_then(|example| literal(&param.ty, example));
                         let value = if param.required {
-                            example.unwrap_or_else(|| self.value(&param.ty, depth + 1))
+                            let example = param.example.as_ref();
+                            example
+                                .and_then(|example| literal(&param.ty, example))
+                                .unwrap_or_else(|| self.value(&param.ty, depth + 1))
                         } else {
                             quote!(None)
                         };
