@@ -234,6 +234,38 @@ impl Constraints {
     pub fn is_empty(&self) -> bool {
         *self == Constraints::default()
     }
+
+    /// Adds `other`'s limits: where both set one, the narrower is kept, so that a value meets
+    /// the result only if it meets both (of two patterns, which cannot be joined, `self`'s is
+    /// kept).
+    pub fn narrow(&mut self, other: Constraints) {
+        // Of two lower bounds the higher one; at the same value, an exclusive one.
+        let higher = |a: (f64, bool), b: (f64, bool)| if (b.0, b.1) > (a.0, a.1) { b } else { a };
+        let lower = |a: (f64, bool), b: (f64, bool)| {
+            if b.0 < a.0 || (b.0 == a.0 && b.1) {
+                b
+            } else {
+                a
+            }
+        };
+        self.minimum = pick(self.minimum, other.minimum, higher);
+        self.maximum = pick(self.maximum, other.maximum, lower);
+        self.min_length = pick(self.min_length, other.min_length, usize::max);
+        self.max_length = pick(self.max_length, other.max_length, usize::min);
+        self.min_items = pick(self.min_items, other.min_items, usize::max);
+        self.max_items = pick(self.max_items, other.max_items, usize::min);
+        if self.pattern.is_none() {
+            self.pattern = other.pattern;
+        }
+    }
+}
+
+/// One of two optional limits: `both` chooses when each is set.
+fn pick<T>(a: Option<T>, b: Option<T>, both: impl FnOnce(T, T) -> T) -> Option<T> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(both(a, b)),
+        (a, b) => a.or(b),
+    }
 }
 
 /// An object schema.

@@ -176,6 +176,41 @@ impl<'s> View<'s> {
         self.typ == Some("object")
             || (self.typ.is_none() && (self.properties.is_some() || self.additional.is_some()))
     }
+
+    /// What the schema adds as a part of an `allOf`.
+    fn role(&self) -> PartRole {
+        let shapeless = matches!(self.typ, None | Some("object"))
+            && self.format.is_none()
+            && self.enum_strings.is_empty()
+            && self.enum_integers.is_empty()
+            && !self.other_enum
+            && self.properties.is_none_or(IndexMap::is_empty)
+            && self.additional.is_none()
+            && self.items.is_none()
+            && self.all_of.is_empty()
+            && self.one_of.is_empty()
+            && self.any_of.is_empty()
+            && !self.not;
+        match (shapeless, self.required.is_empty()) {
+            (true, true) => PartRole::Annotates,
+            (true, false) => PartRole::Requires,
+            (false, _) => PartRole::Shapes,
+        }
+    }
+}
+
+/// What a part of an `allOf` contributes. OpenAPI 3.0 ignores keywords beside a `$ref`, so specs
+/// add a description, flags or limits to a referenced schema as further `allOf` parts
+/// (DigitalOcean's spec does it dozens of times); those parts do not change the value's shape.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PartRole {
+    /// Only annotations (description, flags, examples), value limits, or `type: object` with
+    /// nothing in it.
+    Annotates,
+    /// As [`PartRole::Annotates`], plus `required` names for the object's properties.
+    Requires,
+    /// A type, properties, items, an enum or a composition.
+    Shapes,
 }
 
 /// What a property or parameter takes from its schema besides the type (following `$ref`s).
@@ -188,6 +223,40 @@ pub(crate) struct SchemaMeta {
     pub default: Option<serde_json::Value>,
     pub example: Option<serde_json::Value>,
     pub constraints: Constraints,
+}
+
+impl SchemaMeta {
+    fn of(data: &openapiv3::SchemaData, constraints: Constraints) -> Self {
+        SchemaMeta {
+            description: doc_of(data),
+            nullable: data.nullable,
+            read_only: data.read_only,
+            write_only: data.write_only,
+            deprecated: data.deprecated,
+            default: data.default.clone(),
+            example: data.example.clone(),
+            constraints,
+        }
+    }
+
+    /// Adds what `other` says where `self` says nothing; a flag set by either is set, and limits
+    /// both give are narrowed to what meets both (of two patterns, `self`'s is kept).
+    fn add(&mut self, other: SchemaMeta) {
+        if self.description.is_none() {
+            self.description = other.description;
+        }
+        self.nullable |= other.nullable;
+        self.read_only |= other.read_only;
+        self.write_only |= other.write_only;
+        self.deprecated |= other.deprecated;
+        if self.default.is_none() {
+            self.default = other.default;
+        }
+        if self.example.is_none() {
+            self.example = other.example;
+        }
+        self.constraints.narrow(other.constraints);
+    }
 }
 
 /// How many schemas may be lowered inside one another. Lowering recurses once per level, and
@@ -274,6 +343,12 @@ impl<'d> Lowerer<'d> {
 
     /// Description, flags, default and constraints of a property's or parameter's schema.
     pub(crate) fn schema_meta(&mut self, schema: SchemaOrRef<'_>, at: &Pointer) -> SchemaMeta {
+        self.meta_within(schema, at, 0)
+    }
+
+    /// [`Lowerer::schema_meta`] `depth` `allOf`s down: a schema that is its own `allOf` part (or
+    /// a longer loop of them) is followed only [`MAX_ALL_OF_NESTING`] times.
+    fn meta_within(&mut self, schema: SchemaOrRef<'_>, at: &Pointer, depth: usize) -> SchemaMeta {
         let own = match schema {
             SchemaOrRef::Item(schema) => Some(schema),
             SchemaOrRef::Ref(_) => None,
@@ -285,29 +360,38 @@ impl<'d> Lowerer<'d> {
             (None, None) => None,
         };
         let Some(target) = target else {
-            return SchemaMeta {
-                description: None,
-                nullable: false,
-                read_only: false,
-                write_only: false,
-                deprecated: false,
-                default: None,
-                example: None,
-                constraints: Constraints::default(),
-            };
+            return SchemaMeta::of(&openapiv3::SchemaData::default(), Constraints::default());
         };
-        let data = &target.schema_data;
         let pointer = resolved.as_ref().map_or(at, |(p, _)| p).clone();
-        let constraints = self.checked_constraints(View::of(target).constraints, &pointer);
-        SchemaMeta {
-            description: doc_of(data),
-            nullable: data.nullable,
-            read_only: data.read_only,
-            write_only: data.write_only,
-            deprecated: data.deprecated,
-            default: data.default.clone(),
-            example: data.example.clone(),
-            constraints,
+        let view = View::of(target);
+        let constraints = self.checked_constraints(view.constraints.clone(), &pointer);
+        let mut meta = SchemaMeta::of(&target.schema_data, constraints);
+        if !view.all_of.is_empty() && depth < MAX_ALL_OF_NESTING {
+            self.all_of_meta(&mut meta, &view, &pointer, depth);
+        }
+        meta
+    }
+
+    /// Adds to `meta` what an `allOf`'s parts say of the value: every annotating part's
+    /// description, flags, examples and limits, then, where the value is one part's type (see
+    /// [`Lowerer::all_of`]), that part's as a `$ref` would give them.
+    fn all_of_meta(&mut self, meta: &mut SchemaMeta, view: &View<'_>, at: &Pointer, depth: usize) {
+        for (i, part) in view.all_of.iter().enumerate() {
+            let part_at = at.join("allOf").join(i.to_string());
+            let Some((pointer, schema)) = self.resolve_schema(part.into(), &part_at) else {
+                continue;
+            };
+            let part_view = View::of(&schema);
+            if part_view.role() == PartRole::Shapes {
+                continue;
+            }
+            let constraints = self.checked_constraints(part_view.constraints, &pointer);
+            meta.add(SchemaMeta::of(&schema.schema_data, constraints));
+        }
+        if let Shaping::One(i) = self.all_of_shape(view, at) {
+            let part_at = at.join("allOf").join(i.to_string());
+            let part = self.meta_within((&view.all_of[i]).into(), &part_at, depth + 1);
+            meta.add(part);
         }
     }
 
@@ -549,10 +633,19 @@ impl<'d> Lowerer<'d> {
 
     /// `allOf`: the parts' properties merged into one struct. A single part with nothing beside
     /// it (the usual way to attach a description to a `$ref`) is that part's type.
+    ///
+    /// Parts that only annotate (see [`PartRole`]) are left out of the choice: with one part
+    /// giving the shape and nothing else required, the value is that part's type (a `$ref` with
+    /// a description is the referenced type, not a copy of it), and a field takes the
+    /// annotations through [`Lowerer::schema_meta`].
     fn all_of(&mut self, schema: &Schema, view: &View<'_>, at: &Pointer, name: &str) -> TypeRef {
-        let own_properties = view.properties.is_some_and(|p| !p.is_empty());
-        if view.all_of.len() == 1 && !own_properties {
-            return self.schema_type((&view.all_of[0]).into(), &at.join("allOf").join("0"), name);
+        match self.all_of_shape(view, at) {
+            Shaping::One(i) => {
+                let part_at = at.join("allOf").join(i.to_string());
+                return self.schema_type((&view.all_of[i]).into(), &part_at, name);
+            }
+            Shaping::Nothing => return TypeRef::Primitive(Primitive::Json),
+            Shaping::Merged => {}
         }
         let id = self.reserve_struct(name, at, schema);
         let mut merged = Merged::default();
@@ -621,13 +714,36 @@ impl<'d> Lowerer<'d> {
         if merged.additional.is_none() {
             merged.additional = self.additional(view.additional, &pointer, name);
         }
-        if view.all_of.is_empty() && !view.is_object() {
+        if view.all_of.is_empty() && !view.is_object() && view.role() == PartRole::Shapes {
             self.warn(
                 "allof-non-object",
                 "this `allOf` part is not an object; only object parts are merged",
                 &pointer,
             );
         }
+    }
+
+    /// Whether an `allOf` is one of its parts' type: the only part (with no properties of its
+    /// own beside it), or the only one that gives a shape when none requires properties.
+    fn all_of_shape(&mut self, view: &View<'_>, at: &Pointer) -> Shaping {
+        if view.properties.is_some_and(|p| !p.is_empty()) {
+            return Shaping::Merged;
+        }
+        if view.all_of.len() == 1 {
+            return Shaping::One(0);
+        }
+        let mut shaping = Shaping::Nothing;
+        for (i, part) in view.all_of.iter().enumerate() {
+            let role = self
+                .resolve_schema(part.into(), &at.join("allOf").join(i.to_string()))
+                .map_or(PartRole::Shapes, |(_, schema)| View::of(&schema).role());
+            shaping = match (role, shaping) {
+                (PartRole::Annotates, shaping) => shaping,
+                (PartRole::Shapes, Shaping::Nothing) => Shaping::One(i),
+                _ => return Shaping::Merged,
+            };
+        }
+        shaping
     }
 
     /// `oneOf`/`anyOf`: an enum with a variant per alternative. A single alternative is that
@@ -833,6 +949,17 @@ pub(crate) mod formats {
             assert!(!is_date_time("yesterday"));
         }
     }
+}
+
+/// What [`Lowerer::all_of_shape`] found.
+#[derive(Clone, Copy)]
+enum Shaping {
+    /// Every part only annotates: any value.
+    Nothing,
+    /// This part alone gives the shape.
+    One(usize),
+    /// Several parts do, or one requires properties: the parts are merged into a struct.
+    Merged,
 }
 
 /// Properties gathered from the parts of an `allOf`.

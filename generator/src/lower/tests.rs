@@ -635,3 +635,123 @@ components:
         "{at:?}"
     );
 }
+
+#[test]
+fn allof_parts_that_only_annotate_leave_the_type_and_reach_the_field() {
+    let (api, warnings) = lower_spec(&SpecInput::new(
+        "t.yaml",
+        spec(
+            "paths: {}
+components:
+  schemas:
+    Label:
+      type: object
+      properties:
+        tags:
+          allOf:
+            - $ref: '#/components/schemas/Tags'
+            - description: The label's tags.
+            - readOnly: true
+        colour:
+          allOf:
+            - $ref: '#/components/schemas/Colour'
+            - {description: Its colour., deprecated: true}
+        code:
+          allOf:
+            - $ref: '#/components/schemas/Code'
+            - {minLength: 2, maxLength: 20}
+        base:
+          allOf:
+            - $ref: '#/components/schemas/Base'
+            - {type: object, description: What it is made of.}
+        plain:
+          allOf:
+            - $ref: '#/components/schemas/Code'
+        counted:
+          allOf:
+            - $ref: '#/components/schemas/Base'
+            - required: [createdAt]
+        anything:
+          allOf:
+            - description: Nothing but words.
+            - nullable: true
+        own:
+          description: Its own words win.
+          allOf:
+            - $ref: '#/components/schemas/Code'
+            - description: Not these.
+        looped: {$ref: '#/components/schemas/Loop'}
+    Tags: {type: array, items: {type: string}, nullable: true}
+    Colour: {type: string, enum: [red, blue]}
+    Code: {type: string, description: A short code., maxLength: 12, pattern: '^[A-Z]+$'}
+    Base:
+      type: object
+      properties:
+        createdAt: {type: string}
+    Loop:
+      allOf:
+        - $ref: '#/components/schemas/Loop'
+        - description: A schema that is its own part.
+",
+        ),
+    ))
+    .unwrap();
+    let TypeKind::Struct(label) = type_named(&api, "Label") else {
+        panic!("Label is not a struct");
+    };
+    let field = |wire: &str| label.fields.iter().find(|f| f.wire == wire).unwrap();
+    let named = |name: &str| {
+        let (id, _) = api.types.iter().find(|(_, d)| d.name == name).unwrap();
+        TypeRef::Named(*id)
+    };
+
+    // The referenced types, not copies of them: no `LabelTags`, `LabelBase` or empty struct.
+    let tags = field("tags");
+    assert_eq!(
+        tags.ty,
+        TypeRef::Array(Box::new(TypeRef::Primitive(Primitive::String)))
+    );
+    assert_eq!(tags.doc.as_deref(), Some("The label's tags."));
+    assert!(tags.read_only && tags.nullable);
+    let colour = field("colour");
+    assert_eq!(colour.ty, named("Colour"));
+    assert!(colour.deprecated);
+    assert_eq!(colour.doc.as_deref(), Some("Its colour."));
+    assert_eq!(field("base").ty, named("Base"));
+    assert_eq!(field("base").doc.as_deref(), Some("What it is made of."));
+
+    // Limits from both: the narrower of each, the referenced pattern kept.
+    let code = field("code");
+    assert_eq!(code.ty, TypeRef::Primitive(Primitive::String));
+    assert_eq!(code.constraints.min_length, Some(2));
+    assert_eq!(code.constraints.max_length, Some(12));
+    assert_eq!(code.constraints.pattern.as_deref(), Some("^[A-Z]+$"));
+    assert_eq!(code.doc.as_deref(), Some("A short code."));
+    // A lone `$ref` in an `allOf` gives what the `$ref` alone would.
+    let plain = field("plain");
+    assert_eq!(
+        (plain.constraints.min_length, plain.constraints.max_length),
+        (None, Some(12))
+    );
+    assert_eq!(plain.doc.as_deref(), Some("A short code."));
+    assert_eq!(field("own").doc.as_deref(), Some("Its own words win."));
+
+    // `required` changes the struct, so that part is merged into a struct of its own.
+    let TypeRef::Named(counted) = field("counted").ty else {
+        panic!("counted: {:?}", field("counted").ty);
+    };
+    assert_ne!(field("counted").ty, named("Base"));
+    let TypeKind::Struct(counted) = &api.types[&counted].kind else {
+        panic!("counted is not a struct");
+    };
+    assert!(counted.fields.iter().all(|f| f.required), "{counted:?}");
+
+    // Nothing says what the value is.
+    assert_eq!(field("anything").ty, TypeRef::Primitive(Primitive::Json));
+    assert!(field("anything").nullable);
+
+    // A schema that is its own part ends (as a recursive alias), not in a stack overflow.
+    assert_eq!(field("looped").ty, TypeRef::Primitive(Primitive::Json));
+    let codes: Vec<_> = warnings.iter().filter_map(|d| d.code.as_deref()).collect();
+    assert_eq!(codes, ["recursive-alias"], "{warnings}");
+}
