@@ -617,10 +617,11 @@ impl Request {
         self.keep(result);
     }
 
-    /// Appends a path parameter given by its JSON form (see [`Request::query_json`]).
+    /// Appends a path parameter given by its JSON form (see [`Request::query_json`]; a list is
+    /// comma-separated).
     pub fn path_param_json<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        if let Some(text) = self.json_text(value) {
-            self.path_param(name, &text);
+        if let Some(texts) = self.json_texts(value) {
+            self.path_param(name, &texts.join(","));
         }
     }
 
@@ -651,11 +652,25 @@ impl Request {
     }
 
     /// Adds a query parameter given by its JSON form: a string, number or boolean is sent as
-    /// itself (a `oneOf` of a uuid and a name, say), anything else as JSON text (an object, a
-    /// list of objects).
+    /// itself (a `oneOf` of a uuid and a name, say), a list of them as a pair per item (a
+    /// `oneOf` of one id or a list of ids), anything else as JSON text (an object, a list of
+    /// objects).
     pub fn query_json<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        if let Some(text) = self.json_text(value) {
+        for text in self.json_texts(value).unwrap_or_default() {
             self.query(name, text);
+        }
+    }
+
+    /// [`Request::query_json`] for a parameter whose style joins a list into one pair, with
+    /// `separator` between the items.
+    pub fn query_json_joined<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        separator: &str,
+    ) {
+        if let Some(texts) = self.json_texts(value) {
+            self.query(name, texts.join(separator));
         }
     }
 
@@ -667,10 +682,11 @@ impl Request {
         self.headers.push((name, value));
     }
 
-    /// Adds a header parameter given by its JSON form (see [`Request::query_json`]).
+    /// Adds a header parameter given by its JSON form (see [`Request::query_json`]; a list is
+    /// comma-separated).
     pub fn header_json<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        if let Some(text) = self.json_text(value) {
-            self.header(name, text);
+        if let Some(texts) = self.json_texts(value) {
+            self.header(name, texts.join(","));
         }
     }
 
@@ -679,26 +695,30 @@ impl Request {
         self.cookies.push((name, value));
     }
 
-    /// Adds a cookie parameter given by its JSON form (see [`Request::query_json`]).
+    /// Adds a cookie parameter given by its JSON form (see [`Request::query_json`]; a list is
+    /// comma-separated).
     pub fn cookie_json<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        if let Some(text) = self.json_text(value) {
-            self.cookie(name, text);
+        if let Some(texts) = self.json_texts(value) {
+            self.cookie(name, texts.join(","));
         }
     }
 
-    /// A parameter's value as text: a JSON string, number or boolean as itself, anything else
-    /// as JSON text; `None` (the problem kept) when it cannot be serialized.
-    fn json_text<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Option<String> {
+    /// A parameter's value as texts: a JSON string, number or boolean as itself, a list of them
+    /// item by item, anything else as one JSON text; `None` (the problem kept) when it cannot
+    /// be serialized.
+    fn json_texts<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Option<Vec<String>> {
         // Written as text first, so that an object keeps its properties in their order.
-        let text = serde_json::to_string(value).and_then(|text| {
-            if text.starts_with('"') {
-                serde_json::from_str::<String>(&text)
-            } else {
-                Ok(text)
+        let texts = serde_json::to_string(value).and_then(|text| match text.as_bytes().first() {
+            Some(b'"') => serde_json::from_str::<String>(&text).map(|text| vec![text]),
+            Some(b'[') => {
+                let items = serde_json::from_str::<Vec<serde_json::Value>>(&text)?;
+                let scalars: Option<Vec<String>> = items.into_iter().map(scalar_text).collect();
+                Ok(scalars.unwrap_or_else(|| vec![text]))
             }
+            _ => Ok(vec![text]),
         });
-        match text {
-            Ok(text) => Some(text),
+        match texts {
+            Ok(texts) => Some(texts),
             Err(e) => {
                 self.fail(format!("a parameter cannot be serialized as JSON: {e}"));
                 None
@@ -822,6 +842,16 @@ const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANU
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
+
+/// The text of a JSON string, number or boolean; `None` for anything else.
+fn scalar_text(value: serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(text) => Some(text),
+        serde_json::Value::Number(number) => Some(number.to_string()),
+        serde_json::Value::Bool(flag) => Some(flag.to_string()),
+        _ => None,
+    }
+}
 
 /// Appends a path parameter to `path`, percent-encoded so that it stays one segment whatever it
 /// holds (`/`, `?`, `#`, spaces...). Empty values and `.`/`..` are refused: URL parsers would

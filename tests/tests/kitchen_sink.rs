@@ -5,7 +5,7 @@
 use kitchen_sink::models::{
     BlockchainLocation, BlockchainLocationType, CreateTransferError, Event, GetAccountParams,
     GetLegacyError, GetQuotesParams, GetQuotesWindow, GetReportAccepted, GetReportError,
-    GetReportSuccess, Level, Location, NameOrId, PaymentEvent, RefundEvent, Report,
+    GetReportSuccess, Level, Location, NameOrId, OneOrMore, PaymentEvent, RefundEvent, Report,
     SearchTransfersParams, Side, TokenRequest, TokenRequestDevice, TokenRequestGrantType, Transfer,
     TransferFee, TransferRequest, TransferStatus, TransferUpdate, WalletLocation,
     WalletLocationType,
@@ -636,6 +636,11 @@ async fn query_lists_are_joined_as_their_style_says() {
         tags: Some(vec!["a b".to_owned(), "c,d".to_owned()]),
         words: Some(vec!["x".to_owned(), "y|z".to_owned()]),
         sides: Some(vec![Side::Buy, Side::Sell]),
+        from: Some(OneOrMore::StringList(vec![
+            "a".to_owned(),
+            "b,c".to_owned(),
+        ])),
+        to: Some(OneOrMore::StringList(vec!["d".to_owned(), "e".to_owned()])),
     };
     client.search_transfers(&params).await.unwrap();
     let sent = requests(&server).await;
@@ -653,8 +658,33 @@ async fn query_lists_are_joined_as_their_style_says() {
             pair("words", "x y|z".to_owned()),
             pair("sides", "buy".to_owned()),
             pair("sides", "sell".to_owned()),
+            // A `oneOf` holding a list: a pair per item, or one pair joined for
+            // `explode: false`; not the list's JSON text.
+            pair("from", "a".to_owned()),
+            pair("from", "b,c".to_owned()),
+            pair("to", "d,e".to_owned()),
         ]
     );
+}
+
+/// A `oneOf` of one id or a list of them, holding one: the id as itself, not its JSON text.
+#[tokio::test]
+async fn a_query_one_of_holding_a_scalar_sends_it_as_itself() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/transfer-searches"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let params = SearchTransfersParams {
+        from: Some(OneOrMore::String("a b".to_owned())),
+        to: Some(OneOrMore::StringList(Vec::new())),
+        ..Default::default()
+    };
+    client_for(&server).search_transfers(&params).await.unwrap();
+    let sent = requests(&server).await;
+    assert_eq!(sent[0].url.query(), Some("from=a+b&to="));
 }
 
 /// A list in the path is its items comma-separated (simple style), in one segment.

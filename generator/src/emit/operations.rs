@@ -578,11 +578,19 @@ fn add_param(api: &Api, param: &Param) -> TokenStream {
                 }
             }
         }
-        // Structured values go as JSON text; the runtime keeps the error if one cannot.
-        ty if is_json(api, ty) => {
-            let adder = format_ident!("{adder}_json");
-            quote!(request.#adder(#wire, value);)
-        }
+        // Values of `oneOf`s and untyped values go by their JSON form: scalars as themselves,
+        // lists of scalars as lists, anything else as JSON text; the runtime keeps the error if
+        // one cannot be serialized.
+        ty if is_json(api, ty) => match (param.location, param.list_separator) {
+            (ParamLocation::Query, Some(separator)) => {
+                let separator = separator.to_string();
+                quote!(request.query_json_joined(#wire, value, #separator);)
+            }
+            _ => {
+                let adder = format_ident!("{adder}_json");
+                quote!(request.#adder(#wire, value);)
+            }
+        },
         ty => {
             let adder = format_ident!("{adder}");
             let value = text(ty, quote!(value));

@@ -423,21 +423,31 @@ fn lower_params<'s>(
 /// Scalars and lists of scalars, which have a plain text form in a query or header.
 fn is_plain(l: &Lowerer<'_>, ty: &TypeRef) -> bool {
     match ty {
-        TypeRef::Array(item) => !matches!(**item, TypeRef::Array(_)) && is_scalar(l, item, false),
-        _ => is_scalar(l, ty, true),
+        TypeRef::Array(item) => is_scalar(l, item, 0),
+        TypeRef::Named(id) => match l.types.get(id).map(|def| &def.kind) {
+            // One id or a list of ids (buildomat's `get_thing_or_things`): the runtime sends
+            // what the value holds, as a scalar or a list.
+            Some(TypeKind::OneOf(o)) => o.variants.iter().all(|v| match &v.ty {
+                TypeRef::Array(item) => is_scalar(l, item, 0),
+                ty => is_scalar(l, ty, 0),
+            }),
+            _ => is_scalar(l, ty, 0),
+        },
+        _ => is_scalar(l, ty, 0),
     }
 }
 
-/// A value with a text form of its own. With `one_of`, a `oneOf` of such values counts too (an
-/// id or a name, Nexus's `NameOrId`): the runtime sends the one it holds.
-fn is_scalar(l: &Lowerer<'_>, ty: &TypeRef, one_of: bool) -> bool {
+/// A value with a text form of its own. A `oneOf` of such values counts too (an id or a name,
+/// Nexus's `NameOrId`): the runtime sends the one it holds. `oneOf`s nested deeper than a few
+/// levels (one that holds itself) do not.
+fn is_scalar(l: &Lowerer<'_>, ty: &TypeRef, depth: usize) -> bool {
     match ty {
         TypeRef::Primitive(Primitive::Json) => false,
         TypeRef::Primitive(_) => true,
         TypeRef::Named(id) => match l.types.get(id).map(|def| &def.kind) {
             Some(TypeKind::Enum(_) | TypeKind::IntEnum(_)) => true,
-            Some(TypeKind::OneOf(o)) if one_of => {
-                o.variants.iter().all(|v| is_scalar(l, &v.ty, false))
+            Some(TypeKind::OneOf(o)) if depth < 4 => {
+                o.variants.iter().all(|v| is_scalar(l, &v.ty, depth + 1))
             }
             _ => false,
         },

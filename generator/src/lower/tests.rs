@@ -307,9 +307,10 @@ fn generating_from_deep_chains_succeeds_on_a_small_stack() {
     }
 }
 
-/// A query parameter that is a `oneOf` of scalars is sent as the scalar it holds, so it draws
-/// no `parameter-as-json` warning; an object parameter does, and so does a list of such
-/// `oneOf`s, which goes as JSON text.
+/// A query parameter whose JSON form is a scalar or a list of scalars (a `oneOf` of a uuid and
+/// a name, a list of those, one id or a list of ids) is sent as what it holds, so it draws no
+/// `parameter-as-json` warning; an object, a list of objects or lists, and a `oneOf` that may
+/// hold an object do, and are sent as JSON text.
 #[test]
 fn only_structured_parameters_are_sent_as_json() {
     let (_, warnings) = lower_spec(&SpecInput::new(
@@ -322,7 +323,12 @@ fn only_structured_parameters_are_sent_as_json() {
       parameters:
         - {name: owner, in: query, schema: {$ref: '#/components/schemas/NameOrId'}}
         - {name: owners, in: query, schema: {type: array, items: {$ref: '#/components/schemas/NameOrId'}}}
+        - {name: ids, in: query, schema: {$ref: '#/components/schemas/OneOrMore'}}
+        - {name: nested, in: header, schema: {$ref: '#/components/schemas/Nested'}}
         - {name: window, in: query, schema: {type: object, properties: {from: {type: string}}}}
+        - {name: grid, in: query, schema: {type: array, items: {$ref: '#/components/schemas/OneOrMore'}}}
+        - {name: either, in: query, schema: {$ref: '#/components/schemas/IdOrObject'}}
+        - {name: looped, in: query, schema: {$ref: '#/components/schemas/Loop'}}
       responses:
         '204': {description: none}
 components:
@@ -331,6 +337,22 @@ components:
       oneOf:
         - {type: string, format: uuid}
         - {type: string, enum: [me]}
+    OneOrMore:
+      oneOf:
+        - {type: integer}
+        - {type: array, items: {type: integer}}
+    Nested:
+      oneOf:
+        - {$ref: '#/components/schemas/NameOrId'}
+        - {type: array, items: {$ref: '#/components/schemas/NameOrId'}}
+    IdOrObject:
+      oneOf:
+        - {type: string}
+        - {type: object, properties: {id: {type: string}}}
+    Loop:
+      oneOf:
+        - {type: string}
+        - {$ref: '#/components/schemas/Loop'}
 ",
         ),
     ))
@@ -340,11 +362,11 @@ components:
         .filter(|w| w.code.as_deref() == Some("parameter-as-json"))
         .map(|w| w.message.clone())
         .collect();
-    assert_eq!(as_json.len(), 2, "{as_json:?}");
-    assert!(
-        as_json[0].contains("`owners`") && as_json[1].contains("`window`"),
-        "{as_json:?}"
-    );
+    let named = |name: &str| format!("parameter `{name}` is not a scalar");
+    assert_eq!(as_json.len(), 4, "{as_json:?}");
+    for (message, name) in as_json.iter().zip(["window", "grid", "either", "looped"]) {
+        assert!(message.starts_with(&named(name)), "{as_json:?}");
+    }
 }
 
 #[test]

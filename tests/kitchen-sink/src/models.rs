@@ -494,6 +494,54 @@ impl<'de> serde::Deserialize<'de> for NameOrId {
     }
 }
 
+/// One account id, or a list of them.
+///
+/// The alternative is the first that decodes and knows every property of the value (else the first that decodes).
+#[derive(Clone, Debug, PartialEq)]
+pub enum OneOrMore {
+    /// A `String`.
+    String(String),
+    /// A `StringList`.
+    StringList(Vec<String>),
+}
+
+impl serde::Serialize for OneOrMore {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::String(value) => value.serialize(serializer),
+            Self::StringList(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OneOrMore {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        crate::runtime::decode_one_of(
+                value,
+                None,
+                &[
+                    crate::runtime::Alternative {
+                        tags: &[],
+                        keys: None,
+                        decode: |value| serde_json::from_value(value).map(Self::String),
+                    },
+                    crate::runtime::Alternative {
+                        tags: &[],
+                        keys: None,
+                        decode: |value| {
+                            serde_json::from_value(value).map(Self::StringList)
+                        },
+                    },
+                ],
+                None,
+            )
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 /// The `PaymentEvent` schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PaymentEvent {
@@ -594,6 +642,14 @@ pub struct SearchTransfersParams {
     pub words: Option<Vec<String>>,
     /// Sent as the query parameter `sides`.
     pub sides: Option<Vec<Side>>,
+    /// One account or several, each its own pair.
+    ///
+    /// Sent as the query parameter `from`.
+    pub from: Option<OneOrMore>,
+    /// One account or several, joined into one pair.
+    ///
+    /// Sent as the query parameter `to`.
+    pub to: Option<OneOrMore>,
 }
 
 /// The `Side` values.

@@ -642,6 +642,14 @@ impl Client {
             }
         }
 
+        if let Some(value) = &params.from {
+            request.query_json("from", value);
+        }
+
+        if let Some(value) = &params.to {
+            request.query_json_joined("to", value, ",");
+        }
+
         runtime::send_empty(self, request)
     }
 
