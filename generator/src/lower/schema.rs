@@ -1142,12 +1142,25 @@ pub(crate) fn settle_one_ofs(types: &mut BTreeMap<TypeId, TypeDef>) {
         }
         one_of.tag = tag;
 
-        // Variant names: the alternatives' type names, without the words they all share.
-        let type_names: Vec<String> = one_of
+        // Variant names: the alternatives' type names, without the words they all share. Where
+        // two alternatives have one type (a component that is another's type with a new
+        // description), each is named after its component instead.
+        let mut type_names: Vec<String> = one_of
             .variants
             .iter()
             .map(|v| variant_base_name(types, &v.ty))
             .collect();
+        let shared: Vec<bool> = type_names
+            .iter()
+            .map(|name| type_names.iter().filter(|n| *n == name).count() > 1)
+            .collect();
+        for ((name, variant), shared) in type_names.iter_mut().zip(&one_of.variants).zip(shared) {
+            if let Some(component) = Lowerer::component_name(&variant.origin, "schemas") {
+                if shared {
+                    *name = names::type_name(component);
+                }
+            }
+        }
         let shortened = strip_shared_words(&type_names);
         let mut namespace = names::Namespace::with_reserved(&["Unknown"]);
         for (variant, name) in one_of.variants.iter_mut().zip(shortened) {

@@ -777,3 +777,49 @@ components:
     let codes: Vec<_> = warnings.iter().filter_map(|d| d.code.as_deref()).collect();
     assert_eq!(codes, ["recursive-alias"], "{warnings}");
 }
+
+#[test]
+fn alternatives_of_one_type_are_named_after_their_components() {
+    let api = lower_ok(
+        "paths: {}
+components:
+  schemas:
+    Pet:
+      oneOf:
+        - $ref: '#/components/schemas/Cat'
+        - $ref: '#/components/schemas/Lion'
+        - {type: string}
+      discriminator:
+        propertyName: kind
+        mapping:
+          cat: '#/components/schemas/Cat'
+          lion: '#/components/schemas/Lion'
+    Cat:
+      type: object
+      required: [kind]
+      properties:
+        kind: {type: string}
+    Lion:
+      allOf:
+        - $ref: '#/components/schemas/Cat'
+        - description: A cat's shape, another tag.
+",
+    );
+    let TypeKind::OneOf(pet) = type_named(&api, "Pet") else {
+        panic!("Pet is not a oneOf");
+    };
+    let names: Vec<(&str, &[String])> = pet
+        .variants
+        .iter()
+        .map(|v| (v.name.as_str(), v.tags.as_slice()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("Cat", &["cat".to_owned()][..]),
+            ("Lion", &["lion".to_owned()][..]),
+            ("String", &[][..]),
+        ]
+    );
+    assert_eq!(pet.variants[0].ty, pet.variants[1].ty);
+}
