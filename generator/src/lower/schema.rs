@@ -393,6 +393,8 @@ impl<'d> Lowerer<'d> {
             let part = self.meta_within((&view.all_of[i]).into(), &part_at, depth + 1);
             meta.add(part);
         }
+        let limits = std::mem::take(&mut meta.constraints);
+        meta.constraints = self.met_limits(limits, at, true);
     }
 
     /// Keeps only patterns the generated client can check: JavaScript `/.../` delimiters are
@@ -420,30 +422,45 @@ impl<'d> Lowerer<'d> {
                 ),
             }
         }
-        // Limits no value meets would make the client refuse every call: both are dropped.
-        let c = &mut constraints;
+        self.met_limits(constraints, at, false)
+    }
+
+    /// Limits no value meets would make the client refuse every call: both are dropped. With
+    /// `of_parts`, they are an `allOf`'s parts' limits together (each part's own were checked).
+    fn met_limits(&mut self, mut c: Constraints, at: &Pointer, of_parts: bool) -> Constraints {
         if let (Some((low, low_exclusive)), Some((high, high_exclusive))) = (c.minimum, c.maximum) {
             if low > high || (low == high && (low_exclusive || high_exclusive)) {
                 (c.minimum, c.maximum) = (None, None);
-                self.contradiction(at, "minimum", "maximum");
+                self.contradiction(at, "minimum", "maximum", of_parts);
             }
         }
         if let (Some(low), Some(high)) = (c.min_length, c.max_length) {
             if low > high {
                 (c.min_length, c.max_length) = (None, None);
-                self.contradiction(at, "minLength", "maxLength");
+                self.contradiction(at, "minLength", "maxLength", of_parts);
             }
         }
         if let (Some(low), Some(high)) = (c.min_items, c.max_items) {
             if low > high {
                 (c.min_items, c.max_items) = (None, None);
-                self.contradiction(at, "minItems", "maxItems");
+                self.contradiction(at, "minItems", "maxItems", of_parts);
             }
         }
-        constraints
+        c
     }
 
-    fn contradiction(&mut self, at: &Pointer, low: &str, high: &str) {
+    fn contradiction(&mut self, at: &Pointer, low: &str, high: &str, of_parts: bool) {
+        if of_parts {
+            self.warn(
+                "constraints-contradict",
+                format!(
+                    "no value meets both the `{low}` and the `{high}` of this `allOf`'s parts; \
+                     neither is checked"
+                ),
+                at,
+            );
+            return;
+        }
         self.warn(
             "constraints-contradict",
             format!("no value meets both `{low}` and `{high}`; neither is checked"),

@@ -703,6 +703,11 @@ components:
             - $ref: '#/components/schemas/Code'
             - description: Not these.
         looped: {$ref: '#/components/schemas/Loop'}
+        count:
+          allOf:
+            - {type: integer}
+            - {minimum: 10}
+            - {maximum: 1}
     Tags: {type: array, items: {type: string}, nullable: true}
     Colour: {type: string, enum: [red, blue]}
     Code: {type: string, description: A short code., maxLength: 12, pattern: '^[A-Z]+$'}
@@ -772,10 +777,36 @@ components:
     assert_eq!(field("anything").ty, TypeRef::Primitive(Primitive::Json));
     assert!(field("anything").nullable);
 
+    // Limits of different parts that no value meets together are dropped, as one part's are.
+    let count = field("count");
+    assert_eq!(count.ty, TypeRef::Primitive(Primitive::I64));
+    assert_eq!(
+        (count.constraints.minimum, count.constraints.maximum),
+        (None, None)
+    );
+
     // A schema that is its own part ends (as a recursive alias), not in a stack overflow.
     assert_eq!(field("looped").ty, TypeRef::Primitive(Primitive::Json));
-    let codes: Vec<_> = warnings.iter().filter_map(|d| d.code.as_deref()).collect();
-    assert_eq!(codes, ["recursive-alias"], "{warnings}");
+    let found: Vec<_> = warnings
+        .iter()
+        .map(|d| {
+            (
+                d.code.as_deref().unwrap_or_default(),
+                d.pointer.as_ref().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("recursive-alias", "#/components/schemas/Loop".to_owned()),
+            (
+                "constraints-contradict",
+                "#/components/schemas/Label/properties/count".to_owned()
+            ),
+        ],
+        "{warnings}"
+    );
 }
 
 #[test]
