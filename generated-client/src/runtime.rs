@@ -550,6 +550,123 @@ impl Client {
     }
 }
 
+/// A `multipart/form-data` request body, built part by part; the parts are sent in the order
+/// they are added, between boundaries chosen when the request is made. Its `Debug` output shows
+/// the parts' names and sizes, not their contents.
+#[derive(Clone, Default)]
+pub struct Multipart {
+    parts: Vec<MultipartPart>,
+}
+
+#[derive(Clone)]
+struct MultipartPart {
+    name: String,
+    filename: Option<String>,
+    content_type: Option<String>,
+    data: Vec<u8>,
+}
+
+impl Multipart {
+    /// A body with no parts yet.
+    pub fn new() -> Self {
+        Multipart::default()
+    }
+
+    /// Adds a text part.
+    pub fn text(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.parts.push(MultipartPart {
+            name: name.into(),
+            filename: None,
+            content_type: None,
+            data: value.into().into_bytes(),
+        });
+        self
+    }
+
+    /// Adds a file part: the name the server is told the file has, its media type
+    /// (`image/png`; `application/octet-stream` for bytes of no known type) and its bytes.
+    pub fn file(
+        mut self,
+        name: impl Into<String>,
+        filename: impl Into<String>,
+        content_type: impl Into<String>,
+        data: impl Into<Vec<u8>>,
+    ) -> Self {
+        self.parts.push(MultipartPart {
+            name: name.into(),
+            filename: Some(filename.into()),
+            content_type: Some(content_type.into()),
+            data: data.into(),
+        });
+        self
+    }
+
+    /// Whether a part named `name` was added.
+    pub fn contains(&self, name: &str) -> bool {
+        self.parts.iter().any(|part| part.name == name)
+    }
+
+    /// The body's bytes between parts delimited by `boundary`, as RFC 7578 lays them out. Quotes
+    /// and line breaks in names are percent-encoded, as browsers do.
+    fn encode(&self, boundary: &str) -> Vec<u8> {
+        let quoted = |text: &str| {
+            text.replace('"', "%22")
+                .replace('\r', "%0D")
+                .replace('\n', "%0A")
+        };
+        let size: usize = self.parts.iter().map(|part| part.data.len() + 128).sum();
+        let mut out = Vec::with_capacity(size + boundary.len() + 8);
+        for part in &self.parts {
+            out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            let mut disposition = format!("form-data; name=\"{}\"", quoted(&part.name));
+            if let Some(filename) = &part.filename {
+                disposition.push_str(&format!("; filename=\"{}\"", quoted(filename)));
+            }
+            out.extend_from_slice(format!("Content-Disposition: {disposition}\r\n").as_bytes());
+            if let Some(content_type) = &part.content_type {
+                out.extend_from_slice(format!("Content-Type: {content_type}\r\n").as_bytes());
+            }
+            out.extend_from_slice(b"\r\n");
+            out.extend_from_slice(&part.data);
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        out
+    }
+}
+
+impl fmt::Debug for Multipart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut list = f.debug_list();
+        for part in &self.parts {
+            list.entry(&format_args!("{} ({} bytes)", part.name, part.data.len()));
+        }
+        list.finish()
+    }
+}
+
+/// A multipart boundary no part holds: random (from the standard library's hasher keys, which
+/// are seeded from the operating system), checked against the parts all the same.
+fn boundary_for(body: &Multipart) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    loop {
+        let random = |salt: u64| {
+            let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+            hasher.write_u64(salt);
+            hasher.finish()
+        };
+        let boundary = format!("apigen-{:016x}{:016x}", random(1), random(2));
+        let held = body.parts.iter().any(|part| {
+            part.data
+                .windows(boundary.len())
+                .any(|window| window == boundary.as_bytes())
+        });
+        if !held {
+            return boundary;
+        }
+    }
+}
+
 /// A request as an operation method describes it.
 ///
 /// Its builder methods never fail: the first problem (an argument out of range, a path
@@ -566,6 +683,8 @@ pub struct Request {
     headers: Vec<(&'static str, String)>,
     cookies: Vec<(&'static str, String)>,
     body: Option<(&'static str, Vec<u8>)>,
+    /// The boundary of a multipart body, added to its content type.
+    boundary: Option<String>,
     accept: Option<&'static str>,
     security: &'static [&'static [&'static str]],
     error: Option<RequestError>,
@@ -587,6 +706,7 @@ impl Request {
             headers: Vec::new(),
             cookies: Vec::new(),
             body: None,
+            boundary: None,
             accept: None,
             security: &[],
             error: None,
@@ -795,6 +915,38 @@ impl Request {
             }
         }
         self.body = Some((content_type, form.finish().into_bytes()));
+    }
+
+    /// Sends a `multipart/form-data` body; a part `required` names that it lacks makes the
+    /// request invalid. A part's media type that is not a valid header value is refused too.
+    pub fn multipart(
+        &mut self,
+        content_type: &'static str,
+        body: &Multipart,
+        required: &'static [&'static str],
+    ) {
+        let missing: Vec<String> = required
+            .iter()
+            .filter(|name| !body.contains(name))
+            .map(|name| format!("the body has no part `{name}`"))
+            .collect();
+        if !missing.is_empty() {
+            return self.check_arguments(missing);
+        }
+        let bad = body.parts.iter().find(|part| {
+            part.content_type
+                .as_deref()
+                .is_some_and(|ct| HeaderValue::from_str(ct).is_err())
+        });
+        if let Some(part) = bad {
+            let name = &part.name;
+            return self.fail(format!(
+                "the media type of part `{name}` has characters HTTP does not allow"
+            ));
+        }
+        let boundary = boundary_for(body);
+        self.body = Some((content_type, body.encode(&boundary)));
+        self.boundary = Some(boundary);
     }
 
     /// Sends `body` as is, with this content type.
@@ -1547,7 +1699,15 @@ impl Client {
             headers.insert(header::COOKIE, value);
         }
         let body = request.body.map(|(content_type, body)| {
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            let value = match &request.boundary {
+                // The boundary is made of letters, digits and `-`: always a valid value.
+                Some(boundary) => {
+                    HeaderValue::from_str(&format!("{content_type}; boundary={boundary}"))
+                        .unwrap_or(HeaderValue::from_static(content_type))
+                }
+                None => HeaderValue::from_static(content_type),
+            };
+            headers.insert(header::CONTENT_TYPE, value);
             bytes::Bytes::from(body)
         });
         Ok(Ready {

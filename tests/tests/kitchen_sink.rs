@@ -734,3 +734,96 @@ async fn a_lone_default_error_response_takes_every_error_status() {
         }
     }
 }
+
+/// The parts of a multipart body as a server reads them: (headers, data) for each, split at the
+/// boundary the content type names.
+fn multipart_parts(request: &Request) -> Vec<(String, Vec<u8>)> {
+    let content_type = request.headers["content-type"].to_str().unwrap();
+    let boundary = content_type
+        .strip_prefix("multipart/form-data; boundary=")
+        .unwrap_or_else(|| panic!("{content_type}"));
+    let body = String::from_utf8(request.body.clone()).unwrap();
+    let inner = body
+        .strip_prefix(&format!("--{boundary}\r\n"))
+        .and_then(|body| body.strip_suffix(&format!("\r\n--{boundary}--\r\n")))
+        .unwrap_or_else(|| panic!("not delimited: {body:?}"));
+    inner
+        .split(&format!("\r\n--{boundary}\r\n"))
+        .map(|part| {
+            let (headers, data) = part.split_once("\r\n\r\n").unwrap();
+            (headers.to_owned(), data.as_bytes().to_vec())
+        })
+        .collect()
+}
+
+/// A multipart body goes part by part, files with their names and media types, between
+/// boundaries the content type names; names cannot break out of their quotes.
+#[tokio::test]
+async fn a_multipart_body_is_sent_part_by_part() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/documents"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let body = kitchen_sink::runtime::Multipart::new()
+        .text("title", "Q3 \"final\"")
+        .file(
+            "file",
+            "q3\"\r\nX: y.pdf",
+            "application/pdf",
+            b"%PDF-1\r\n\r\n".to_vec(),
+        )
+        .text("note", "");
+    client_for(&server).upload_document(&body).await.unwrap();
+    let sent = requests(&server).await;
+    let parts = multipart_parts(&sent[0]);
+    assert_eq!(
+        parts,
+        [
+            (
+                "Content-Disposition: form-data; name=\"title\"".to_owned(),
+                b"Q3 \"final\"".to_vec()
+            ),
+            (
+                "Content-Disposition: form-data; name=\"file\"; filename=\"q3%22%0D%0AX: y.pdf\"\r\n\
+                 Content-Type: application/pdf"
+                    .to_owned(),
+                b"%PDF-1\r\n\r\n".to_vec()
+            ),
+            (
+                "Content-Disposition: form-data; name=\"note\"".to_owned(),
+                Vec::new()
+            ),
+        ]
+    );
+    // Parts show their names and sizes, never their contents.
+    assert_eq!(
+        format!("{body:?}"),
+        "[title (10 bytes), file (10 bytes), note (0 bytes)]"
+    );
+}
+
+/// A part the spec requires and the body lacks, or a part's media type that is no header value:
+/// nothing is sent.
+#[tokio::test]
+async fn a_multipart_body_without_a_required_part_is_not_sent() {
+    let server = MockServer::start().await;
+    let client = client_for(&server);
+    let lacking = kitchen_sink::runtime::Multipart::new().text("title", "t");
+    let error = client.upload_document(&lacking).await.unwrap_err();
+    assert!(
+        error.to_string().contains("the body has no part `file`"),
+        "{error}"
+    );
+    let broken = kitchen_sink::runtime::Multipart::new()
+        .text("title", "t")
+        .file("file", "a", "text/plain\r\nX-Injected: 1", b"a".to_vec());
+    let error = client.upload_document(&broken).await.unwrap_err();
+    assert!(
+        error.to_string().contains("the media type of part `file`"),
+        "{error}"
+    );
+    assert!(requests(&server).await.is_empty());
+}

@@ -137,6 +137,19 @@ pub(crate) fn operation(cx: &Context<'_>, op: &Operation, stream: bool) -> Examp
                 quote!(&body)
             }
             Body::Text => quote!("text"),
+            // The parts the spec requires: files of a few bytes, text parts their own names.
+            Body::Multipart(parts) => {
+                let added = parts.iter().filter(|p| p.required).map(|part| {
+                    let name = &part.name;
+                    if part.file {
+                        quote!(.file(#name, "file.bin", "application/octet-stream", b"bytes".to_vec()))
+                    } else {
+                        quote!(.text(#name, #name))
+                    }
+                });
+                statements.push(quote!(let body = #krate::runtime::Multipart::new() #(#added)*;));
+                quote!(&body)
+            }
             Body::Binary | Body::Empty | Body::ByStatus(_) => quote!(b"bytes".to_vec()),
         };
         args.push(if body.required {

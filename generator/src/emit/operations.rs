@@ -59,7 +59,7 @@ fn operation(cx: &Context<'_>, op: &Operation, patterns: &mut Patterns) -> Token
         Body::Json(_) => quote!(send_json),
         Body::Empty => quote!(send_empty),
         Body::Text => quote!(send_text),
-        Body::Binary | Body::Form(_) => quote!(send_bytes),
+        Body::Binary | Body::Form(_) | Body::Multipart(_) => quote!(send_bytes),
         Body::ByStatus(_) => quote!(send_by_status),
     };
 
@@ -202,6 +202,7 @@ impl Signature {
                     quote!(&#ty)
                 }
                 Body::Text => quote!(&str),
+                Body::Multipart(_) => quote!(&runtime::Multipart),
                 Body::Binary | Body::Empty | Body::ByStatus(_) => quote!(Vec<u8>),
             };
             let ty = if body.required {
@@ -220,7 +221,7 @@ impl Signature {
             Body::Json(ty) => rust_type(api, ty, Scope::Crate),
             Body::Empty => quote!(()),
             Body::Text => quote!(String),
-            Body::Binary | Body::Form(_) => quote!(Vec<u8>),
+            Body::Binary | Body::Form(_) | Body::Multipart(_) => quote!(Vec<u8>),
             Body::ByStatus(id) => rust_type(api, &TypeRef::Named(*id), Scope::Crate),
         };
         Signature {
@@ -422,6 +423,36 @@ fn argument_checks(api: &Api, op: &Operation, patterns: &mut Patterns) -> TokenS
     }
 }
 
+/// The parts a multipart body's spec describes, as a nested list under the `body` argument.
+fn multipart_lines(parts: &[crate::ir::MultipartPart]) -> Vec<String> {
+    if parts.is_empty() {
+        return Vec::new();
+    }
+    let mut lines = vec![
+        "  Its parts (added with [`Multipart::text`](crate::runtime::Multipart::text) and \
+         [`Multipart::file`](crate::runtime::Multipart::file)):"
+            .to_owned(),
+    ];
+    for part in parts {
+        let mut what = Vec::new();
+        what.push(if part.file { "a file" } else { "text" });
+        if part.required {
+            what.push("required");
+        }
+        let doc = part
+            .doc
+            .as_deref()
+            .map(|doc| format!(": {}", first_sentence(doc)))
+            .unwrap_or_default();
+        lines.push(format!(
+            "  - {} ({}){doc}",
+            code(&part.name),
+            what.join(", ")
+        ));
+    }
+    lines
+}
+
 /// The type of a path argument: borrowed where the value is not `Copy`.
 fn path_arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
     match ty {
@@ -611,6 +642,10 @@ fn body_statement(body: &crate::ir::RequestBody, checked: bool) -> TokenStream {
         (Body::Json(_), None) => quote!(request.json(#media_type, body);),
         (Body::Form(_), _) => quote!(request.form(#media_type, body);),
         (Body::Text, _) => quote!(request.raw_body(#media_type, body.as_bytes().to_vec());),
+        (Body::Multipart(parts), _) => {
+            let required = parts.iter().filter(|p| p.required).map(|p| &p.name);
+            quote!(request.multipart(#media_type, body, &[#(#required),*]);)
+        }
         (Body::Binary | Body::Empty | Body::ByStatus(_), _) => {
             quote!(request.raw_body(#media_type, body);)
         }
@@ -670,6 +705,9 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> TokenStream {
                 Some(text) => format!("- `body`: {what}. {text}"),
                 None => format!("- `body`: {what}."),
             });
+            if let Body::Multipart(parts) = &body.body {
+                lines.extend(multipart_lines(parts));
+            }
         }
         doc = doc.raw_lines(std::iter::once(String::new()).chain(lines));
     }

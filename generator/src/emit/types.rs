@@ -623,7 +623,9 @@ fn status_set_item(
                 (Body::Text, _) => {
                     quote!(Ok(Self::#variant(String::from_utf8_lossy(body).into_owned())))
                 }
-                (Body::Binary | Body::Form(_), _) => quote!(Ok(Self::#variant(body.to_vec()))),
+                (Body::Binary | Body::Form(_) | Body::Multipart(_), _) => {
+                    quote!(Ok(Self::#variant(body.to_vec())))
+                }
             };
             (v.status, pattern, decode)
         })
@@ -688,7 +690,7 @@ fn payload(cx: &Context<'_>, body: &Body) -> Option<(TokenStream, bool)> {
             }
         }
         Body::Text => Some((quote!(String), false)),
-        Body::Binary | Body::Form(_) => Some((quote!(Vec<u8>), false)),
+        Body::Binary | Body::Form(_) | Body::Multipart(_) => Some((quote!(Vec<u8>), false)),
     }
 }
 

@@ -399,6 +399,9 @@ pub enum Body {
     Form(TypeRef),
     /// Text, kept as a `String`.
     Text,
+    /// A `multipart/form-data` body the caller builds part by part (request bodies only: a
+    /// multipart response is [`Body::Binary`]), with the parts the spec describes.
+    Multipart(Vec<MultipartPart>),
     /// Bytes of any other media type.
     Binary,
     /// One of several bodies, chosen by status: a [`TypeKind::Successes`] (successes only).
@@ -410,9 +413,24 @@ impl Body {
     pub fn typed(&self) -> Option<&TypeRef> {
         match self {
             Body::Json(ty) | Body::Form(ty) => Some(ty),
-            Body::Empty | Body::Text | Body::Binary | Body::ByStatus(_) => None,
+            Body::Empty | Body::Text | Body::Multipart(_) | Body::Binary | Body::ByStatus(_) => {
+                None
+            }
         }
     }
+}
+
+/// A part of a `multipart/form-data` body, as the spec describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MultipartPart {
+    /// The part's name (the property's).
+    pub name: String,
+    /// Whether the spec requires it.
+    pub required: bool,
+    /// A file (`type: string` with `format: binary` or `byte`) rather than text.
+    pub file: bool,
+    /// The property's description.
+    pub doc: Option<String>,
 }
 
 /// Where a parameter goes.

@@ -197,6 +197,17 @@ impl Api {
             Body::Json(ty) => format!("json {}", self.type_text(ty)),
             Body::Form(ty) => format!("form {}", self.type_text(ty)),
             Body::Text => "text".to_owned(),
+            Body::Multipart(parts) => {
+                let parts: Vec<String> = parts
+                    .iter()
+                    .map(|p| {
+                        let file = if p.file { " file" } else { "" };
+                        let required = if p.required { "" } else { "?" };
+                        format!("{}{required}{file}", p.name)
+                    })
+                    .collect();
+                format!("multipart [{}]", parts.join(", "))
+            }
             Body::Binary => "bytes".to_owned(),
             Body::ByStatus(id) => format!("by status {}", self.type_text(&TypeRef::Named(*id))),
         }

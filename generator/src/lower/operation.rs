@@ -3,8 +3,8 @@
 use super::{Lowerer, SchemaOrRef};
 use crate::diagnostics::{Diagnostic, Pointer};
 use crate::ir::{
-    Body, Method, Operation, Param, ParamLocation, Params, PathSegment, PathTemplate, Primitive,
-    RequestBody, StatusMatch, StatusSet, StatusVariant, TypeKind, TypeRef,
+    Body, Method, MultipartPart, Operation, Param, ParamLocation, Params, PathSegment,
+    PathTemplate, Primitive, RequestBody, StatusMatch, StatusSet, StatusVariant, TypeKind, TypeRef,
 };
 use crate::names::{self, Namespace};
 use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
@@ -494,6 +494,8 @@ enum MediaKind {
     Json,
     /// `application/x-www-form-urlencoded`: typed in request bodies, bytes in responses.
     Form,
+    /// `multipart/form-data`: built part by part in request bodies, bytes in responses.
+    Multipart,
     Text,
     Binary,
 }
@@ -516,6 +518,8 @@ fn media_kind(media_type: &str) -> MediaKind {
         MediaKind::Json
     } else if essence == "application/x-www-form-urlencoded" {
         MediaKind::Form
+    } else if essence == "multipart/form-data" {
+        MediaKind::Multipart
     } else if essence.starts_with("text/") {
         MediaKind::Text
     } else {
@@ -532,7 +536,9 @@ fn pick_media(
     content
         .iter()
         .map(|(name, media)| match media_kind(name) {
-            MediaKind::Form if side == Side::Response => (name, media, MediaKind::Binary),
+            MediaKind::Form | MediaKind::Multipart if side == Side::Response => {
+                (name, media, MediaKind::Binary)
+            }
             kind => (name, media, kind),
         })
         .min_by_key(|(_, _, kind)| *kind)
@@ -554,6 +560,7 @@ fn media_body(
             None => TypeRef::Primitive(Primitive::Json),
         }),
         MediaKind::Form => form_body(l, media, &media_at, hint),
+        MediaKind::Multipart => Body::Multipart(multipart_parts(l, media, &media_at)),
         MediaKind::Text => Body::Text,
         MediaKind::Binary => Body::Binary,
     }
@@ -573,6 +580,45 @@ fn has_structure(l: &mut Lowerer<'_>, media: Option<&MediaType>, at: &Pointer) -
                 openapiv3::SchemaKind::Type(openapiv3::Type::String(_))
             )
         })
+}
+
+/// The parts a `multipart/form-data` schema describes: its properties (none for a schema that
+/// is not an object; the caller adds parts all the same).
+fn multipart_parts(l: &mut Lowerer<'_>, media: &MediaType, at: &Pointer) -> Vec<MultipartPart> {
+    let Some(schema) = &media.schema else {
+        return Vec::new();
+    };
+    let Some((pointer, schema)) = l.resolve_schema(schema.into(), &at.join("schema")) else {
+        return Vec::new();
+    };
+    let (properties, required) = match &schema.schema_kind {
+        openapiv3::SchemaKind::Type(openapiv3::Type::Object(o)) => (&o.properties, &o.required),
+        openapiv3::SchemaKind::Any(any) => (&any.properties, &any.required),
+        _ => return Vec::new(),
+    };
+    let mut parts = Vec::with_capacity(properties.len());
+    for (name, property) in properties {
+        let property_at = pointer.join("properties").join(name);
+        let meta = l.schema_meta(property.into(), &property_at);
+        let file = l
+            .resolve_schema(property.into(), &property_at)
+            .is_some_and(|(_, schema)| match &schema.schema_kind {
+                openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) => matches!(
+                    s.format,
+                    openapiv3::VariantOrUnknownOrEmpty::Item(
+                        openapiv3::StringFormat::Binary | openapiv3::StringFormat::Byte
+                    )
+                ),
+                _ => false,
+            });
+        parts.push(MultipartPart {
+            name: name.clone(),
+            required: required.contains(name),
+            file,
+            doc: meta.description,
+        });
+    }
+    parts
 }
 
 /// A form request body: typed when its schema is an object (a struct or a map), as OpenAPI's

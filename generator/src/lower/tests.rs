@@ -1,4 +1,4 @@
-use crate::ir::{Api, Body, Primitive, TypeKind, TypeRef};
+use crate::ir::{Api, Body, MultipartPart, Primitive, TypeKind, TypeRef};
 use crate::load::SpecInput;
 use crate::{Diagnostics, lower_spec};
 
@@ -492,7 +492,7 @@ fn only_bodies_whose_structure_is_lost_warn_when_taken_as_bytes() {
       operationId: upload
       requestBody:
         content:
-          multipart/form-data:
+          multipart/mixed:
             schema:
               type: object
               properties:
@@ -519,8 +519,95 @@ components:
         .collect();
     assert_eq!(
         as_bytes,
-        ["#/paths/~1upload/post/requestBody/content/multipart~1form-data"]
+        ["#/paths/~1upload/post/requestBody/content/multipart~1mixed"]
     );
+}
+
+#[test]
+fn multipart_form_bodies_are_built_part_by_part_and_list_their_parts() {
+    let (api, warnings) = lower_spec(&SpecInput::new(
+        "t.yaml",
+        spec(
+            "paths:
+  /upload:
+    post:
+      operationId: upload
+      requestBody:
+        content:
+          multipart/form-data:
+            schema: {$ref: '#/components/schemas/Upload'}
+      responses:
+        '200':
+          description: a multipart response, which stays bytes
+          content:
+            multipart/form-data:
+              schema: {$ref: '#/components/schemas/Upload'}
+  /loose:
+    post:
+      operationId: loose
+      requestBody:
+        content:
+          multipart/form-data:
+            schema: {type: string}
+      responses:
+        '204': {description: none}
+  /either:
+    post:
+      operationId: either
+      requestBody:
+        content:
+          multipart/form-data:
+            schema: {$ref: '#/components/schemas/Upload'}
+          application/x-www-form-urlencoded:
+            schema: {type: object, properties: {name: {type: string}}}
+      responses:
+        '204': {description: none}
+components:
+  schemas:
+    Upload:
+      type: object
+      required: [file]
+      properties:
+        file: {type: string, format: binary, description: The file.}
+        scan: {type: string, format: byte}
+        name: {$ref: '#/components/schemas/Name'}
+    Name: {type: string, description: Its name.}
+",
+        ),
+    ))
+    .unwrap();
+    let op = |id: &str| {
+        api.operations
+            .iter()
+            .find(|o| o.operation_id == id)
+            .unwrap()
+    };
+    let part = |name: &str, required: bool, file: bool, doc: Option<&str>| MultipartPart {
+        name: name.to_owned(),
+        required,
+        file,
+        doc: doc.map(str::to_owned),
+    };
+    assert_eq!(
+        op("upload").body.as_ref().unwrap().body,
+        Body::Multipart(vec![
+            part("file", true, true, Some("The file.")),
+            part("scan", false, true, None),
+            part("name", false, false, Some("Its name.")),
+        ])
+    );
+    assert_eq!(op("upload").success, Body::Binary);
+    // Parts the spec does not name: the caller adds them all the same.
+    assert_eq!(
+        op("loose").body.as_ref().unwrap().body,
+        Body::Multipart(Vec::new())
+    );
+    // A form is simpler to send, and typed.
+    assert!(matches!(
+        op("either").body.as_ref().unwrap().body,
+        Body::Form(_)
+    ));
+    assert!(warnings.is_empty(), "{warnings}");
 }
 
 #[test]

@@ -954,6 +954,19 @@ impl crate::runtime::ErrorBody for UpdateTransferError {
     }
 }
 
+/// The error responses [`Client::upload_document`](crate::Client::upload_document) documents, by HTTP status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UploadDocumentError {}
+
+impl crate::runtime::ErrorBody for UploadDocumentError {
+    fn from_response(
+        _status: u16,
+        _body: &[u8],
+    ) -> Option<Result<Self, serde_json::Error>> {
+        None
+    }
+}
+
 /// The `WalletLocation` schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WalletLocation {

@@ -711,4 +711,59 @@ impl Client {
         request.json("application/json", body);
         runtime::send_empty(self, request)
     }
+
+    /// A file and its title, as a multipart form.
+    ///
+    /// `POST /documents` (operation `uploadDocument`).
+    ///
+    /// # Arguments
+    ///
+    /// - `body`: the request body.
+    ///   Its parts (added with [`Multipart::text`](crate::runtime::Multipart::text) and [`Multipart::file`](crate::runtime::Multipart::file)):
+    ///   - `file` (a file, required): The document itself.
+    ///   - `title` (text, required): What the document is called.
+    ///   - `note` (text)
+    ///   - `pages` (text)
+    ///
+    /// # Errors
+    ///
+    /// The spec documents no error responses for it.
+    ///
+    /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = kitchen_sink::Client::builder()
+    /// #     .server(kitchen_sink::Server::Live)
+    /// #     .api_key(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let body = kitchen_sink::runtime::Multipart::new()
+    ///     .file("file", "file.bin", "application/octet-stream", b"bytes".to_vec())
+    ///     .text("title", "title");
+    /// client.upload_document(&body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn upload_document(
+        &self,
+        body: &runtime::Multipart,
+    ) -> impl Future<Output = Result<(), Error<models::UploadDocumentError>>> + use<'_> {
+        runtime::into_inner(self.upload_document_with_response(body))
+    }
+
+    /// Like [`Client::upload_document`], but also returns the response's status, headers and request id.
+    pub fn upload_document_with_response(
+        &self,
+        body: &runtime::Multipart,
+    ) -> impl Future<
+        Output = Result<ResponseValue<()>, Error<models::UploadDocumentError>>,
+    > + use<'_> {
+        let mut request = Request::new("uploadDocument", Method::POST, "/documents");
+        request.path("/documents");
+        request.security(&[&["key"], &["partner"]]);
+        request.multipart("multipart/form-data", body, &["file", "title"]);
+        runtime::send_empty(self, request)
+    }
 }

@@ -111,6 +111,7 @@ fn operation(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {
         let ty = match &body.body {
             Body::Json(ty) | Body::Form(ty) => layout.type_link(api, ty),
             Body::Text => "`&str`".to_owned(),
+            Body::Multipart(_) => "`&runtime::Multipart`".to_owned(),
             Body::Binary | Body::Empty | Body::ByStatus(_) => "`Vec<u8>`".to_owned(),
         };
         let mut notes = Vec::new();
@@ -119,6 +120,20 @@ fn operation(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {
                 "idempotency key {}: filled with a fresh UUID v4 when unset",
                 code(key)
             ));
+        }
+        if let Body::Multipart(parts) = &body.body {
+            let parts: Vec<String> = parts
+                .iter()
+                .map(|part| match (part.file, part.required) {
+                    (true, true) => format!("{} (a file, required)", code(&part.name)),
+                    (true, false) => format!("{} (a file)", code(&part.name)),
+                    (false, true) => format!("{} (required)", code(&part.name)),
+                    (false, false) => code(&part.name),
+                })
+                .collect();
+            if !parts.is_empty() {
+                notes.push(format!("parts: {}", parts.join(", ")));
+            }
         }
         rows.push(vec![
             "`body`".to_owned(),
@@ -155,7 +170,7 @@ fn operation(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {
         )),
         Body::Empty => out.push("`()`: a success response has no body.".to_owned()),
         Body::Text => out.push("`String`: the text body of a success response.".to_owned()),
-        Body::Binary | Body::Form(_) => {
+        Body::Binary | Body::Form(_) | Body::Multipart(_) => {
             out.push("`Vec<u8>`: the raw body of a success response.".to_owned())
         }
         Body::ByStatus(id) => {
@@ -199,7 +214,7 @@ fn operation(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {
         Body::Json(_) => "`application/json`",
         Body::ByStatus(_) => "what each status documents",
         Body::Text => "text",
-        Body::Binary | Body::Form(_) => "bytes",
+        Body::Binary | Body::Form(_) | Body::Multipart(_) => "bytes",
         Body::Empty => "no body",
     };
     out.push(format!("Sends {sends}; receives {receives}."));

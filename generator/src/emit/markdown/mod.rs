@@ -295,7 +295,9 @@ pub(crate) fn status_rows(
                 match &v.body {
                     crate::ir::Body::Json(ty) => layout.type_link(api, ty),
                     crate::ir::Body::Text => "`String`".to_owned(),
-                    crate::ir::Body::Binary | crate::ir::Body::Form(_) => "`Vec<u8>`".to_owned(),
+                    crate::ir::Body::Binary
+                    | crate::ir::Body::Form(_)
+                    | crate::ir::Body::Multipart(_) => "`Vec<u8>`".to_owned(),
                     crate::ir::Body::Empty | crate::ir::Body::ByStatus(_) => "no body".to_owned(),
                 },
                 v.doc.as_deref().map(text::cell).unwrap_or_default(),
