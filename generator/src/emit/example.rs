@@ -159,8 +159,8 @@ pub(crate) fn operation(cx: &Context<'_>, op: &Operation, stream: bool) -> Examp
         });
     }
     let method = ident(&op.method_name);
-    if stream {
-        let stream = format_ident!("{}", crate::names::suffixed(&op.method_name, "stream"));
+    if let Some(pagination) = op.pagination.as_ref().filter(|_| stream) {
+        let stream = format_ident!("{}", pagination.stream);
         statements.push(quote! {
             let items = client.#stream(#(#args),*);
             let mut items = std::pin::pin!(items);

@@ -269,7 +269,7 @@ fn stream_method(cx: &Context<'_>, op: &Operation) -> Option<TokenStream> {
     let item_ty = rust_type(api, &pagination.item, Scope::Crate);
     let errors = ident(&api.types.get(&op.errors)?.name);
     let method = ident(&op.method_name);
-    let stream = format_ident!("{}", suffixed(&op.method_name, "stream"));
+    let stream = format_ident!("{}", pagination.stream);
     let items = ident(&pagination.items);
     let take_items = if pagination.items_optional {
         quote!(page.#items.unwrap_or_default())

@@ -587,6 +587,9 @@ pub struct Operation {
 /// page is asked for with the cursor set to the id of the last item. Names are Rust field names.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pagination {
+    /// The name of the method that streams the items (`list_payments_stream`; numbered when an
+    /// operation has that name already).
+    pub stream: String,
     /// The parameter that takes the cursor (`page_after`).
     pub after: String,
     /// Its type (a string, or whatever the item id is).

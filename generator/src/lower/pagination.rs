@@ -87,6 +87,7 @@ pub(super) fn detect(api: &mut Api, names: &PaginationNames, diags: &mut Diagnos
                 Some((
                     i,
                     Pagination {
+                        stream: String::new(),
                         after: after.name.clone(),
                         after_ty: after.ty.clone(),
                         before: before.map(|p| p.name.clone()),
@@ -104,7 +105,17 @@ pub(super) fn detect(api: &mut Api, names: &PaginationNames, diags: &mut Diagnos
                 ))
             })
             .collect();
-    for (i, pagination) in found {
+    // `<method>_stream`, unless an operation is named so (with its `_with_response` twin).
+    let mut methods = crate::names::Namespace::default();
+    for op in &api.operations {
+        methods.insert(&op.method_name);
+        methods.insert(&crate::names::suffixed(&op.method_name, "with_response"));
+    }
+    for (i, mut pagination) in found {
+        pagination.stream = methods.claim(&crate::names::suffixed(
+            &api.operations[i].method_name,
+            "stream",
+        ));
         api.operations[i].pagination = Some(pagination);
     }
     for (i, item) in no_cursor {

@@ -941,3 +941,52 @@ components:
     );
     assert_eq!(pet.variants[0].ty, pet.variants[1].ty);
 }
+
+#[test]
+fn a_stream_method_never_takes_the_name_of_an_operation() {
+    let page = "
+      responses:
+        '200':
+          description: a page
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data:
+                    type: array
+                    items: {type: object, properties: {id: {type: string}}}";
+    let api = lower_ok(&format!(
+        "paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+        - {{name: pageAfter, in: query, schema: {{type: string}}}}{page}
+  /things/stream:
+    get:
+      operationId: listThings_stream
+      responses:
+        '204': {{description: none}}
+  /others:
+    get:
+      operationId: listOthers
+      parameters:
+        - {{name: pageAfter, in: query, schema: {{type: string}}}}{page}
+"
+    ));
+    let stream = |id: &str| {
+        let op = api
+            .operations
+            .iter()
+            .find(|o| o.operation_id == id)
+            .unwrap();
+        op.pagination.as_ref().map(|p| p.stream.clone())
+    };
+    assert_eq!(
+        stream("listThings").as_deref(),
+        Some("list_things_stream_2")
+    );
+    assert_eq!(stream("listOthers").as_deref(), Some("list_others_stream"));
+    assert_eq!(stream("listThings_stream"), None);
+}

@@ -187,7 +187,7 @@ fn operation(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {
         out.push(format!(
             "Paginated: `{}(&params)` yields every {} of every page, asking for each next \
              page with `{}` set to the id of the last item.",
-            crate::names::suffixed(name, "stream"),
+            pagination.stream,
             layout.type_link(api, &pagination.item),
             unraw(&pagination.after)
         ));
