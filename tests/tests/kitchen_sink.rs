@@ -19,6 +19,16 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 const KEY: &str = "ks_live_SECRET_42";
 const TRANSFER_ID: &str = "5d3e5f0a-1b2c-4d5e-8f90-a1b2c3d4e5f6";
 
+/// Answers `verb path` with 204, and expects exactly one such request.
+async fn expect_one_call(server: &MockServer, verb: &str, at: impl Into<String>) {
+    Mock::given(method(verb))
+        .and(path(at))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
 fn client_for(server: &MockServer) -> Client {
     Client::builder()
         .base_url(server.uri())
@@ -428,18 +438,8 @@ async fn a_deprecated_operation_still_works_and_returns_text() {
 async fn a_one_of_parameter_is_sent_as_its_plain_value() {
     let server = MockServer::start().await;
     let owner = Uuid::parse_str(TRANSFER_ID).unwrap();
-    Mock::given(method("GET"))
-        .and(path("/accounts/main%20shop%2F2"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(format!("/accounts/{TRANSFER_ID}")))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_one_call(&server, "GET", "/accounts/main%20shop%2F2").await;
+    expect_one_call(&server, "GET", format!("/accounts/{TRANSFER_ID}")).await;
     let client = client_for(&server);
     let by_name = NameOrId::String("main shop/2".to_owned());
     let params = GetAccountParams {
@@ -623,12 +623,7 @@ async fn success_statuses_with_different_bodies_are_told_apart_by_status() {
 #[tokio::test]
 async fn query_lists_are_joined_as_their_style_says() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/transfer-searches"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_one_call(&server, "GET", "/transfer-searches").await;
     let client = client_for(&server);
     let id = Uuid::parse_str(TRANSFER_ID).unwrap();
     let params = SearchTransfersParams {
@@ -671,12 +666,7 @@ async fn query_lists_are_joined_as_their_style_says() {
 #[tokio::test]
 async fn a_query_one_of_holding_a_scalar_sends_it_as_itself() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/transfer-searches"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_one_call(&server, "GET", "/transfer-searches").await;
     let params = SearchTransfersParams {
         from: Some(OneOrMore::String("a b".to_owned())),
         to: Some(OneOrMore::StringList(Vec::new())),
@@ -691,12 +681,7 @@ async fn a_query_one_of_holding_a_scalar_sends_it_as_itself() {
 #[tokio::test]
 async fn a_list_path_parameter_is_comma_separated() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/batches/a%2Cb%20c"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_one_call(&server, "GET", "/batches/a%2Cb%20c").await;
     client_for(&server)
         .get_batch(&["a".to_owned(), "b c".to_owned()])
         .await
@@ -761,12 +746,7 @@ fn multipart_parts(request: &Request) -> Vec<(String, Vec<u8>)> {
 #[tokio::test]
 async fn a_multipart_body_is_sent_part_by_part() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/documents"))
-        .respond_with(ResponseTemplate::new(204))
-        .expect(1)
-        .mount(&server)
-        .await;
+    expect_one_call(&server, "POST", "/documents").await;
     let body = kitchen_sink::runtime::Multipart::new()
         .text("title", "Q3 \"final\"")
         .file(
