@@ -271,6 +271,15 @@ fn markup_in_descriptions_is_escaped_in_pages() {
     let view = &docs["View.md"];
     assert!(view.contains("| `AB` | `a\\|b` |"), "{view}");
     assert!(view.contains("| `Tick` | `` `tick` `` |"), "{view}");
+    // A name that reorders what a reader sees (U+202E in `right\u{202E}left`) loses the
+    // control, on every page, as in the Rust docs.
+    for (page, text) in &docs {
+        assert!(
+            !text.contains(['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}']),
+            "{page}: {text}"
+        );
+    }
+    assert!(docs.values().any(|text| text.contains("`rightleft`")));
     insta::assert_snapshot!("markup__docs_api", api);
     insta::assert_snapshot!("markup__docs_model", &docs["Thing.md"]);
     insta::assert_snapshot!("markup__docs_index", &docs["README.md"]);

@@ -15,9 +15,9 @@ const DIRECTION_CONTROLS: [char; 9] = [
     '\u{2069}',
 ];
 
-/// A doc line of ours without [`DIRECTION_CONTROLS`], which the spec's names it quotes may
-/// hold (descriptions lose them in [`sanitize`]).
-fn visible(line: String) -> String {
+/// A doc line of ours (or a Markdown page) without [`DIRECTION_CONTROLS`], which the spec's
+/// names it quotes may hold (descriptions lose them in [`sanitize`]).
+pub(super) fn visible(line: String) -> String {
     if line.contains(DIRECTION_CONTROLS) {
         line.replace(DIRECTION_CONTROLS, "")
     } else {

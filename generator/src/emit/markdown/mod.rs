@@ -28,7 +28,12 @@ pub(crate) fn pages(cx: &Context<'_>) -> BTreeMap<String, String> {
     }
     pages
         .into_iter()
-        .map(|(page, body)| (format!("docs/{page}"), format!("{}\n{body}", header(cx))))
+        .map(|(page, body)| {
+            // Names from the spec quoted in code spans may hold characters that reorder what a
+            // reader sees (a "Trojan Source" name): they go, as in the Rust docs.
+            let body = super::doc::visible(body);
+            (format!("docs/{page}"), format!("{}\n{body}", header(cx)))
+        })
         .collect()
 }
 
