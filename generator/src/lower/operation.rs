@@ -554,6 +554,18 @@ fn media_body(
         return Body::Empty;
     };
     let media_at = at.join("content").join(name);
+    // Any media type (`*/*`) holding a string is the raw content (GitHub's release asset
+    // upload), not a JSON string in quotes.
+    let raw = kind == MediaKind::Json
+        && name
+            .split(';')
+            .next()
+            .is_some_and(|essence| essence.trim() == "*/*")
+        && media.schema.is_some()
+        && !has_structure(l, Some(media), &media_at);
+    if raw {
+        return Body::Binary;
+    }
     match kind {
         MediaKind::Json => Body::Json(match &media.schema {
             Some(schema) => l.schema_type(schema.into(), &media_at.join("schema"), hint),
@@ -709,12 +721,14 @@ fn request_body(
         &sent,
         format!("The body of a `{operation}` request. {description}"),
     );
+    // A media type range is no `Content-Type`: JSON says what it is; other bytes are just bytes.
+    let media_type = match (&sent, media_type.contains('*')) {
+        (Body::Json(_), true) => "application/json".to_owned(),
+        (_, true) => "application/octet-stream".to_owned(),
+        (_, false) => media_type,
+    };
     Some(RequestBody {
-        media_type: if kind == MediaKind::Json && media_type == "*/*" {
-            "application/json".to_owned()
-        } else {
-            media_type
-        },
+        media_type,
         body: sent,
         required: body.required,
         doc: body.description.clone().filter(|d| !d.trim().is_empty()),

@@ -990,3 +990,59 @@ fn a_stream_method_never_takes_the_name_of_an_operation() {
     assert_eq!(stream("listOthers").as_deref(), Some("list_others_stream"));
     assert_eq!(stream("listThings_stream"), None);
 }
+
+#[test]
+fn media_type_ranges_send_raw_strings_as_bytes_with_a_real_content_type() {
+    let api = lower_ok(
+        "paths:
+  /assets:
+    post:
+      operationId: uploadAsset
+      requestBody:
+        content:
+          '*/*':
+            schema: {type: string, description: The raw file data.}
+      responses:
+        '204': {description: none}
+  /things:
+    post:
+      operationId: createThing
+      requestBody:
+        content:
+          '*/*':
+            schema: {type: object, properties: {a: {type: string}}}
+      responses:
+        '204': {description: none}
+  /images:
+    post:
+      operationId: uploadImage
+      requestBody:
+        content:
+          image/*:
+            schema: {type: string, format: binary}
+      responses:
+        '204': {description: none}
+",
+    );
+    let body = |id: &str| {
+        let op = api
+            .operations
+            .iter()
+            .find(|o| o.operation_id == id)
+            .unwrap();
+        let body = op.body.as_ref().unwrap();
+        (body.media_type.clone(), body.body.clone())
+    };
+    // GitHub's release asset upload: the file's bytes, not a JSON string in quotes.
+    assert_eq!(
+        body("uploadAsset"),
+        ("application/octet-stream".to_owned(), Body::Binary)
+    );
+    let (media_type, thing) = body("createThing");
+    assert_eq!(media_type, "application/json");
+    assert!(matches!(thing, Body::Json(TypeRef::Named(_))), "{thing:?}");
+    assert_eq!(
+        body("uploadImage"),
+        ("application/octet-stream".to_owned(), Body::Binary)
+    );
+}
