@@ -40,6 +40,7 @@ impl Client {
             base_url: Some(Server::Sandbox.url()),
             user_agent: USER_AGENT,
             request_id_header: "x-request-id",
+            servers: &["https://api-sandbox.circle.com", "https://api.circle.com"],
         })
     }
 }

@@ -807,3 +807,59 @@ async fn a_multipart_body_without_a_required_part_is_not_sent() {
     );
     assert!(requests(&server).await.is_empty());
 }
+
+/// An operation with a server of its own in the spec goes there while the client's base URL is
+/// one of the spec's servers; a base URL of the caller's own (a mock, a proxy) takes it too.
+#[tokio::test]
+async fn an_operation_with_its_own_server_goes_there_unless_the_base_url_is_the_callers() {
+    use kitchen_sink::runtime::{self, ApiDefaults, ClientBuilder, Method, Request};
+    let (usual, uploads, own) = (
+        MockServer::start().await,
+        MockServer::start().await,
+        MockServer::start().await,
+    );
+    for server in [&usual, &uploads, &own] {
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(204))
+            .mount(server)
+            .await;
+    }
+    let leak = |text: String| -> &'static str { Box::leak(text.into_boxed_str()) };
+    let (usual_url, uploads_url) = (leak(usual.uri()), leak(format!("{}/v2/", uploads.uri())));
+    let servers: &'static [&'static str] = Box::leak(Box::new([usual_url]));
+    let client_at = |base: Option<String>| {
+        let builder = ClientBuilder::new(ApiDefaults {
+            base_url: Some(usual_url),
+            user_agent: "test",
+            request_id_header: "x-request-id",
+            servers,
+        });
+        match base {
+            Some(base) => builder.base_url(base),
+            None => builder,
+        }
+        .build()
+        .unwrap()
+    };
+    let upload = |client: kitchen_sink::Client| async move {
+        let mut request = Request::new("upload", Method::POST, "/assets");
+        request.server(uploads_url);
+        request.path("/assets");
+        runtime::send_empty::<CreateTransferError>(&client, request).await
+    };
+    // The spec's server, by default or chosen: the operation's own server, path included.
+    upload(client_at(None)).await.unwrap();
+    upload(client_at(Some(format!("{usual_url}/"))))
+        .await
+        .unwrap();
+    let sent = requests(&uploads).await;
+    assert_eq!(sent.len(), 2);
+    assert!(
+        sent.iter().all(|r| r.url.path() == "/v2/assets"),
+        "{sent:?}"
+    );
+    // The caller's own base URL takes every request.
+    upload(client_at(Some(own.uri()))).await.unwrap();
+    assert_eq!(requests(&own).await.len(), 1);
+    assert!(requests(&usual).await.is_empty());
+}

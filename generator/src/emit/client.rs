@@ -98,6 +98,7 @@ pub(super) fn client_rs(cx: &Context<'_>) -> TokenStream {
         }
     });
     let credential_import = (!api.security_schemes.is_empty()).then(|| quote!(Credential, Secret,));
+    let server_urls = api.servers.iter().map(|server| &server.url);
 
     quote! {
         #module_doc
@@ -115,6 +116,7 @@ pub(super) fn client_rs(cx: &Context<'_>) -> TokenStream {
                     base_url: #default_base,
                     user_agent: USER_AGENT,
                     request_id_header: #request_id_header,
+                    servers: &[#(#server_urls),*],
                 })
             }
         }

@@ -68,6 +68,9 @@ fn operation(cx: &Context<'_>, op: &Operation, patterns: &mut Patterns) -> Token
     let template = op.path.raw.as_str();
     let mut statements = Vec::new();
     let http_method = format_ident!("{}", op.method.as_str());
+    if let Some(server) = &op.server {
+        statements.push(quote!(request.server(#server);));
+    }
     if let Some(security) = security(op) {
         statements.push(security);
     }
@@ -675,7 +678,15 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> TokenStream {
     let api = cx.api;
     let method = op.method.as_str();
     let endpoint = format!("`{method} {}`", op.path.raw);
-    let location = format!("{endpoint} (operation {}).", code(&op.operation_id));
+    let location = match &op.server {
+        Some(server) => format!(
+            "{endpoint} (operation {}), sent to {}, its own server in the spec, while the client's \
+             base URL is one of the spec's servers.",
+            code(&op.operation_id),
+            code(server)
+        ),
+        None => format!("{endpoint} (operation {}).", code(&op.operation_id)),
+    };
     let mut doc = match op.summary.as_deref() {
         Some(summary) => DocBuilder::new()
             .markdown(Some(summary))

@@ -581,6 +581,9 @@ pub struct Operation {
     pub security: Vec<Vec<String>>,
     /// How to walk its pages, for a cursor-paginated list.
     pub pagination: Option<Pagination>,
+    /// The server the spec sends it to instead of the spec's servers (its own `servers`, or
+    /// its path item's), absolute.
+    pub server: Option<String>,
 }
 
 /// A list operation paginated by cursor (Circle's `pageBefore`/`pageAfter`/`pageSize`): the next

@@ -93,6 +93,7 @@ pub(super) fn lower_operations(l: &mut Lowerer<'_>) -> Vec<Operation> {
                     template: template.clone(),
                     op,
                     path_params: &item.parameters,
+                    path_servers: (&item.servers, &at),
                     at: op_at,
                 },
             );
@@ -209,6 +210,8 @@ struct OperationInput<'s> {
     template: PathTemplate,
     op: &'s openapiv3::Operation,
     path_params: &'s [ReferenceOr<Parameter>],
+    /// The path item's `servers`, and where the path item sits.
+    path_servers: (&'s [openapiv3::Server], &'s Pointer),
     at: Pointer,
 }
 
@@ -220,6 +223,7 @@ fn lower_operation(l: &mut Lowerer<'_>, input: OperationInput<'_>) -> Option<Ope
         template,
         op,
         path_params,
+        path_servers,
         at,
     } = input;
     let type_base = names::type_name(&operation_id);
@@ -291,6 +295,7 @@ fn lower_operation(l: &mut Lowerer<'_>, input: OperationInput<'_>) -> Option<Ope
     if l.diags.errors().count() > errors_before {
         return None;
     }
+    let server = super::service::operation_server(l, (&op.servers, &at), path_servers);
     Some(Operation {
         operation_id,
         method_name,
@@ -308,6 +313,7 @@ fn lower_operation(l: &mut Lowerer<'_>, input: OperationInput<'_>) -> Option<Ope
         errors,
         security,
         pagination: None,
+        server,
     })
 }
 

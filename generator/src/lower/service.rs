@@ -15,30 +15,9 @@ pub(super) fn servers(l: &mut Lowerer<'_>) -> Vec<Server> {
     let mut out = Vec::new();
     for (i, server) in doc.api.servers.iter().enumerate() {
         let at = Pointer::root().join("servers").join(i.to_string());
-        let mut url = server.url.clone();
-        for (name, variable) in server.variables.iter().flatten() {
-            url = url.replace(&format!("{{{name}}}"), &variable.default);
-        }
-        let absolute = url.starts_with("http://") || url.starts_with("https://");
-        let host = url.split('/').next().unwrap_or_default();
-        if !absolute && !url.starts_with('/') && host.contains('.') && !host.contains(' ') {
-            l.warn(
-                "server-without-scheme",
-                format!("server URL `{url}` has no scheme; `https://{url}` is assumed"),
-                &at.join("url"),
-            );
-            url = format!("https://{url}");
-        } else if !absolute {
-            l.warn(
-                "relative-server",
-                format!(
-                    "server URL `{url}` is not absolute; set one with `ClientBuilder::base_url`"
-                ),
-                &at.join("url"),
-            );
+        let Some(url) = server_url(l, server, &at) else {
             continue;
-        }
-        let url = url.trim_end_matches('/').to_owned();
+        };
         let description = server.description.clone().filter(|d| !d.trim().is_empty());
         let name = match &description {
             // A short description ("Sandbox", "Production server") makes a good name.
@@ -52,6 +31,64 @@ pub(super) fn servers(l: &mut Lowerer<'_>) -> Vec<Server> {
         });
     }
     out
+}
+
+/// A server's URL with its variables' defaults, absolute and without a trailing `/`; `None`,
+/// with a warning, for one a client cannot send to.
+fn server_url(l: &mut Lowerer<'_>, server: &openapiv3::Server, at: &Pointer) -> Option<String> {
+    let mut url = server.url.clone();
+    for (name, variable) in server.variables.iter().flatten() {
+        url = url.replace(&format!("{{{name}}}"), &variable.default);
+    }
+    let absolute = url.starts_with("http://") || url.starts_with("https://");
+    let host = url.split('/').next().unwrap_or_default();
+    if !absolute && !url.starts_with('/') && host.contains('.') && !host.contains(' ') {
+        l.warn(
+            "server-without-scheme",
+            format!("server URL `{url}` has no scheme; `https://{url}` is assumed"),
+            &at.join("url"),
+        );
+        url = format!("https://{url}");
+    } else if !absolute {
+        l.warn(
+            "relative-server",
+            format!("server URL `{url}` is not absolute; set one with `ClientBuilder::base_url`"),
+            &at.join("url"),
+        );
+        return None;
+    }
+    // A default that is itself a placeholder (DigitalOcean's `{your-agent-url}`), or no host
+    // at all (its presigned uploads' `https://`).
+    let host = url.split_once("://").map_or("", |(_, rest)| rest);
+    let host = host.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty() || url.contains(['{', '}', ' ', '\\', '"', '<', '>']) {
+        l.warn(
+            "server-not-a-url",
+            format!(
+                "server URL `{url}` is no URL a request can go to (no host, or placeholders left \
+                 after its variables take their defaults); it is left out"
+            ),
+            &at.join("url"),
+        );
+        return None;
+    }
+    Some(url.trim_end_matches('/').to_owned())
+}
+
+/// The server an operation names for itself (its own `servers`, else its path item's), which
+/// it is sent to while the client's base URL is one of the spec's servers.
+pub(super) fn operation_server(
+    l: &mut Lowerer<'_>,
+    (own, op_at): (&[openapiv3::Server], &Pointer),
+    (path_level, path_at): (&[openapiv3::Server], &Pointer),
+) -> Option<String> {
+    let (servers, at) = if own.is_empty() {
+        (path_level, path_at.join("servers"))
+    } else {
+        (own, op_at.join("servers"))
+    };
+    let first = servers.first()?;
+    server_url(l, first, &at.join("0"))
 }
 
 fn host_of(url: &str) -> &str {

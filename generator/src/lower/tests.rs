@@ -1046,3 +1046,95 @@ fn media_type_ranges_send_raw_strings_as_bytes_with_a_real_content_type() {
         ("application/octet-stream".to_owned(), Body::Binary)
     );
 }
+
+#[test]
+fn operations_with_servers_of_their_own_are_sent_there() {
+    let (api, warnings) = lower_spec(&SpecInput::new(
+        "t.yaml",
+        spec(
+            "servers:
+  - url: https://api.example.com
+paths:
+  /assets:
+    post:
+      operationId: upload
+      servers:
+        - url: '{origin}/v2/'
+          variables:
+            origin: {default: 'https://uploads.example.com'}
+      responses:
+        '204': {description: none}
+  /inference:
+    servers:
+      - url: https://inference.example.com
+    post:
+      operationId: infer
+      responses:
+        '204': {description: none}
+    get:
+      operationId: model
+      servers:
+        - url: https://models.example.com
+      responses:
+        '204': {description: none}
+  /agent:
+    post:
+      operationId: askAgent
+      servers:
+        - url: https://{agent}
+          variables:
+            agent: {default: '{your-agent-url}'}
+      responses:
+        '204': {description: none}
+  /presigned:
+    put:
+      operationId: putPresigned
+      servers:
+        - url: 'https://'
+      responses:
+        '204': {description: none}
+  /plain:
+    get:
+      operationId: plain
+      responses:
+        '204': {description: none}
+",
+        ),
+    ))
+    .unwrap();
+    let server = |id: &str| {
+        let op = api
+            .operations
+            .iter()
+            .find(|o| o.operation_id == id)
+            .unwrap();
+        op.server.clone()
+    };
+    assert_eq!(
+        server("upload").as_deref(),
+        Some("https://uploads.example.com/v2")
+    );
+    assert_eq!(
+        server("infer").as_deref(),
+        Some("https://inference.example.com")
+    );
+    assert_eq!(
+        server("model").as_deref(),
+        Some("https://models.example.com")
+    );
+    assert_eq!(server("askAgent"), None);
+    assert_eq!(server("putPresigned"), None);
+    assert_eq!(server("plain"), None);
+    let not_urls: Vec<String> = warnings
+        .iter()
+        .filter(|d| d.code.as_deref() == Some("server-not-a-url"))
+        .map(|d| d.pointer.as_ref().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        not_urls,
+        [
+            "#/paths/~1agent/post/servers/0/url",
+            "#/paths/~1presigned/put/servers/0/url"
+        ]
+    );
+}

@@ -35,6 +35,7 @@ impl Client {
             base_url: Some(Server::Live.url()),
             user_agent: USER_AGENT,
             request_id_header: "x-request-id",
+            servers: &["https://sink.example.test/api"],
         })
     }
 }

@@ -27,6 +27,9 @@ pub struct ApiDefaults {
     pub user_agent: &'static str,
     /// The response header that carries the server's request id (lowercase).
     pub request_id_header: &'static str,
+    /// The URLs of the spec's servers: while the client's base URL is one of them, an
+    /// operation the spec sends to a server of its own goes there (see [`Request::server`]).
+    pub servers: &'static [&'static str],
 }
 
 /// A secret string (token, password, API key). Its `Debug` output is `[redacted]`.
@@ -179,6 +182,7 @@ impl CallOptions {
 #[derive(Clone)]
 pub struct ClientBuilder {
     base_url: Option<String>,
+    spec_servers: &'static [&'static str],
     credentials: BTreeMap<&'static str, Credential>,
     http: Option<reqwest::Client>,
     timeout: Option<Duration>,
@@ -219,6 +223,7 @@ impl ClientBuilder {
     pub fn new(defaults: ApiDefaults) -> Self {
         ClientBuilder {
             base_url: defaults.base_url.map(str::to_owned),
+            spec_servers: defaults.servers,
             credentials: BTreeMap::new(),
             http: None,
             timeout: None,
@@ -343,6 +348,10 @@ impl ClientBuilder {
             None => base.as_str().trim_end_matches('/').to_owned(),
             Some(_) => base.as_str().to_owned(),
         };
+        let spec_server = self
+            .spec_servers
+            .iter()
+            .any(|server| server.trim_end_matches('/') == base_url);
         let mut credentials = BTreeMap::new();
         for (scheme, credential) in self.credentials {
             credentials.insert(scheme, prepare(scheme, credential)?);
@@ -383,6 +392,7 @@ impl ClientBuilder {
                 http,
                 base_url,
                 base,
+                spec_server,
                 url_basic,
                 credentials,
                 user_agent,
@@ -508,6 +518,9 @@ struct Inner {
     base_url: String,
     /// `base_url` parsed, so that each request only parses its own path.
     base: reqwest::Url,
+    /// Whether `base_url` is one of the spec's servers, so that operations with servers of
+    /// their own go there.
+    spec_server: bool,
     /// The `user:password@` of the base URL as the client was given it, as HTTP Basic.
     url_basic: Option<HeaderValue>,
     credentials: BTreeMap<&'static str, Prepared>,
@@ -683,6 +696,8 @@ pub struct Request {
     headers: Vec<(&'static str, String)>,
     cookies: Vec<(&'static str, String)>,
     body: Option<(&'static str, Vec<u8>)>,
+    /// The operation's own server in the spec, if it has one.
+    server: Option<&'static str>,
     /// The boundary of a multipart body, added to its content type.
     boundary: Option<String>,
     accept: Option<&'static str>,
@@ -706,6 +721,7 @@ impl Request {
             headers: Vec::new(),
             cookies: Vec::new(),
             body: None,
+            server: None,
             boundary: None,
             accept: None,
             security: &[],
@@ -724,6 +740,13 @@ impl Request {
         if let Err(error) = result {
             self.error.get_or_insert(error);
         }
+    }
+
+    /// The server the spec sends this operation to instead of its usual ones (an upload host,
+    /// say): used while the client's base URL is one of the spec's servers; a base URL of the
+    /// caller's own (a proxy, a mock) takes every request.
+    pub fn server(&mut self, url: &'static str) {
+        self.server = Some(url);
     }
 
     /// Appends a literal piece of the path template, as the spec writes it.
@@ -1629,12 +1652,12 @@ impl Client {
 
         // The base URL's path, then the operation's: only the path is parsed again (the
         // scheme and host were checked once, when the client was built).
-        let mut url = inner.base.clone();
-        let path = format!(
-            "{}{}",
-            inner.base.path().trim_end_matches('/'),
-            request.path
-        );
+        let mut url = match request.server.filter(|_| inner.spec_server) {
+            Some(own) => reqwest::Url::parse(own)
+                .map_err(|_| invalid(format!("the spec's server for it, `{own}`, is not a URL")))?,
+            None => inner.base.clone(),
+        };
+        let path = format!("{}{}", url.path().trim_end_matches('/'), request.path);
         url.set_path(&path);
         let mut cookies = request.cookies;
         let mut headers = HeaderMap::new();

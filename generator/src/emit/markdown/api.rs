@@ -218,6 +218,14 @@ fn operation(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {
         Body::Empty => "no body",
     };
     out.push(format!("Sends {sends}; receives {receives}."));
+    if let Some(server) = &op.server {
+        out.push(String::new());
+        out.push(format!(
+            "Sent to {}, its own server in the spec, while the client's base URL is one of the \
+             spec's servers.",
+            code(server)
+        ));
+    }
     out
 }
 
