@@ -437,23 +437,21 @@ fn multipart_lines(parts: &[crate::ir::MultipartPart]) -> Vec<String> {
             .to_owned(),
     ];
     for part in parts {
-        let mut what = Vec::new();
-        what.push(if part.file { "a file" } else { "text" });
-        if part.required {
-            what.push("required");
-        }
         let doc = part
             .doc
             .as_deref()
             .map(|doc| format!(": {}", first_sentence(doc)))
             .unwrap_or_default();
-        lines.push(format!(
-            "  - {} ({}){doc}",
-            code(&part.name),
-            what.join(", ")
-        ));
+        lines.push(format!("  - {}{doc}", part_text(part)));
     }
     lines
+}
+
+/// A multipart part as the docs name it: `` `file` (a file, required) ``.
+pub(crate) fn part_text(part: &crate::ir::MultipartPart) -> String {
+    let what = if part.file { "a file" } else { "text" };
+    let required = if part.required { ", required" } else { "" };
+    format!("{} ({what}{required})", code(&part.name))
 }
 
 /// The type of a path argument: borrowed where the value is not `Copy`.

@@ -428,18 +428,18 @@ fn lower_params<'s>(
 
 /// Scalars and lists of scalars, which have a plain text form in a query or header.
 fn is_plain(l: &Lowerer<'_>, ty: &TypeRef) -> bool {
-    match ty {
+    let scalars = |ty: &TypeRef| match ty {
         TypeRef::Array(item) => is_scalar(l, item, 0),
+        ty => is_scalar(l, ty, 0),
+    };
+    match ty {
+        // One id or a list of ids (buildomat's `get_thing_or_things`): the runtime sends what
+        // the value holds, as a scalar or a list.
         TypeRef::Named(id) => match l.types.get(id).map(|def| &def.kind) {
-            // One id or a list of ids (buildomat's `get_thing_or_things`): the runtime sends
-            // what the value holds, as a scalar or a list.
-            Some(TypeKind::OneOf(o)) => o.variants.iter().all(|v| match &v.ty {
-                TypeRef::Array(item) => is_scalar(l, item, 0),
-                ty => is_scalar(l, ty, 0),
-            }),
-            _ => is_scalar(l, ty, 0),
+            Some(TypeKind::OneOf(o)) => o.variants.iter().all(|v| scalars(&v.ty)),
+            _ => scalars(ty),
         },
-        _ => is_scalar(l, ty, 0),
+        ty => scalars(ty),
     }
 }
 

@@ -1,4 +1,4 @@
-use crate::ir::{Api, Body, MultipartPart, Primitive, TypeKind, TypeRef};
+use crate::ir::{Api, Body, MultipartPart, Operation, Primitive, TypeKind, TypeRef};
 use crate::load::SpecInput;
 use crate::{Diagnostics, lower_spec};
 
@@ -13,6 +13,13 @@ fn lower_ok(body: &str) -> Api {
 
 fn lower_err(body: &str) -> Diagnostics {
     lower_spec(&SpecInput::new("t.yaml", spec(body))).unwrap_err()
+}
+
+fn operation<'a>(api: &'a Api, operation_id: &str) -> &'a Operation {
+    api.operations
+        .iter()
+        .find(|o| o.operation_id == operation_id)
+        .unwrap_or_else(|| panic!("no operation {operation_id}"))
 }
 
 fn type_named<'a>(api: &'a Api, name: &str) -> &'a TypeKind {
@@ -417,21 +424,13 @@ fn form_request_bodies_are_typed_when_they_are_objects() {
         ),
     ))
     .unwrap();
-    let body = |id: &str| {
-        let op = api
-            .operations
-            .iter()
-            .find(|o| o.operation_id == id)
-            .unwrap();
-        op.body.as_ref().unwrap().body.clone()
-    };
+    let body = |id: &str| operation(&api, id).body.as_ref().unwrap().body.clone();
     let Body::Form(TypeRef::Named(login)) = body("login") else {
         panic!("{:?}", body("login"));
     };
     assert!(matches!(api.types[&login].kind, TypeKind::Struct(_)));
     // A form response is decoded as nothing but bytes; text is preferred to it.
-    let login_op = api.operations.iter().find(|o| o.operation_id == "login");
-    assert_eq!(login_op.unwrap().success, Body::Text);
+    assert_eq!(operation(&api, "login").success, Body::Text);
     // JSON is preferred when both are offered; a form of a string cannot be typed.
     assert!(matches!(body("both"), Body::Json(_)));
     assert_eq!(body("scalar"), Body::Binary);
@@ -576,12 +575,7 @@ components:
         ),
     ))
     .unwrap();
-    let op = |id: &str| {
-        api.operations
-            .iter()
-            .find(|o| o.operation_id == id)
-            .unwrap()
-    };
+    let op = |id: &str| operation(&api, id);
     let part = |name: &str, required: bool, file: bool, doc: Option<&str>| MultipartPart {
         name: name.to_owned(),
         required,
@@ -976,12 +970,10 @@ fn a_stream_method_never_takes_the_name_of_an_operation() {
 "
     ));
     let stream = |id: &str| {
-        let op = api
-            .operations
-            .iter()
-            .find(|o| o.operation_id == id)
-            .unwrap();
-        op.pagination.as_ref().map(|p| p.stream.clone())
+        operation(&api, id)
+            .pagination
+            .as_ref()
+            .map(|p| p.stream.clone())
     };
     assert_eq!(
         stream("listThings").as_deref(),
@@ -1025,11 +1017,7 @@ fn media_type_ranges_send_raw_strings_as_bytes_with_a_real_content_type() {
 ",
     );
     let body = |id: &str| {
-        let op = api
-            .operations
-            .iter()
-            .find(|o| o.operation_id == id)
-            .unwrap();
+        let op = operation(&api, id);
         let body = op.body.as_ref().unwrap();
         (body.media_type.clone(), body.body.clone())
     };
@@ -1102,14 +1090,7 @@ paths:
         ),
     ))
     .unwrap();
-    let server = |id: &str| {
-        let op = api
-            .operations
-            .iter()
-            .find(|o| o.operation_id == id)
-            .unwrap();
-        op.server.clone()
-    };
+    let server = |id: &str| operation(&api, id).server.clone();
     assert_eq!(
         server("upload").as_deref(),
         Some("https://uploads.example.com/v2")

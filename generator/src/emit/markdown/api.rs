@@ -124,12 +124,7 @@ fn operation(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {
         if let Body::Multipart(parts) = &body.body {
             let parts: Vec<String> = parts
                 .iter()
-                .map(|part| match (part.file, part.required) {
-                    (true, true) => format!("{} (a file, required)", code(&part.name)),
-                    (true, false) => format!("{} (a file)", code(&part.name)),
-                    (false, true) => format!("{} (required)", code(&part.name)),
-                    (false, false) => code(&part.name),
-                })
+                .map(crate::emit::operations::part_text)
                 .collect();
             if !parts.is_empty() {
                 notes.push(format!("parts: {}", parts.join(", ")));
