@@ -376,19 +376,23 @@ impl<'d> Lowerer<'d> {
     /// description, flags, examples and limits, then, where the value is one part's type (see
     /// [`Lowerer::all_of`]), that part's as a `$ref` would give them.
     fn all_of_meta(&mut self, meta: &mut SchemaMeta, view: &View<'_>, at: &Pointer, depth: usize) {
+        let mut roles = Vec::with_capacity(view.all_of.len());
         for (i, part) in view.all_of.iter().enumerate() {
             let part_at = at.join("allOf").join(i.to_string());
             let Some((pointer, schema)) = self.resolve_schema(part.into(), &part_at) else {
+                roles.push(PartRole::Shapes);
                 continue;
             };
             let part_view = View::of(&schema);
-            if part_view.role() == PartRole::Shapes {
+            let role = part_view.role();
+            roles.push(role);
+            if role == PartRole::Shapes {
                 continue;
             }
             let constraints = self.checked_constraints(part_view.constraints, &pointer);
             meta.add(SchemaMeta::of(&schema.schema_data, constraints));
         }
-        if let Shaping::One(i) = self.all_of_shape(view, at) {
+        if let Shaping::One(i) = Shaping::of(view, || roles) {
             let part_at = at.join("allOf").join(i.to_string());
             let part = self.meta_within((&view.all_of[i]).into(), &part_at, depth + 1);
             meta.add(part);
@@ -743,24 +747,16 @@ impl<'d> Lowerer<'d> {
     /// Whether an `allOf` is one of its parts' type: the only part (with no properties of its
     /// own beside it), or the only one that gives a shape when none requires properties.
     fn all_of_shape(&mut self, view: &View<'_>, at: &Pointer) -> Shaping {
-        if view.properties.is_some_and(|p| !p.is_empty()) {
-            return Shaping::Merged;
-        }
-        if view.all_of.len() == 1 {
-            return Shaping::One(0);
-        }
-        let mut shaping = Shaping::Nothing;
-        for (i, part) in view.all_of.iter().enumerate() {
-            let role = self
-                .resolve_schema(part.into(), &at.join("allOf").join(i.to_string()))
-                .map_or(PartRole::Shapes, |(_, schema)| View::of(&schema).role());
-            shaping = match (role, shaping) {
-                (PartRole::Annotates, shaping) => shaping,
-                (PartRole::Shapes, Shaping::Nothing) => Shaping::One(i),
-                _ => return Shaping::Merged,
-            };
-        }
-        shaping
+        Shaping::of(view, || {
+            view.all_of
+                .iter()
+                .enumerate()
+                .map(|(i, part)| {
+                    self.resolve_schema(part.into(), &at.join("allOf").join(i.to_string()))
+                        .map_or(PartRole::Shapes, |(_, schema)| View::of(&schema).role())
+                })
+                .collect()
+        })
     }
 
     /// `oneOf`/`anyOf`: an enum with a variant per alternative. A single alternative is that
@@ -977,6 +973,28 @@ enum Shaping {
     One(usize),
     /// Several parts do, or one requires properties: the parts are merged into a struct.
     Merged,
+}
+
+impl Shaping {
+    /// The shape of an `allOf` whose parts have `roles` (asked for only when the schema's own
+    /// properties or a single part do not settle it).
+    fn of(view: &View<'_>, roles: impl FnOnce() -> Vec<PartRole>) -> Shaping {
+        if view.properties.is_some_and(|p| !p.is_empty()) {
+            return Shaping::Merged;
+        }
+        if view.all_of.len() == 1 {
+            return Shaping::One(0);
+        }
+        let mut shaping = Shaping::Nothing;
+        for (i, role) in roles().into_iter().enumerate() {
+            shaping = match (role, shaping) {
+                (PartRole::Annotates, shaping) => shaping,
+                (PartRole::Shapes, Shaping::Nothing) => Shaping::One(i),
+                _ => return Shaping::Merged,
+            };
+        }
+        shaping
+    }
 }
 
 /// Properties gathered from the parts of an `allOf`.
