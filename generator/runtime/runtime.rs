@@ -8,6 +8,7 @@
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 pub use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -689,7 +690,7 @@ pub struct Request {
     template: &'static str,
     path: String,
     idempotent: bool,
-    query: Vec<(&'static str, String)>,
+    query: Vec<(Cow<'static, str>, String)>,
     headers: Vec<(&'static str, String)>,
     cookies: Vec<(&'static str, String)>,
     body: Option<(&'static str, Vec<u8>)>,
@@ -757,11 +758,17 @@ impl Request {
         self.keep(result);
     }
 
-    /// Appends a path parameter given by its JSON form (see [`Request::query_json`]; a list is
-    /// comma-separated).
-    pub fn path_param_json<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        if let Some(texts) = self.json_texts(value) {
-            self.path_param(name, &texts.join(","));
+    /// Appends a path parameter given by its JSON form, as `style: simple` writes it: a string,
+    /// number or boolean as itself, a list comma-separated, an object as `name,value,...` or,
+    /// `explode`d, as `name=value,...`.
+    pub fn path_param_json<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        explode: bool,
+    ) {
+        if let Some(form) = self.json_form(value) {
+            self.path_param(name, &form.simple(explode));
         }
     }
 
@@ -788,29 +795,56 @@ impl Request {
 
     /// Adds a query parameter; it is percent-encoded when sent.
     pub fn query(&mut self, name: &'static str, value: String) {
-        self.query.push((name, value));
+        self.query.push((Cow::Borrowed(name), value));
     }
 
-    /// Adds a query parameter given by its JSON form: a string, number or boolean is sent as
-    /// itself (a `oneOf` of a uuid and a name, say), a list of them as a pair per item (a
-    /// `oneOf` of one id or a list of ids), anything else as JSON text (an object, a list of
-    /// objects).
+    /// Adds a query parameter given by its JSON form, as `style: form` (exploded, the default)
+    /// writes it: a string, number or boolean as itself (a `oneOf` of a uuid and a name), a
+    /// list as a pair per item, an object as a pair per property named after the property.
+    /// Inside an object a list is a pair per item too; what OpenAPI gives no form for (an
+    /// object in a list or in an object) goes as JSON text. Nulls are left out.
     pub fn query_json<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        for text in self.json_texts(value).unwrap_or_default() {
-            self.query(name, text);
+        let Some(form) = self.json_form(value) else {
+            return;
+        };
+        match form {
+            JsonForm::Object(properties) => {
+                for (property, value) in properties {
+                    for item in value.items() {
+                        self.query.push((Cow::Owned(property.clone()), item));
+                    }
+                }
+            }
+            form => {
+                for item in form.items() {
+                    self.query(name, item);
+                }
+            }
         }
     }
 
-    /// [`Request::query_json`] for a parameter whose style joins a list into one pair, with
-    /// `separator` between the items.
+    /// [`Request::query_json`] for a style that writes one pair (`form` not exploded,
+    /// `spaceDelimited`, `pipeDelimited`): a list's items, or an object's property names and
+    /// values (`from,a,to,b`), joined by `separator`.
     pub fn query_json_joined<T: serde::Serialize + ?Sized>(
         &mut self,
         name: &'static str,
         value: &T,
         separator: &str,
     ) {
-        if let Some(texts) = self.json_texts(value) {
-            self.query(name, texts.join(separator));
+        if let Some(form) = self.json_form(value) {
+            self.query(name, form.joined(separator));
+        }
+    }
+
+    /// [`Request::query_json`] for `style: deepObject`: an object as a pair per property named
+    /// `name[property]`, an object inside it as `name[property][inner]`, a list as a pair per
+    /// item (as the common server frameworks read them; OpenAPI 3.0 defines one level only).
+    pub fn query_json_deep<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if let Some(form) = self.json_form(value) {
+            let mut pairs = Vec::new();
+            form.deep(name.to_owned(), 0, &mut pairs);
+            self.query.extend(pairs);
         }
     }
 
@@ -822,11 +856,16 @@ impl Request {
         self.headers.push((name, value));
     }
 
-    /// Adds a header parameter given by its JSON form (see [`Request::query_json`]; a list is
-    /// comma-separated).
-    pub fn header_json<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        if let Some(texts) = self.json_texts(value) {
-            self.header(name, texts.join(","));
+    /// Adds a header parameter given by its JSON form, as `style: simple` writes it (see
+    /// [`Request::path_param_json`]).
+    pub fn header_json<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        explode: bool,
+    ) {
+        if let Some(form) = self.json_form(value) {
+            self.header(name, form.simple(explode));
         }
     }
 
@@ -835,30 +874,26 @@ impl Request {
         self.cookies.push((name, value));
     }
 
-    /// Adds a cookie parameter given by its JSON form (see [`Request::query_json`]; a list is
-    /// comma-separated).
-    pub fn cookie_json<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        if let Some(texts) = self.json_texts(value) {
-            self.cookie(name, texts.join(","));
+    /// Adds a cookie parameter given by its JSON form, written in one cookie as a header's is
+    /// (see [`Request::path_param_json`]).
+    pub fn cookie_json<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        explode: bool,
+    ) {
+        if let Some(form) = self.json_form(value) {
+            self.cookie(name, form.simple(explode));
         }
     }
 
-    /// A parameter's value as texts: a JSON string, number or boolean as itself, a list of them
-    /// item by item, anything else as one JSON text; `None` (the problem kept) when it cannot
-    /// be serialized.
-    fn json_texts<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Option<Vec<String>> {
-        // Written as text first, so that an object keeps its properties in their order.
-        let texts = serde_json::to_string(value).and_then(|text| match text.as_bytes().first() {
-            Some(b'"') => serde_json::from_str::<String>(&text).map(|text| vec![text]),
-            Some(b'[') => {
-                let items = serde_json::from_str::<Vec<serde_json::Value>>(&text)?;
-                let scalars: Option<Vec<String>> = items.into_iter().map(scalar_text).collect();
-                Ok(scalars.unwrap_or_else(|| vec![text]))
-            }
-            _ => Ok(vec![text]),
-        });
-        match texts {
-            Ok(texts) => Some(texts),
+    /// A parameter's value as its JSON form; `None` (the problem kept) when it cannot be
+    /// serialized.
+    fn json_form<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Option<JsonForm> {
+        // Through JSON text, so that objects keep their properties in their order.
+        let form = serde_json::to_string(value).and_then(|text| serde_json::from_str(&text));
+        match form {
+            Ok(form) => Some(form),
             Err(e) => {
                 self.fail(format!("a parameter cannot be serialized as JSON: {e}"));
                 None
@@ -908,30 +943,21 @@ impl Request {
     /// pair per item, an object as JSON text; unset (null) properties left out.
     pub fn form<T: serde::Serialize + ?Sized>(&mut self, content_type: &'static str, body: &T) {
         // Through JSON text, so that the properties keep their order (`serde_json::Map` sorts).
-        let properties = serde_json::to_string(body)
-            .and_then(|text| serde_json::from_str::<FormProperties>(&text));
+        let properties =
+            serde_json::to_string(body).and_then(|text| serde_json::from_str::<JsonForm>(&text));
         let properties = match properties {
-            Ok(properties) => properties.0,
+            Ok(JsonForm::Object(properties)) => properties,
+            Ok(_) => {
+                return self.fail("the body cannot be encoded as a form: not an object".into());
+            }
             Err(e) => {
                 return self.fail(format!("the body cannot be encoded as a form: {e}"));
             }
         };
         let mut form = form_urlencoded::Serializer::new(String::new());
-        for (name, value) in &properties {
-            let items = match value {
-                serde_json::Value::Array(items) => items.as_slice(),
-                one => std::slice::from_ref(one),
-            };
-            for item in items {
-                match item {
-                    serde_json::Value::Null => {}
-                    serde_json::Value::String(text) => {
-                        form.append_pair(name, text);
-                    }
-                    other => {
-                        form.append_pair(name, &other.to_string());
-                    }
-                }
+        for (name, value) in properties {
+            for item in value.items() {
+                form.append_pair(&name, &item);
             }
         }
         self.body = Some((content_type, form.finish().into_bytes()));
@@ -980,31 +1006,193 @@ impl Request {
     }
 }
 
-/// A form body's properties in the order they were serialized.
-struct FormProperties(Vec<(String, serde_json::Value)>);
+/// A value's JSON form, with objects in the order they were serialized (`serde_json::Map`
+/// sorts them): what parameters and form bodies are written from.
+#[derive(Debug, PartialEq)]
+enum JsonForm {
+    Null,
+    /// A string.
+    Text(String),
+    /// A number or a boolean, as JSON writes it.
+    Literal(String),
+    List(Vec<JsonForm>),
+    Object(Vec<(String, JsonForm)>),
+}
 
-impl<'de> serde::Deserialize<'de> for FormProperties {
+/// How deep `deepObject` names go (`a[b][c]`); deeper objects go as JSON text.
+const DEEP_LEVELS: usize = 8;
+
+impl JsonForm {
+    /// A string, number or boolean as itself, `None` for anything else.
+    fn scalar(&self) -> Option<&str> {
+        match self {
+            JsonForm::Text(text) | JsonForm::Literal(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// One text per item: a list item by item, nulls left out; a scalar as itself; an object,
+    /// or a list in a list, as JSON text.
+    fn items(&self) -> Vec<String> {
+        let one = |form: &JsonForm| match form {
+            JsonForm::Null => None,
+            form => Some(
+                form.scalar()
+                    .map_or_else(|| form.json_text(), str::to_owned),
+            ),
+        };
+        match self {
+            JsonForm::List(items) => items.iter().filter_map(one).collect(),
+            form => one(form).into_iter().collect(),
+        }
+    }
+
+    /// One text: a list's items, or an object's names and values, joined by `separator`; a
+    /// list inside an object comma-separated.
+    fn joined(&self, separator: &str) -> String {
+        match self {
+            JsonForm::Object(properties) => properties
+                .iter()
+                .filter(|(_, value)| *value != JsonForm::Null)
+                .flat_map(|(name, value)| [name.clone(), value.items().join(",")])
+                .collect::<Vec<_>>()
+                .join(separator),
+            form => form.items().join(separator),
+        }
+    }
+
+    /// `style: simple` (paths, headers; cookies too): a list comma-separated, an object as
+    /// `name,value,...`, or `name=value,...` when exploded.
+    fn simple(&self, explode: bool) -> String {
+        match self {
+            JsonForm::Object(properties) if explode => properties
+                .iter()
+                .filter(|(_, value)| *value != JsonForm::Null)
+                .map(|(name, value)| format!("{name}={}", value.items().join(",")))
+                .collect::<Vec<_>>()
+                .join(","),
+            form => form.joined(","),
+        }
+    }
+
+    /// `style: deepObject` pairs under `name`.
+    fn deep(&self, name: String, depth: usize, pairs: &mut Vec<(Cow<'static, str>, String)>) {
+        match self {
+            JsonForm::Object(properties) if depth < DEEP_LEVELS => {
+                for (property, value) in properties {
+                    value.deep(format!("{name}[{property}]"), depth + 1, pairs);
+                }
+            }
+            form => {
+                for item in form.items() {
+                    pairs.push((Cow::Owned(name.clone()), item));
+                }
+            }
+        }
+    }
+
+    /// The JSON text of the value, properties in their order.
+    fn json_text(&self) -> String {
+        let mut text = String::new();
+        self.write_json(&mut text);
+        text
+    }
+
+    fn write_json(&self, out: &mut String) {
+        let quoted = |text: &str| serde_json::to_string(text).unwrap_or_default();
+        match self {
+            JsonForm::Null => out.push_str("null"),
+            JsonForm::Text(text) => out.push_str(&quoted(text)),
+            JsonForm::Literal(text) => out.push_str(text),
+            JsonForm::List(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write_json(out);
+                }
+                out.push(']');
+            }
+            JsonForm::Object(properties) => {
+                out.push('{');
+                for (i, (name, value)) in properties.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    out.push_str(&quoted(name));
+                    out.push(':');
+                    value.write_json(out);
+                }
+                out.push('}');
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for JsonForm {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
         impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FormProperties;
+            type Value = JsonForm;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object (a form is a list of named values)")
+                f.write_str("a JSON value")
+            }
+
+            fn visit_unit<E>(self) -> Result<JsonForm, E> {
+                Ok(JsonForm::Null)
+            }
+
+            fn visit_bool<E>(self, v: bool) -> Result<JsonForm, E> {
+                Ok(JsonForm::Literal(v.to_string()))
+            }
+
+            fn visit_i64<E>(self, v: i64) -> Result<JsonForm, E> {
+                Ok(JsonForm::Literal(v.to_string()))
+            }
+
+            fn visit_u64<E>(self, v: u64) -> Result<JsonForm, E> {
+                Ok(JsonForm::Literal(v.to_string()))
+            }
+
+            fn visit_f64<E>(self, v: f64) -> Result<JsonForm, E> {
+                // As serde_json writes it (`1e20`, not twenty digits).
+                let number = serde_json::Number::from_f64(v);
+                Ok(number.map_or(JsonForm::Null, |n| JsonForm::Literal(n.to_string())))
+            }
+
+            fn visit_str<E>(self, v: &str) -> Result<JsonForm, E> {
+                Ok(JsonForm::Text(v.to_owned()))
+            }
+
+            fn visit_string<E>(self, v: String) -> Result<JsonForm, E> {
+                Ok(JsonForm::Text(v))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<JsonForm, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(JsonForm::List(items))
             }
 
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut map: A,
-            ) -> Result<FormProperties, A::Error> {
+            ) -> Result<JsonForm, A::Error> {
                 let mut properties = Vec::new();
                 while let Some(property) = map.next_entry()? {
                     properties.push(property);
                 }
-                Ok(FormProperties(properties))
+                Ok(JsonForm::Object(properties))
             }
         }
-        deserializer.deserialize_map(Visitor)
+        deserializer.deserialize_any(Visitor)
     }
 }
 
@@ -1014,16 +1202,6 @@ const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANU
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
-
-/// The text of a JSON string, number or boolean; `None` for anything else.
-fn scalar_text(value: serde_json::Value) -> Option<String> {
-    match value {
-        serde_json::Value::String(text) => Some(text),
-        serde_json::Value::Number(number) => Some(number.to_string()),
-        serde_json::Value::Bool(flag) => Some(flag.to_string()),
-        _ => None,
-    }
-}
 
 /// Appends a path parameter to `path`, percent-encoded so that it stays one segment whatever it
 /// holds (`/`, `?`, `#`, spaces...). Empty values and `.`/`..` are refused: URL parsers would
@@ -1673,7 +1851,7 @@ impl Client {
                     headers.insert(name.clone(), value.clone());
                 }
                 Some(Prepared::Query(name, value)) => {
-                    query.push((name, value.expose().to_owned()));
+                    query.push((Cow::Borrowed(name), value.expose().to_owned()));
                     secret_in_url = true;
                 }
                 Some(Prepared::Cookie(name, value)) => {

@@ -1,4 +1,5 @@
-//! Contract: the generated client against Prism serving `spec/circle-checkout.yaml` on loopback.
+//! Contract: the generated clients against Prism serving their specs (`spec/circle-checkout.yaml`,
+//! the kitchen sink's) on loopback.
 //! Prism validates every request (method, path, parameters and their formats, headers, security,
 //! body) against the spec; any violation in its log fails the test.
 
@@ -165,5 +166,75 @@ fn a_multipart_body_satisfies_the_spec() {
     assert!(
         !Prism::violations(&log).is_empty(),
         "Prism found nothing wrong with `pages: many`:\n{log}"
+    );
+}
+
+/// Objects in the query and in headers, as the generated client writes them for each style
+/// (`deepObject`, `form` not exploded, `simple`), are what Prism reads back from the spec; the
+/// same objects as JSON text, as the client sent them before, are reported, so the check can
+/// fail.
+#[test]
+fn objects_in_parameters_satisfy_the_spec() {
+    use kitchen_sink::models::{
+        SearchOrdersAmount, SearchOrdersAmountTotal, SearchOrdersBoxModel, SearchOrdersCreated,
+        SearchOrdersCreated2, SearchOrdersParams, SearchOrdersXBox, SearchOrdersXWindow,
+    };
+    let prism = Prism::start(&workspace_root().join("tests/kitchen-sink-spec/kitchen-sink.yaml"));
+    let client = kitchen_sink::Client::builder()
+        .base_url(prism.base_url())
+        .api_key("test-api-key")
+        .build()
+        .unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let params = SearchOrdersParams {
+        created: Some(SearchOrdersCreated::SearchOrdersCreated2(
+            SearchOrdersCreated2 {
+                gt: Some(1_700_000_000),
+                lt: Some(1_800_000_000),
+            },
+        )),
+        amount: Some(SearchOrdersAmount {
+            total: Some(SearchOrdersAmountTotal { gte: Some(5) }),
+            currencies: None,
+        }),
+        metadata: Some([("order".to_owned(), "a&b".to_owned())].into()),
+        r#box: Some(SearchOrdersBoxModel {
+            lat: Some(1.5),
+            lon: Some(-2.0),
+        }),
+        x_window: Some(SearchOrdersXWindow {
+            from: Some("2026-11-01".to_owned()),
+            to: Some("2026-11-30".to_owned()),
+        }),
+        x_box: Some(SearchOrdersXBox {
+            lat: Some(1.5),
+            lon: Some(-2.0),
+        }),
+    };
+    runtime
+        .block_on(client.search_orders(&params))
+        .unwrap_or_else(|e| panic!("{e}\n{}", prism.log()));
+    let log = prism.log();
+    assert!(log.contains("Request received"), "{log}");
+    assert_no_violations(&prism, &log, "objects in parameters");
+
+    let json_text = runtime.block_on(
+        reqwest::Client::new()
+            .get(format!("{}/orders", prism.base_url()))
+            .header("X-Api-Key", "test-api-key")
+            // Prism fails on an object header that is absent, so these are sent too.
+            .header("X-Window", r#"{"from":"2026-11-01"}"#)
+            .header("X-Box", r#"{"lat":1.5}"#)
+            .query(&[
+                ("created", r#"{"gt":1700000000}"#),
+                ("box", r#"{"lat":1.5}"#),
+            ])
+            .send(),
+    );
+    assert!(json_text.is_ok(), "{json_text:?}\n{}", prism.log());
+    let log = prism.log();
+    assert!(
+        !Prism::violations(&log).is_empty(),
+        "Prism found nothing wrong with objects sent as JSON text:\n{log}"
     );
 }

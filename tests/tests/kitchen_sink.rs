@@ -6,6 +6,8 @@ use kitchen_sink::models::{
     BlockchainLocation, BlockchainLocationType, CreateTransferError, Event, GetAccountParams,
     GetLegacyError, GetQuotesParams, GetQuotesWindow, GetReportAccepted, GetReportError,
     GetReportSuccess, Level, Location, NameOrId, OneOrMore, PaymentEvent, RefundEvent, Report,
+    SearchOrdersAmount, SearchOrdersAmountTotal, SearchOrdersBoxModel, SearchOrdersCreated,
+    SearchOrdersCreated2, SearchOrdersParams, SearchOrdersXBox, SearchOrdersXWindow,
     SearchTransfersParams, Side, TokenRequest, TokenRequestDevice, TokenRequestGrantType, Transfer,
     TransferFee, TransferRequest, TransferStatus, TransferUpdate, WalletLocation,
     WalletLocationType,
@@ -75,8 +77,8 @@ async fn path_parameter_with_a_dash_is_percent_encoded_and_query_is_exploded() {
         .and(query_param("limit", "100"))
         .and(header("X-Api-Key", KEY))
         .and(header("X-Phone", "+4915112345678"))
-        // An object parameter goes as JSON text (warning `parameter-as-json`).
-        .and(query_param("window", r#"{"from":"2026-11-01"}"#))
+        // An object parameter goes a pair per property (`style: form`, exploded).
+        .and(query_param("from", "2026-11-01"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([
             {"price": "64000.10", "side": "sell", "level": 2},
             {"price": "63999.90", "side": "short", "level": 7}
@@ -113,6 +115,12 @@ async fn path_parameter_with_a_dash_is_percent_encoded_and_query_is_exploded() {
         .map(|(_, v)| v.into_owned())
         .collect();
     assert_eq!(sent_ids, ids.map(|id| id.to_string()));
+    // Not its JSON text, nor an unset property.
+    assert!(
+        sent.url
+            .query_pairs()
+            .all(|(k, _)| k != "window" && k != "to")
+    );
 }
 
 /// The spec's second security alternative is HTTP Basic: set alone, its credential is sent
@@ -432,8 +440,9 @@ async fn a_deprecated_operation_still_works_and_returns_text() {
 }
 
 /// A `oneOf` whose alternatives are strings (an id or a name) goes in the path and the query
-/// as the string itself, not as JSON text with its quotes; an object still goes as JSON text
-/// (`window` above).
+/// as the string itself, not as JSON text with its quotes. An untyped value that is an object
+/// goes a pair per property, as a typed one does (`window` above); only an object inside it,
+/// which the style gives no form, goes as JSON text, its properties in their order.
 #[tokio::test]
 async fn a_one_of_parameter_is_sent_as_its_plain_value() {
     let server = MockServer::start().await;
@@ -451,7 +460,7 @@ async fn a_one_of_parameter_is_sent_as_its_plain_value() {
     let by_id = NameOrId::Uuid(owner);
     let params = GetAccountParams {
         owner: None,
-        filter: Some(json!({"status": "active"})),
+        filter: Some(json!({"status": "active", "amount": {"lt": 5, "gt": 1}})),
     };
     client.get_account(&by_id, &params).await.unwrap();
     let sent = requests(&server).await;
@@ -471,7 +480,10 @@ async fn a_one_of_parameter_is_sent_as_its_plain_value() {
     );
     assert_eq!(
         query(1),
-        [("filter".to_owned(), r#"{"status":"active"}"#.to_owned())]
+        [
+            ("status".to_owned(), "active".to_owned()),
+            ("amount".to_owned(), r#"{"lt":5,"gt":1}"#.to_owned())
+        ]
     );
 }
 
@@ -659,6 +671,75 @@ async fn query_lists_are_joined_as_their_style_says() {
             pair("from", "b,c".to_owned()),
             pair("to", "d,e".to_owned()),
         ]
+    );
+}
+
+/// Objects go as each parameter's `style` says, never as JSON text: `deepObject` as
+/// `name[property]` pairs (Stripe's `created[gt]`; nested objects and maps too), one joined pair
+/// for `form` not exploded, and in headers as `simple` writes them; unset properties left out.
+#[tokio::test]
+async fn objects_are_written_as_their_style_says() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/orders"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = client_for(&server);
+    let params = SearchOrdersParams {
+        created: Some(SearchOrdersCreated::SearchOrdersCreated2(
+            SearchOrdersCreated2 {
+                gt: Some(1_700_000_000),
+                lt: None,
+            },
+        )),
+        amount: Some(SearchOrdersAmount {
+            total: Some(SearchOrdersAmountTotal { gte: Some(5) }),
+            currencies: Some(vec!["USD".to_owned(), "EUR".to_owned()]),
+        }),
+        metadata: Some(
+            [("order id", "a&b=c"), ("z", "[1]")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+        ),
+        r#box: Some(SearchOrdersBoxModel {
+            lat: Some(1.5),
+            lon: Some(-2.0),
+        }),
+        x_window: Some(SearchOrdersXWindow {
+            from: Some("2026-11-01".to_owned()),
+            to: Some("2026-11-30".to_owned()),
+        }),
+        x_box: Some(SearchOrdersXBox {
+            lat: Some(1.5),
+            lon: Some(-2.0),
+        }),
+    };
+    client.search_orders(&params).await.unwrap();
+    // The same parameter holding a scalar: the scalar as itself.
+    let params = SearchOrdersParams {
+        created: Some(SearchOrdersCreated::Integer(7)),
+        ..params
+    };
+    client.search_orders(&params).await.unwrap();
+    let sent = requests(&server).await;
+    let header = |name: &str| sent[0].headers.get(name).and_then(|v| v.to_str().ok());
+    assert_eq!(header("X-Window"), Some("from=2026-11-01,to=2026-11-30"));
+    assert_eq!(header("X-Box"), Some("lat,1.5,lon,-2.0"));
+    assert_eq!(
+        sent[0].url.query(),
+        Some(
+            "created%5Bgt%5D=1700000000\
+             &amount%5Btotal%5D%5Bgte%5D=5&amount%5Bcurrencies%5D=USD&amount%5Bcurrencies%5D=EUR\
+             &metadata%5Border+id%5D=a%26b%3Dc&metadata%5Bz%5D=%5B1%5D\
+             &box=lat%2C1.5%2Clon%2C-2.0"
+        )
+    );
+    assert_eq!(
+        sent[1].url.query_pairs().next(),
+        Some(("created".into(), "7".into()))
     );
 }
 

@@ -12,8 +12,8 @@ use super::doc::{DocBuilder, code};
 use super::validate::{self, Patterns};
 use super::{Context, Scope, ident, rust_type};
 use crate::ir::{
-    Api, Body, Operation, Param, ParamLocation, PathSegment, Primitive, StatusMatch, TypeDef,
-    TypeKind, TypeRef,
+    Api, Body, Operation, Param, ParamLocation, ParamStyle, PathSegment, Primitive, StatusMatch,
+    TypeDef, TypeKind, TypeRef,
 };
 use crate::names::{suffixed, unraw};
 use proc_macro2::TokenStream;
@@ -489,7 +489,8 @@ fn build_path(api: &Api, op: &Operation) -> Vec<TokenStream> {
                 match param {
                     Some(param) if json(&param.ty) => {
                         let name = ident(&param.name);
-                        quote!(request.path_param_json(#wire, #name);)
+                        let explode = param.style == ParamStyle::Exploded;
+                        quote!(request.path_param_json(#wire, #name, #explode);)
                     }
                     Some(param) => {
                         let name = ident(&param.name);
@@ -592,7 +593,7 @@ fn add_param(api: &Api, param: &Param) -> TokenStream {
         TypeRef::Array(item) if !is_json(api, item) => {
             let adder = format_ident!("{adder}");
             let each = text(item, quote!(value));
-            match param.list_separator {
+            match param.list_separator() {
                 None => quote! {
                     for value in value {
                         request.#adder(#wire, #each);
@@ -610,17 +611,23 @@ fn add_param(api: &Api, param: &Param) -> TokenStream {
                 }
             }
         }
-        // Values of `oneOf`s and untyped values go by their JSON form: scalars as themselves,
-        // lists of scalars as lists, anything else as JSON text; the runtime keeps the error if
-        // one cannot be serialized.
-        ty if is_json(api, ty) => match (param.location, param.list_separator) {
-            (ParamLocation::Query, Some(separator)) => {
+        // Objects, values of `oneOf`s and untyped values go by their JSON form, written as the
+        // parameter's style says (the runtime keeps the error if one cannot be serialized).
+        ty if is_json(api, ty) => match (param.location, param.style) {
+            (ParamLocation::Query, ParamStyle::Exploded) => {
+                quote!(request.query_json(#wire, value);)
+            }
+            (ParamLocation::Query, ParamStyle::Deep) => {
+                quote!(request.query_json_deep(#wire, value);)
+            }
+            (ParamLocation::Query, ParamStyle::Joined(separator)) => {
                 let separator = separator.to_string();
                 quote!(request.query_json_joined(#wire, value, #separator);)
             }
-            _ => {
+            (_, style) => {
                 let adder = format_ident!("{adder}_json");
-                quote!(request.#adder(#wire, value);)
+                let explode = style == ParamStyle::Exploded;
+                quote!(request.#adder(#wire, value, #explode);)
             }
         },
         ty => {

@@ -469,10 +469,35 @@ pub struct Param {
     pub default: Option<serde_json::Value>,
     /// `example` (the parameter's, else its schema's), for the docs' example calls.
     pub example: Option<serde_json::Value>,
-    /// How a query list is sent: `None`, one pair per item (`style: form`, `explode: true`, the
-    /// default); else one pair, the items joined by this (`,` for `explode: false`, ` ` for
-    /// `spaceDelimited`, `|` for `pipeDelimited`). Other lists are always comma-separated.
-    pub list_separator: Option<char>,
+    /// How a list or an object is written: the spec's `style` and `explode`.
+    pub style: ParamStyle,
+}
+
+impl Param {
+    /// How a list is sent in the query: `None`, one pair per item; else one pair, the items
+    /// joined by this. Lists elsewhere are always comma-separated.
+    pub fn list_separator(&self) -> Option<char> {
+        match (self.location, self.style) {
+            (_, ParamStyle::Joined(separator)) => Some(separator),
+            (ParamLocation::Query, _) => None,
+            _ => Some(','),
+        }
+    }
+}
+
+/// How a parameter's list or object is written, from its `style` and `explode`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// Exploded. In the query (`form`, the default there): a pair per list item (`id=1&id=2`),
+    /// a pair per object property (`from=a&to=b`). In the path, headers and cookies: a list
+    /// comma-separated, an object as `from=a,to=b`.
+    Exploded,
+    /// One value: a list's items, or an object's names and values, joined by this
+    /// (`id=1,2`, `window=from,a,to,b`): `form` and `simple` not exploded (`,`, the default
+    /// outside the query), `spaceDelimited` (` `), `pipeDelimited` (`|`).
+    Joined(char),
+    /// `deepObject` (query): an object as `window[from]=a&window[to]=b`.
+    Deep,
 }
 
 /// HTTP methods OpenAPI knows.

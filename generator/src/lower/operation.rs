@@ -3,7 +3,7 @@
 use super::{Lowerer, SchemaOrRef};
 use crate::diagnostics::{Diagnostic, Pointer};
 use crate::ir::{
-    Body, Method, MultipartPart, Operation, Param, ParamLocation, Params, PathSegment,
+    Body, Method, MultipartPart, Operation, Param, ParamLocation, ParamStyle, Params, PathSegment,
     PathTemplate, Primitive, RequestBody, StatusMatch, StatusSet, StatusVariant, TypeKind, TypeRef,
 };
 use crate::names::{self, Namespace};
@@ -388,11 +388,13 @@ fn lower_params<'s>(
                 (TypeRef::Primitive(Primitive::String), None)
             }
         };
-        if location != ParamLocation::Path && !is_plain(l, &ty) {
+        let style = param_style(l, &param, &pointer);
+        if !has_style_form(l, &ty, style) {
             l.warn(
                 "parameter-as-json",
                 format!(
-                    "parameter `{}` is not a scalar or a list of scalars; it is sent as JSON text",
+                    "parameter `{}` may hold objects inside lists or objects, which its style \
+                     gives no form; those are sent as JSON text",
                     data.name
                 ),
                 &pointer,
@@ -419,69 +421,104 @@ fn lower_params<'s>(
                 .example
                 .clone()
                 .or_else(|| meta.as_ref().and_then(|m| m.example.clone())),
-            list_separator: list_separator(&param),
+            style,
             default: meta.and_then(|m| m.default),
         });
     }
     params
 }
 
-/// Scalars and lists of scalars, which have a plain text form in a query or header.
-fn is_plain(l: &Lowerer<'_>, ty: &TypeRef) -> bool {
-    let scalars = |ty: &TypeRef| match ty {
-        TypeRef::Array(item) => is_scalar(l, item, 0),
-        ty => is_scalar(l, ty, 0),
-    };
-    match ty {
-        // One id or a list of ids (buildomat's `get_thing_or_things`): the runtime sends what
-        // the value holds, as a scalar or a list.
-        TypeRef::Named(id) => match l.types.get(id).map(|def| &def.kind) {
-            Some(TypeKind::OneOf(o)) => o.variants.iter().all(|v| scalars(&v.ty)),
-            _ => scalars(ty),
-        },
-        ty => scalars(ty),
-    }
+/// Whether the parameter's style writes every value of the type: scalars, lists of scalars,
+/// objects of those (of those again, to a few levels, for `deepObject`), and `oneOf`s of them
+/// (Nexus's `NameOrId`, buildomat's one id or a list of ids), which are written as the value
+/// they hold.
+fn has_style_form(l: &Lowerer<'_>, ty: &TypeRef, style: ParamStyle) -> bool {
+    let nesting = if style == ParamStyle::Deep { 4 } else { 1 };
+    writable(l, ty, Level::Value(nesting), 0)
 }
 
-/// A value with a text form of its own. A `oneOf` of such values counts too (an id or a name,
-/// Nexus's `NameOrId`): the runtime sends the one it holds. `oneOf`s nested deeper than a few
-/// levels (one that holds itself) do not.
-fn is_scalar(l: &Lowerer<'_>, ty: &TypeRef, depth: usize) -> bool {
+/// Where in a parameter's value a type is.
+#[derive(Clone, Copy)]
+enum Level {
+    /// The value, or a property of an object at most this many objects deep.
+    Value(usize),
+    /// An item of a list.
+    Item,
+}
+
+fn writable(l: &Lowerer<'_>, ty: &TypeRef, level: Level, depth: usize) -> bool {
+    // A `oneOf` that holds itself.
+    if depth > 8 {
+        return false;
+    }
+    let object = |fields: Vec<&TypeRef>| match level {
+        Level::Value(levels) if levels > 0 => fields
+            .into_iter()
+            .all(|ty| writable(l, ty, Level::Value(levels - 1), depth + 1)),
+        _ => false,
+    };
     match ty {
+        // Any JSON value: it may be an object anywhere.
         TypeRef::Primitive(Primitive::Json) => false,
         TypeRef::Primitive(_) => true,
+        TypeRef::Array(item) => {
+            matches!(level, Level::Value(_)) && writable(l, item, Level::Item, depth + 1)
+        }
+        TypeRef::Map(value) => object(vec![&**value]),
         TypeRef::Named(id) => match l.types.get(id).map(|def| &def.kind) {
             Some(TypeKind::Enum(_) | TypeKind::IntEnum(_)) => true,
-            Some(TypeKind::OneOf(o)) if depth < 4 => {
-                o.variants.iter().all(|v| is_scalar(l, &v.ty, depth + 1))
-            }
+            Some(TypeKind::OneOf(o)) => o
+                .variants
+                .iter()
+                .all(|v| writable(l, &v.ty, level, depth + 1)),
+            Some(TypeKind::Struct(s)) => object(
+                s.fields
+                    .iter()
+                    .map(|f| &f.ty)
+                    .chain(&s.additional)
+                    .collect(),
+            ),
             _ => false,
         },
-        TypeRef::Array(_) | TypeRef::Map(_) => false,
     }
 }
 
-/// How a query list is joined (see [`Param::list_separator`]): by its `style` and `explode`.
-fn list_separator(param: &Parameter) -> Option<char> {
-    let Parameter::Query {
-        style,
-        parameter_data,
-        ..
-    } = param
-    else {
-        return Some(',');
+/// A parameter's [`ParamStyle`], from its `style` and `explode`.
+fn param_style(l: &mut Lowerer<'_>, param: &Parameter, at: &Pointer) -> ParamStyle {
+    let explode = param.parameter_data_ref().explode;
+    let (separator, explodes_by_default) = match param {
+        Parameter::Query { style, .. } => match style {
+            openapiv3::QueryStyle::Form => (',', true),
+            openapiv3::QueryStyle::SpaceDelimited => (' ', false),
+            openapiv3::QueryStyle::PipeDelimited => ('|', false),
+            openapiv3::QueryStyle::DeepObject => return ParamStyle::Deep,
+        },
+        Parameter::Path { style, .. } => {
+            if !matches!(style, openapiv3::PathStyle::Simple) {
+                l.warn(
+                    "parameter-style-ignored",
+                    format!(
+                        "path parameter `{}` has `style: {}`, which is not supported; it is \
+                         written as `style: simple` (no prefix)",
+                        param.parameter_data_ref().name,
+                        if matches!(style, openapiv3::PathStyle::Label) {
+                            "label"
+                        } else {
+                            "matrix"
+                        },
+                    ),
+                    &at.join("style"),
+                );
+            }
+            (',', false)
+        }
+        Parameter::Header { .. } => (',', false),
+        Parameter::Cookie { .. } => (',', true),
     };
-    let (separator, explodes_by_default) = match style {
-        openapiv3::QueryStyle::Form => (',', true),
-        openapiv3::QueryStyle::SpaceDelimited => (' ', false),
-        openapiv3::QueryStyle::PipeDelimited => ('|', false),
-        // Objects only; a list in it is sent as if exploded.
-        openapiv3::QueryStyle::DeepObject => return None,
-    };
-    if parameter_data.explode.unwrap_or(explodes_by_default) {
-        None
+    if explode.unwrap_or(explodes_by_default) {
+        ParamStyle::Exploded
     } else {
-        Some(separator)
+        ParamStyle::Joined(separator)
     }
 }
 

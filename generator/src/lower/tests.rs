@@ -1,4 +1,6 @@
-use crate::ir::{Api, Body, MultipartPart, Operation, Primitive, TypeKind, TypeRef};
+use crate::ir::{
+    Api, Body, MultipartPart, Operation, Param, ParamStyle, Primitive, TypeKind, TypeRef,
+};
 use crate::load::SpecInput;
 use crate::{Diagnostics, lower_spec};
 
@@ -314,27 +316,34 @@ fn generating_from_deep_chains_succeeds_on_a_small_stack() {
     }
 }
 
-/// A query parameter whose JSON form is a scalar or a list of scalars (a `oneOf` of a uuid and
-/// a name, a list of those, one id or a list of ids) is sent as what it holds, so it draws no
-/// `parameter-as-json` warning; an object, a list of objects or lists, and a `oneOf` that may
-/// hold an object do, and are sent as JSON text.
+/// A parameter whose value its style can write (a scalar, a list of scalars, an object of
+/// those, a `oneOf` of those; under `deepObject` objects of objects too) draws no
+/// `parameter-as-json` warning; one that may hold an object inside a list or inside an object
+/// (beyond `deepObject`'s nesting), an untyped value, or a `oneOf` that holds itself does, and
+/// those parts are sent as JSON text.
 #[test]
-fn only_structured_parameters_are_sent_as_json() {
+fn only_values_a_style_cannot_write_are_sent_as_json() {
     let (_, warnings) = lower_spec(&SpecInput::new(
         "t.yaml",
         spec(
             "paths:
-  /things:
+  /things/{where}:
     get:
       operationId: listThings
       parameters:
+        - {name: where, in: path, required: true, schema: {$ref: '#/components/schemas/Point'}}
         - {name: owner, in: query, schema: {$ref: '#/components/schemas/NameOrId'}}
         - {name: owners, in: query, schema: {type: array, items: {$ref: '#/components/schemas/NameOrId'}}}
         - {name: ids, in: query, schema: {$ref: '#/components/schemas/OneOrMore'}}
         - {name: nested, in: header, schema: {$ref: '#/components/schemas/Nested'}}
-        - {name: window, in: query, schema: {type: object, properties: {from: {type: string}}}}
-        - {name: grid, in: query, schema: {type: array, items: {$ref: '#/components/schemas/OneOrMore'}}}
+        - {name: window, in: query, schema: {type: object, properties: {from: {type: string}, tags: {type: array, items: {type: string}}}}}
+        - {name: labels, in: query, schema: {type: object, additionalProperties: {type: string}}}
         - {name: either, in: query, schema: {$ref: '#/components/schemas/IdOrObject'}}
+        - {name: range, in: query, style: deepObject, schema: {$ref: '#/components/schemas/Range'}}
+        - {name: grid, in: query, schema: {type: array, items: {$ref: '#/components/schemas/OneOrMore'}}}
+        - {name: shallow, in: query, schema: {$ref: '#/components/schemas/Range'}}
+        - {name: points, in: query, style: deepObject, schema: {type: array, items: {$ref: '#/components/schemas/Point'}}}
+        - {name: any, in: cookie, schema: {}}
         - {name: looped, in: query, schema: {$ref: '#/components/schemas/Loop'}}
       responses:
         '204': {description: none}
@@ -356,6 +365,14 @@ components:
       oneOf:
         - {type: string}
         - {type: object, properties: {id: {type: string}}}
+    Point:
+      type: object
+      properties: {x: {type: number}, y: {type: number}}
+    Range:
+      type: object
+      properties:
+        from: {$ref: '#/components/schemas/Point'}
+        to: {$ref: '#/components/schemas/Point'}
     Loop:
       oneOf:
         - {type: string}
@@ -369,11 +386,89 @@ components:
         .filter(|w| w.code.as_deref() == Some("parameter-as-json"))
         .map(|w| w.message.clone())
         .collect();
-    let named = |name: &str| format!("parameter `{name}` is not a scalar");
-    assert_eq!(as_json.len(), 4, "{as_json:?}");
-    for (message, name) in as_json.iter().zip(["window", "grid", "either", "looped"]) {
-        assert!(message.starts_with(&named(name)), "{as_json:?}");
+    let expected = ["grid", "shallow", "points", "any", "looped"];
+    assert_eq!(as_json.len(), expected.len(), "{as_json:?}");
+    for (message, name) in as_json.iter().zip(expected) {
+        assert!(
+            message.starts_with(&format!("parameter `{name}` may hold objects")),
+            "{as_json:?}"
+        );
     }
+}
+
+/// Each parameter's `style` and `explode`, with the defaults OpenAPI gives each location.
+/// Styles of the path the client cannot write (`label`, `matrix`) are warned about.
+#[test]
+fn parameter_styles_follow_the_spec_and_its_defaults() {
+    let (api, warnings) = lower_spec(&SpecInput::new(
+        "t.yaml",
+        spec(
+            "paths:
+  /things/{a}/{b}/{c}:
+    get:
+      operationId: listThings
+      parameters:
+        - {name: a, in: path, required: true, schema: {type: string}}
+        - {name: b, in: path, required: true, explode: true, schema: {type: string}}
+        - {name: c, in: path, required: true, style: matrix, schema: {type: string}}
+        - {name: q, in: query, schema: {type: string}}
+        - {name: joined, in: query, explode: false, schema: {type: string}}
+        - {name: pipes, in: query, style: pipeDelimited, schema: {type: string}}
+        - {name: spaces, in: query, style: spaceDelimited, schema: {type: string}}
+        - {name: spread, in: query, style: pipeDelimited, explode: true, schema: {type: string}}
+        - {name: deep, in: query, style: deepObject, explode: true, schema: {type: string}}
+        - {name: h, in: header, schema: {type: string}}
+        - {name: he, in: header, explode: true, schema: {type: string}}
+        - {name: k, in: cookie, schema: {type: string}}
+        - {name: kj, in: cookie, explode: false, schema: {type: string}}
+      responses:
+        '204': {description: none}
+",
+        ),
+    ))
+    .unwrap();
+    let op = operation(&api, "listThings");
+    let styles = |params: &[Param]| -> Vec<(String, ParamStyle, Option<char>)> {
+        params
+            .iter()
+            .map(|p| (p.wire.clone(), p.style, p.list_separator()))
+            .collect()
+    };
+    let TypeKind::Params(params) = &api.types[&op.params.unwrap()].kind else {
+        panic!("no parameters")
+    };
+    let mut all = styles(&op.path_params);
+    all.extend(styles(&params.params));
+    let s = |wire: &str, style, separator| (wire.to_owned(), style, separator);
+    use ParamStyle::{Deep, Exploded, Joined};
+    assert_eq!(
+        all,
+        [
+            s("a", Joined(','), Some(',')),
+            s("b", Exploded, Some(',')),
+            s("c", Joined(','), Some(',')),
+            s("q", Exploded, None),
+            s("joined", Joined(','), Some(',')),
+            s("pipes", Joined('|'), Some('|')),
+            s("spaces", Joined(' '), Some(' ')),
+            s("spread", Exploded, None),
+            s("deep", Deep, None),
+            s("h", Joined(','), Some(',')),
+            s("he", Exploded, Some(',')),
+            s("k", Exploded, Some(',')),
+            s("kj", Joined(','), Some(',')),
+        ]
+    );
+    let ignored: Vec<String> = warnings
+        .warnings()
+        .filter(|w| w.code.as_deref() == Some("parameter-style-ignored"))
+        .map(|w| format!("{} {}", w.pointer.as_deref().unwrap_or(""), w.message))
+        .collect();
+    assert_eq!(ignored.len(), 1, "{ignored:?}");
+    assert!(
+        ignored[0].starts_with("#/paths/~1things~1{a}~1{b}~1{c}/get/parameters/2/style path parameter `c` has `style: matrix`"),
+        "{ignored:?}"
+    );
 }
 
 #[test]

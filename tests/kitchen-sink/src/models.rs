@@ -219,7 +219,7 @@ pub struct GetQuotesParams {
     ///
     /// Checked before sending: matches `\+?[1-9]\d{1,14}`.
     pub x_phone: Option<String>,
-    /// An object, so sent as JSON text.
+    /// An object, sent a pair per property (form style, exploded, the default).
     ///
     /// Sent as the query parameter `window`.
     pub window: Option<GetQuotesWindow>,
@@ -616,6 +616,177 @@ pub struct Report {
 crate::runtime::object!(Report {
     id: "id" required,
     lines: "lines" required,
+});
+
+/// The `SearchOrdersAmount` schema.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchOrdersAmount {
+    /// The `total` property.
+    pub total: Option<SearchOrdersAmountTotal>,
+    /// The `currencies` property.
+    pub currencies: Option<Vec<String>>,
+}
+
+crate::runtime::object!(SearchOrdersAmount {
+    total: "total" optional,
+    currencies: "currencies" optional,
+});
+
+/// The `SearchOrdersAmountTotal` schema.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchOrdersAmountTotal {
+    /// The `gte` property.
+    pub gte: Option<i64>,
+}
+
+crate::runtime::object!(SearchOrdersAmountTotal {
+    gte: "gte" optional,
+});
+
+/// The `SearchOrdersBoxModel` schema.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchOrdersBoxModel {
+    /// The `lat` property.
+    pub lat: Option<f64>,
+    /// The `lon` property.
+    pub lon: Option<f64>,
+}
+
+crate::runtime::object!(SearchOrdersBoxModel {
+    lat: "lat" optional,
+    lon: "lon" optional,
+});
+
+/// One of 2 alternatives.
+///
+/// The alternative is the first that decodes and knows every property of the value (else the first that decodes).
+#[derive(Clone, Debug, PartialEq)]
+pub enum SearchOrdersCreated {
+    /// A `Integer`.
+    Integer(i64),
+    /// A `SearchOrdersCreated2`.
+    SearchOrdersCreated2(SearchOrdersCreated2),
+}
+
+impl serde::Serialize for SearchOrdersCreated {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Integer(value) => value.serialize(serializer),
+            Self::SearchOrdersCreated2(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SearchOrdersCreated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        crate::runtime::decode_one_of(
+                value,
+                None,
+                &[
+                    crate::runtime::Alternative {
+                        tags: &[],
+                        keys: None,
+                        decode: |value| serde_json::from_value(value).map(Self::Integer),
+                    },
+                    crate::runtime::Alternative {
+                        tags: &[],
+                        keys: Some(&["gt", "lt"]),
+                        decode: |value| {
+                            serde_json::from_value(value).map(Self::SearchOrdersCreated2)
+                        },
+                    },
+                ],
+                None,
+            )
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// The `SearchOrdersCreated2` schema.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchOrdersCreated2 {
+    /// The `gt` property.
+    pub gt: Option<i64>,
+    /// The `lt` property.
+    pub lt: Option<i64>,
+}
+
+crate::runtime::object!(SearchOrdersCreated2 {
+    gt: "gt" optional,
+    lt: "lt" optional,
+});
+
+/// The error responses [`Client::search_orders`](crate::Client::search_orders) documents, by HTTP status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SearchOrdersError {}
+
+impl crate::runtime::ErrorBody for SearchOrdersError {
+    fn from_response(
+        _status: u16,
+        _body: &[u8],
+    ) -> Option<Result<Self, serde_json::Error>> {
+        None
+    }
+}
+
+/// The query and header parameters of [`Client::search_orders`](crate::Client::search_orders).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchOrdersParams {
+    /// A time or a range of times, `created[gt]=…` (Stripe's way).
+    ///
+    /// Sent as the query parameter `created`.
+    pub created: Option<SearchOrdersCreated>,
+    /// Nested ranges, `amount[total][gte]=…`.
+    ///
+    /// Sent as the query parameter `amount`.
+    pub amount: Option<SearchOrdersAmount>,
+    /// Any names, `metadata[name]=value`.
+    ///
+    /// Sent as the query parameter `metadata`.
+    pub metadata: Option<std::collections::BTreeMap<String, String>>,
+    /// One pair of names and values, `box=lat,1.5,lon,2`.
+    ///
+    /// Sent as the query parameter `box`.
+    pub r#box: Option<SearchOrdersBoxModel>,
+    /// An exploded object, `from=…,to=…`.
+    ///
+    /// Sent as the header `X-Window`.
+    pub x_window: Option<SearchOrdersXWindow>,
+    /// An object, `lat,1.5,lon,2`.
+    ///
+    /// Sent as the header `X-Box`.
+    pub x_box: Option<SearchOrdersXBox>,
+}
+
+/// The `SearchOrdersXBox` schema.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchOrdersXBox {
+    /// The `lat` property.
+    pub lat: Option<f64>,
+    /// The `lon` property.
+    pub lon: Option<f64>,
+}
+
+crate::runtime::object!(SearchOrdersXBox {
+    lat: "lat" optional,
+    lon: "lon" optional,
+});
+
+/// The `SearchOrdersXWindow` schema.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SearchOrdersXWindow {
+    /// The `from` property.
+    pub from: Option<String>,
+    /// The `to` property.
+    pub to: Option<String>,
+}
+
+crate::runtime::object!(SearchOrdersXWindow {
+    from: "from" optional,
+    to: "to" optional,
 });
 
 /// The error responses [`Client::search_transfers`](crate::Client::search_transfers) documents, by HTTP status.

@@ -191,7 +191,7 @@ impl Client {
     > + use<'_> {
         let mut request = Request::new("getAccount", Method::GET, "/accounts/{account}");
         request.path("/accounts/");
-        request.path_param_json("account", account);
+        request.path_param_json("account", account, false);
         request.security(&[&["key"], &["partner"]]);
         if let Some(value) = &params.owner {
             request.query_json("owner", value);
@@ -563,6 +563,78 @@ impl Client {
         let mut request = Request::new("listEvents", Method::GET, "/events");
         request.path("/events");
         runtime::send_json(self, request)
+    }
+
+    /// Objects in the query and in headers, written as each parameter's style says.
+    ///
+    /// `GET /orders` (operation `searchOrders`).
+    ///
+    /// # Arguments
+    ///
+    /// - `params`: the query and header parameters.
+    ///
+    /// # Errors
+    ///
+    /// The spec documents no error responses for it.
+    ///
+    /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use kitchen_sink::models;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = kitchen_sink::Client::builder()
+    /// #     .server(kitchen_sink::Server::Live)
+    /// #     .api_key(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let params = models::SearchOrdersParams::default();
+    /// client.search_orders(&params).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn search_orders(
+        &self,
+        params: &models::SearchOrdersParams,
+    ) -> impl Future<Output = Result<(), Error<models::SearchOrdersError>>> + use<'_> {
+        runtime::into_inner(self.search_orders_with_response(params))
+    }
+
+    /// Like [`Client::search_orders`], but also returns the response's status, headers and request id.
+    pub fn search_orders_with_response(
+        &self,
+        params: &models::SearchOrdersParams,
+    ) -> impl Future<
+        Output = Result<ResponseValue<()>, Error<models::SearchOrdersError>>,
+    > + use<'_> {
+        let mut request = Request::new("searchOrders", Method::GET, "/orders");
+        request.path("/orders");
+        request.security(&[&["key"], &["partner"]]);
+        if let Some(value) = &params.created {
+            request.query_json_deep("created", value);
+        }
+
+        if let Some(value) = &params.amount {
+            request.query_json_deep("amount", value);
+        }
+
+        if let Some(value) = &params.metadata {
+            request.query_json_deep("metadata", value);
+        }
+
+        if let Some(value) = &params.r#box {
+            request.query_json_joined("box", value, ",");
+        }
+
+        if let Some(value) = &params.x_window {
+            request.header_json("X-Window", value, true);
+        }
+
+        if let Some(value) = &params.x_box {
+            request.header_json("X-Box", value, false);
+        }
+
+        runtime::send_empty(self, request)
     }
 
     /// Lists in the query, joined as each parameter's style says.
