@@ -127,11 +127,15 @@ fn operation(cx: &Context<'_>, op: &Operation, patterns: &mut Patterns) -> Token
     // An anonymous list of maps of maps, say, inside `impl Future<Output = Result<…>>`: a type
     // alias of our own would need a name no schema gave it.
     let complex = nested_containers(op).then(|| quote!(#[allow(clippy::type_complexity)]));
+    // Every path parameter is an argument (`&self` counts too for clippy): a deep path with
+    // parameters and a body takes more than clippy's seven, as the spec says it must.
+    let many = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let plain_output = call_output(success, errors);
     let with_response_output = call_output(&quote!(ResponseValue<#success>), errors);
     quote! {
         #doc
         #complex
+        #many
         pub fn #method(&self, #(#args),*) -> #plain_output {
             #plain_body
         }
@@ -139,6 +143,7 @@ fn operation(cx: &Context<'_>, op: &Operation, patterns: &mut Patterns) -> Token
         #with_response_doc
         #deprecated
         #complex
+        #many
         pub fn #with_response(&self, #(#args),*) -> #with_response_output {
             #send_request
         }
@@ -705,7 +710,7 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> TokenStream {
         doc = doc.line("# Arguments");
         let mut lines = Vec::new();
         for param in &op.path_params {
-            lines.push(argument_line(unraw(&param.name), param.doc.as_deref()));
+            lines.push(argument_line(param));
         }
         if op.params.is_some() {
             lines.push("- `params`: the query and header parameters.".to_owned());
@@ -765,10 +770,19 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> TokenStream {
     quote!(#doc #deprecated)
 }
 
-fn argument_line(name: &str, doc: Option<&str>) -> String {
-    match doc.map(first_sentence) {
-        Some(text) => format!("- `{name}`: {text}"),
-        None => format!("- `{name}`"),
+/// A path parameter's line in the method's `# Arguments`: its description, and the spec's name
+/// when the argument had to take another (`body_2` for `{body}`, since the request body's
+/// argument is `body`).
+fn argument_line(param: &Param) -> String {
+    let name = unraw(&param.name);
+    let renamed = (param.name != crate::names::snake_name(&param.wire))
+        .then(|| format!("the path parameter {}", code(&param.wire)));
+    let text = param.doc.as_deref().map(first_sentence);
+    match (renamed, text) {
+        (Some(renamed), Some(text)) => format!("- `{name}`: {renamed}. {text}"),
+        (Some(renamed), None) => format!("- `{name}`: {renamed}."),
+        (None, Some(text)) => format!("- `{name}`: {text}"),
+        (None, None) => format!("- `{name}`"),
     }
 }
 

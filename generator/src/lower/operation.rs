@@ -250,6 +250,12 @@ fn lower_operation(l: &mut Lowerer<'_>, input: OperationInput<'_>) -> Option<Ope
             }
         }
     }
+    // Path parameters are the method's arguments: their names must differ from each other
+    // (`{a-b}` and `{a_b}`) and from the method's other arguments and locals.
+    let mut arg_names = Namespace::with_reserved(METHOD_NAMES);
+    for arg in &mut path_args {
+        arg.name = arg_names.claim(&arg.name);
+    }
     for param in params.iter().filter(|p| p.location == ParamLocation::Path) {
         if !path_args.iter().any(|a| a.wire == param.wire) {
             l.warn(
@@ -427,6 +433,10 @@ fn lower_params<'s>(
     }
     params
 }
+
+/// Names an operation method gives its arguments other than the path parameters (`params`,
+/// `body`), its locals (`request`) and its doc example's (`client`).
+const METHOD_NAMES: &[&str] = &["params", "body", "request", "client"];
 
 /// Whether the parameter's style writes every value of the type: scalars, lists of scalars,
 /// objects of those (of those again, to a few levels, for `deepObject`), and `oneOf`s of them

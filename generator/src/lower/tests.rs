@@ -1206,3 +1206,44 @@ paths:
         ]
     );
 }
+
+/// Path parameters are the method's arguments: two that snake-case alike (`{book-id}`,
+/// `{book_id}`), or one named like the method's other arguments (`params`, `body`), its
+/// request (`request`) or its doc example's client (`client`), get names of their own.
+#[test]
+fn path_parameters_never_share_a_name() {
+    let api = lower_ok(
+        "paths:
+  /s/{body}/{request}/{params}/{client}/{book-id}/{book_id}/{self}:
+    get:
+      operationId: clash
+      parameters:
+        - {name: body, in: path, required: true, schema: {type: string}}
+        - {name: request, in: path, required: true, schema: {type: string}}
+        - {name: params, in: path, required: true, schema: {type: string}}
+        - {name: client, in: path, required: true, schema: {type: string}}
+        - {name: book-id, in: path, required: true, schema: {type: string}}
+        - {name: book_id, in: path, required: true, schema: {type: string}}
+        - {name: self, in: path, required: true, schema: {type: string}}
+      responses:
+        '204': {description: none}
+",
+    );
+    let names: Vec<(&str, &str)> = operation(&api, "clash")
+        .path_params
+        .iter()
+        .map(|p| (p.wire.as_str(), p.name.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("body", "body_2"),
+            ("request", "request_2"),
+            ("params", "params_2"),
+            ("client", "client_2"),
+            ("book-id", "book_id"),
+            ("book_id", "book_id_2"),
+            ("self", "self_"),
+        ]
+    );
+}
