@@ -743,6 +743,60 @@ async fn objects_are_written_as_their_style_says() {
     );
 }
 
+/// Bytes the spec takes as any media type (`*/*`, GitHub's release assets) or as one of several
+/// go with the `Content-Type` the caller names, once the spec is found to take it; one it does
+/// not take (or a range, or no media type at all) makes the request invalid, and nothing is sent.
+#[tokio::test]
+async fn a_byte_body_goes_as_the_media_type_the_caller_names() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/documents/d1/attachments"))
+        .and(header("Content-Type", "application/zip"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("PUT"))
+        .and(path("/documents/d1/scan"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = client_for(&server);
+    let zip = b"PK\x03\x04".to_vec();
+    client
+        .attach_file("d1", zip.clone(), "application/zip")
+        .await
+        .unwrap();
+    client
+        .put_scan("d1", Some(b"\xff\xd8".to_vec()), "IMAGE/JPEG; q=1")
+        .await
+        .unwrap();
+    client.put_scan("d1", None, "").await.unwrap();
+    for wrong in [
+        "image/gif",
+        "image/*",
+        "*/*",
+        "jpeg",
+        "image/jpeg\r\nX-Evil: 1",
+        "",
+    ] {
+        let message = invalid_request(client.put_scan("d1", Some(b"GIF89a".to_vec()), wrong).await);
+        assert!(
+            message.contains("is not one the spec takes for this body (image/png, image/jpeg)"),
+            "{message}"
+        );
+    }
+    let sent = requests(&server).await;
+    assert_eq!(sent.len(), 3, "nothing else was sent");
+    assert_eq!(sent[0].body, zip);
+    let content_type = |n: usize| sent[n].headers.get("content-type").cloned();
+    assert_eq!(content_type(1).unwrap(), "IMAGE/JPEG; q=1");
+    assert_eq!(sent[1].body, b"\xff\xd8");
+    assert_eq!(content_type(2), None, "no body, no media type");
+    assert!(sent[2].body.is_empty());
+}
+
 /// A `oneOf` of one id or a list of them, holding one: the id as itself, not its JSON text.
 #[tokio::test]
 async fn a_query_one_of_holding_a_scalar_sends_it_as_itself() {

@@ -157,6 +157,10 @@ pub(crate) fn operation(cx: &Context<'_>, op: &Operation, stream: bool) -> Examp
         } else {
             quote!(Some(#value))
         });
+        if let Some(choice) = body.media_choices.first() {
+            let content_type = example_media_type(choice);
+            args.push(quote!(#content_type));
+        }
     }
     let method = ident(&op.method_name);
     if let Some(pagination) = op.pagination.as_ref().filter(|_| stream) {
@@ -189,6 +193,23 @@ pub(crate) fn operation(cx: &Context<'_>, op: &Operation, stream: bool) -> Examp
         setup: setup_lines(cx).to_vec(),
         body: format_statements(quote!(#(#statements)*)),
         deprecated: values.deprecated,
+    }
+}
+
+/// A media type a media type or range takes, for examples: `image/*` takes `image/png`.
+fn example_media_type(choice: &str) -> String {
+    let essence = choice.split(';').next().unwrap_or("").trim();
+    match essence.split_once('/') {
+        Some(("*", _)) | None => "application/octet-stream".to_owned(),
+        Some((kind, "*")) => match kind {
+            "image" => "image/png".to_owned(),
+            "text" => "text/plain".to_owned(),
+            "audio" => "audio/mpeg".to_owned(),
+            "video" => "video/mp4".to_owned(),
+            "application" => "application/octet-stream".to_owned(),
+            kind => format!("{kind}/example"),
+        },
+        Some(_) => essence.to_owned(),
     }
 }
 

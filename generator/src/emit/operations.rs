@@ -220,6 +220,10 @@ impl Signature {
             };
             args.push(quote!(body: #ty));
             arg_names.push(quote!(body));
+            if !body.media_choices.is_empty() {
+                args.push(quote!(content_type: &str));
+                arg_names.push(quote!(content_type));
+            }
         }
         let errors = api
             .types
@@ -654,6 +658,14 @@ fn body_statement(body: &crate::ir::RequestBody, checked: bool) -> TokenStream {
         },
         (Body::Json(_), None) => quote!(request.json(#media_type, body);),
         (Body::Form(_), _) => quote!(request.form(#media_type, body);),
+        (Body::Text | Body::Binary, _) if !body.media_choices.is_empty() => {
+            let choices = &body.media_choices;
+            let bytes = match body.body {
+                Body::Text => quote!(body.as_bytes().to_vec()),
+                _ => quote!(body),
+            };
+            quote!(request.raw_body_as(&[#(#choices),*], content_type, #bytes);)
+        }
         (Body::Text, _) => quote!(request.raw_body(#media_type, body.as_bytes().to_vec());),
         (Body::Multipart(parts), _) => {
             let required = parts.iter().filter(|p| p.required).map(|p| &p.name);
@@ -729,6 +741,9 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> TokenStream {
             if let Body::Multipart(parts) = &body.body {
                 lines.extend(multipart_lines(parts));
             }
+            if !body.media_choices.is_empty() {
+                lines.push(format!("- `content_type`: {}", media_choices_text(body)));
+            }
         }
         doc = doc.raw_lines(std::iter::once(String::new()).chain(lines));
     }
@@ -768,6 +783,21 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> TokenStream {
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let doc = doc.outer();
     quote!(#doc #deprecated)
+}
+
+/// What the `content_type` argument may be, for the docs.
+pub(crate) fn media_choices_text(body: &crate::ir::RequestBody) -> String {
+    let listed: Vec<String> = body.media_choices.iter().map(|m| code(m)).collect();
+    let what = if body.required {
+        "the body's media type"
+    } else {
+        "the body's media type, when there is one"
+    };
+    format!(
+        "{what}, sent as `Content-Type`: one the spec takes ({}); any other makes the request \
+         invalid.",
+        listed.join(", ")
+    )
 }
 
 /// A path parameter's line in the method's `# Arguments`: its description, and the spec's name

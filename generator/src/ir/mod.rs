@@ -568,6 +568,10 @@ pub struct RequestBody {
     pub doc: Option<String>,
     /// The body property filled with a fresh UUID v4 when the caller leaves it unset.
     pub idempotency_key: Option<String>,
+    /// The media types and ranges a byte or text body may be sent as, when the caller picks
+    /// one (a `content_type` argument): the spec gives a range (`*/*`, `image/*`) or several
+    /// types. Empty when [`RequestBody::media_type`] is the one sent.
+    pub media_choices: Vec<String>,
 }
 
 /// One operation: one method on the client.

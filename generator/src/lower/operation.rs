@@ -435,8 +435,8 @@ fn lower_params<'s>(
 }
 
 /// Names an operation method gives its arguments other than the path parameters (`params`,
-/// `body`), its locals (`request`) and its doc example's (`client`).
-const METHOD_NAMES: &[&str] = &["params", "body", "request", "client"];
+/// `body`, `content_type`), its locals (`request`) and its doc example's (`client`).
+const METHOD_NAMES: &[&str] = &["params", "body", "content_type", "request", "client"];
 
 /// Whether the parameter's style writes every value of the type: scalars, lists of scalars,
 /// objects of those (of those again, to a few levels, for `deepObject`), and `oneOf`s of them
@@ -774,7 +774,26 @@ fn request_body(
         &sent,
         format!("The body of a `{operation}` request. {description}"),
     );
-    // A media type range is no `Content-Type`: JSON says what it is; other bytes are just bytes.
+    // Bytes or text the spec lets be of several media types, or of a range (GitHub's release
+    // assets, `*/*`): the caller says which, as a hand-written client would ask.
+    let media_choices: Vec<String> = match sent {
+        Body::Binary | Body::Text => body
+            .content
+            .keys()
+            .filter(|name| {
+                name.contains('*')
+                    || matches!(media_kind(name), MediaKind::Binary | MediaKind::Text)
+            })
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    };
+    let media_choices = if media_choices.len() > 1 || media_type.contains('*') {
+        media_choices
+    } else {
+        Vec::new()
+    };
+    // A media type range is no `Content-Type`: JSON says what it is.
     let media_type = match (&sent, media_type.contains('*')) {
         (Body::Json(_), true) => "application/json".to_owned(),
         (_, true) => "application/octet-stream".to_owned(),
@@ -786,6 +805,7 @@ fn request_body(
         required: body.required,
         doc: body.description.clone().filter(|d| !d.trim().is_empty()),
         idempotency_key: None,
+        media_choices,
     })
 }
 

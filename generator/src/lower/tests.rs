@@ -1071,7 +1071,7 @@ fn a_stream_method_never_takes_the_name_of_an_operation() {
 }
 
 #[test]
-fn media_type_ranges_send_raw_strings_as_bytes_with_a_real_content_type() {
+fn media_type_ranges_and_choices_let_the_caller_name_the_content_type() {
     let api = lower_ok(
         "paths:
   /assets:
@@ -1101,24 +1101,98 @@ fn media_type_ranges_send_raw_strings_as_bytes_with_a_real_content_type() {
             schema: {type: string, format: binary}
       responses:
         '204': {description: none}
+  /scans:
+    post:
+      operationId: uploadScan
+      requestBody:
+        content:
+          image/png: {schema: {type: string, format: binary}}
+          application/json: {schema: {type: object}}
+          image/jpeg: {schema: {type: string, format: binary}}
+      responses:
+        '204': {description: none}
+  /pdfs:
+    post:
+      operationId: uploadPdf
+      requestBody:
+        content:
+          application/pdf: {schema: {type: string, format: binary}}
+      responses:
+        '204': {description: none}
+  /notes:
+    post:
+      operationId: uploadNote
+      requestBody:
+        content:
+          text/plain: {schema: {type: string}}
+          text/markdown: {schema: {type: string}}
+      responses:
+        '204': {description: none}
+  /files:
+    post:
+      operationId: uploadFile
+      requestBody:
+        content:
+          application/octet-stream: {schema: {type: string, format: binary}}
+          application/zip: {schema: {type: string, format: binary}}
+      responses:
+        '204': {description: none}
 ",
     );
     let body = |id: &str| {
         let op = operation(&api, id);
         let body = op.body.as_ref().unwrap();
-        (body.media_type.clone(), body.body.clone())
+        (
+            body.media_type.clone(),
+            body.body.clone(),
+            body.media_choices.clone(),
+        )
     };
-    // GitHub's release asset upload: the file's bytes, not a JSON string in quotes.
+    let choices = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    // GitHub's release asset upload: the file's bytes, not a JSON string in quotes, of the
+    // media type the caller names.
     assert_eq!(
         body("uploadAsset"),
-        ("application/octet-stream".to_owned(), Body::Binary)
+        (
+            "application/octet-stream".to_owned(),
+            Body::Binary,
+            choices(&["*/*"])
+        )
     );
-    let (media_type, thing) = body("createThing");
+    let (media_type, thing, none) = body("createThing");
     assert_eq!(media_type, "application/json");
     assert!(matches!(thing, Body::Json(TypeRef::Named(_))), "{thing:?}");
+    assert!(none.is_empty());
     assert_eq!(
         body("uploadImage"),
-        ("application/octet-stream".to_owned(), Body::Binary)
+        (
+            "application/octet-stream".to_owned(),
+            Body::Binary,
+            choices(&["image/*"])
+        )
+    );
+    // JSON is preferred when offered: nothing to choose.
+    let (media_type, _, none) = body("uploadScan");
+    assert_eq!((media_type.as_str(), none.len()), ("application/json", 0));
+    assert_eq!(
+        body("uploadPdf"),
+        ("application/pdf".to_owned(), Body::Binary, Vec::new())
+    );
+    assert_eq!(
+        body("uploadNote"),
+        (
+            "text/plain".to_owned(),
+            Body::Text,
+            choices(&["text/plain", "text/markdown"])
+        )
+    );
+    assert_eq!(
+        body("uploadFile"),
+        (
+            "application/octet-stream".to_owned(),
+            Body::Binary,
+            choices(&["application/octet-stream", "application/zip"])
+        )
     );
 }
 

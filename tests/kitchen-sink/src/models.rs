@@ -9,6 +9,19 @@ use crate::runtime;
 static PATTERN_0: std::sync::LazyLock<Option<regex_lite::Regex>> = std::sync::LazyLock::new(||
 regex_lite::Regex::new("^[0-9]+(\\.[0-9]{1,2})?$").ok());
 
+/// The error responses [`Client::attach_file`](crate::Client::attach_file) documents, by HTTP status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AttachFileError {}
+
+impl crate::runtime::ErrorBody for AttachFileError {
+    fn from_response(
+        _status: u16,
+        _body: &[u8],
+    ) -> Option<Result<Self, serde_json::Error>> {
+        None
+    }
+}
+
 /// The `BlockchainLocation` schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockchainLocation {
@@ -569,6 +582,19 @@ crate::runtime::object!(Problem {
     code: "code" required,
     message: "message" required,
 });
+
+/// The error responses [`Client::put_scan`](crate::Client::put_scan) documents, by HTTP status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PutScanError {}
+
+impl crate::runtime::ErrorBody for PutScanError {
+    fn from_response(
+        _status: u16,
+        _body: &[u8],
+    ) -> Option<Result<Self, serde_json::Error>> {
+        None
+    }
+}
 
 /// The `Quote` schema.
 #[derive(Clone, Debug, PartialEq)]

@@ -11,6 +11,66 @@ static PATTERN_0: std::sync::LazyLock<Option<regex_lite::Regex>> = std::sync::La
 regex_lite::Regex::new("\\+?[1-9]\\d{1,14}").ok());
 
 impl Client {
+    /// Any file, of the media type the caller names (as GitHub's release assets).
+    ///
+    /// `POST /documents/{id}/attachments` (operation `attachFile`).
+    ///
+    /// # Arguments
+    ///
+    /// - `id`
+    /// - `body`: the request body.
+    /// - `content_type`: the body's media type, sent as `Content-Type`: one the spec takes (`*/*`); any other makes the request invalid.
+    ///
+    /// # Errors
+    ///
+    /// The spec documents no error responses for it.
+    ///
+    /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = kitchen_sink::Client::builder()
+    /// #     .server(kitchen_sink::Server::Live)
+    /// #     .api_key(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let id = "id";
+    /// client.attach_file(id, b"bytes".to_vec(), "application/octet-stream").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn attach_file(
+        &self,
+        id: &str,
+        body: Vec<u8>,
+        content_type: &str,
+    ) -> impl Future<Output = Result<(), Error<models::AttachFileError>>> + use<'_> {
+        runtime::into_inner(self.attach_file_with_response(id, body, content_type))
+    }
+
+    /// Like [`Client::attach_file`], but also returns the response's status, headers and request id.
+    pub fn attach_file_with_response(
+        &self,
+        id: &str,
+        body: Vec<u8>,
+        content_type: &str,
+    ) -> impl Future<
+        Output = Result<ResponseValue<()>, Error<models::AttachFileError>>,
+    > + use<'_> {
+        let mut request = Request::new(
+            "attachFile",
+            Method::POST,
+            "/documents/{id}/attachments",
+        );
+        request.path("/documents/");
+        request.path_param("id", id);
+        request.path("/attachments");
+        request.security(&[&["key"], &["partner"]]);
+        request.raw_body_as(&["*/*"], content_type, body);
+        runtime::send_empty(self, request)
+    }
+
     /// Trade a grant for a token; the body is a form, as OAuth token endpoints take it.
     ///
     /// `POST /tokens` (operation `createToken`).
@@ -563,6 +623,65 @@ impl Client {
         let mut request = Request::new("listEvents", Method::GET, "/events");
         request.path("/events");
         runtime::send_json(self, request)
+    }
+
+    /// A scan of the document, in one of two image formats.
+    ///
+    /// `PUT /documents/{id}/scan` (operation `putScan`).
+    ///
+    /// # Arguments
+    ///
+    /// - `id`
+    /// - `body`: the request body; `None` sends no body.
+    /// - `content_type`: the body's media type, when there is one, sent as `Content-Type`: one the spec takes (`image/png`, `image/jpeg`); any other makes the request invalid.
+    ///
+    /// # Errors
+    ///
+    /// The spec documents no error responses for it.
+    ///
+    /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = kitchen_sink::Client::builder()
+    /// #     .server(kitchen_sink::Server::Live)
+    /// #     .api_key(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let id = "id";
+    /// client.put_scan(id, Some(b"bytes".to_vec()), "image/png").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn put_scan(
+        &self,
+        id: &str,
+        body: Option<Vec<u8>>,
+        content_type: &str,
+    ) -> impl Future<Output = Result<(), Error<models::PutScanError>>> + use<'_> {
+        runtime::into_inner(self.put_scan_with_response(id, body, content_type))
+    }
+
+    /// Like [`Client::put_scan`], but also returns the response's status, headers and request id.
+    pub fn put_scan_with_response(
+        &self,
+        id: &str,
+        body: Option<Vec<u8>>,
+        content_type: &str,
+    ) -> impl Future<
+        Output = Result<ResponseValue<()>, Error<models::PutScanError>>,
+    > + use<'_> {
+        let mut request = Request::new("putScan", Method::PUT, "/documents/{id}/scan");
+        request.path("/documents/");
+        request.path_param("id", id);
+        request.path("/scan");
+        request.security(&[&["key"], &["partner"]]);
+        if let Some(body) = body {
+            request.raw_body_as(&["image/png", "image/jpeg"], content_type, body);
+        }
+
+        runtime::send_empty(self, request)
     }
 
     /// Objects in the query and in headers, written as each parameter's style says.

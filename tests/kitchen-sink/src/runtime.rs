@@ -696,7 +696,7 @@ pub struct Request {
     query: Vec<(Cow<'static, str>, String)>,
     headers: Vec<(&'static str, String)>,
     cookies: Vec<(&'static str, String)>,
-    body: Option<(&'static str, Vec<u8>)>,
+    body: Option<(Cow<'static, str>, Vec<u8>)>,
     /// The operation's own server in the spec, if it has one.
     server: Option<&'static str>,
     /// The boundary of a multipart body, added to its content type.
@@ -907,7 +907,7 @@ impl Request {
     /// Sends `body` as JSON, with this content type.
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, content_type: &'static str, body: &T) {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some((content_type, bytes)),
+            Ok(bytes) => self.body = Some((Cow::Borrowed(content_type), bytes)),
             Err(e) => self.fail(format!("the body cannot be serialized as JSON: {e}")),
         }
     }
@@ -933,7 +933,7 @@ impl Request {
         });
         match bytes {
             Ok(bytes) => {
-                self.body = Some((content_type, bytes));
+                self.body = Some((Cow::Borrowed(content_type), bytes));
                 self.idempotent = true;
             }
             Err(e) => self.fail(format!("the body cannot be serialized as JSON: {e}")),
@@ -963,7 +963,7 @@ impl Request {
                 form.append_pair(&name, &item);
             }
         }
-        self.body = Some((content_type, form.finish().into_bytes()));
+        self.body = Some((Cow::Borrowed(content_type), form.finish().into_bytes()));
     }
 
     /// Sends a `multipart/form-data` body; a part `required` names that it lacks makes the
@@ -994,19 +994,66 @@ impl Request {
             ));
         }
         let boundary = boundary_for(body);
-        self.body = Some((content_type, body.encode(&boundary)));
+        self.body = Some((Cow::Borrowed(content_type), body.encode(&boundary)));
         self.boundary = Some(boundary);
     }
 
     /// Sends `body` as is, with this content type.
     pub fn raw_body(&mut self, content_type: &'static str, body: Vec<u8>) {
-        self.body = Some((content_type, body));
+        self.body = Some((Cow::Borrowed(content_type), body));
+    }
+
+    /// Sends `body` as is, with the caller's `content_type`, which must be one of the media
+    /// types the spec `accepts` for it (`image/*` accepts `image/png`; `*/*` any media type).
+    pub fn raw_body_as(
+        &mut self,
+        accepts: &'static [&'static str],
+        content_type: &str,
+        body: Vec<u8>,
+    ) {
+        if !media_type_accepted(accepts, content_type) {
+            return self.fail(format!(
+                "content type `{}` is not one the spec takes for this body ({})",
+                content_type.escape_debug(),
+                accepts.join(", ")
+            ));
+        }
+        self.body = Some((Cow::Owned(content_type.to_owned()), body));
     }
 
     /// Asks for this media type in `Accept`.
     pub fn accept(&mut self, media_type: &'static str) {
         self.accept = Some(media_type);
     }
+}
+
+/// Whether `content_type` is a valid header value naming one media type (`type/subtype`, with
+/// parameters if any) that one of `accepts` (media types and ranges) matches.
+fn media_type_accepted(accepts: &[&str], content_type: &str) -> bool {
+    let essence = |media_type: &str| {
+        let essence = media_type.split(';').next().unwrap_or("").trim();
+        let (kind, sub) = essence.split_once('/')?;
+        let token = |s: &str| {
+            !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+*".contains(&b))
+        };
+        (token(kind) && token(sub)).then(|| (kind.to_ascii_lowercase(), sub.to_ascii_lowercase()))
+    };
+    let Some((kind, sub)) = essence(content_type) else {
+        return false;
+    };
+    if kind == "*" || sub == "*" || HeaderValue::from_str(content_type).is_err() {
+        return false;
+    }
+    accepts
+        .iter()
+        .filter_map(|accepted| essence(accepted))
+        .any(|accepted| match accepted {
+            (any, _) if any == "*" => true,
+            (range, any) if any == "*" => range == kind,
+            exact => exact == (kind.clone(), sub.clone()),
+        })
 }
 
 /// A value's JSON form, with objects in the order they were serialized (`serde_json::Map`
@@ -1904,9 +1951,14 @@ impl Client {
                 // The boundary is made of letters, digits and `-`: always a valid value.
                 Some(boundary) => {
                     HeaderValue::from_str(&format!("{content_type}; boundary={boundary}"))
-                        .unwrap_or(HeaderValue::from_static(content_type))
+                        .unwrap_or(HeaderValue::from_static("multipart/form-data"))
                 }
-                None => HeaderValue::from_static(content_type),
+                None => match content_type {
+                    Cow::Borrowed(content_type) => HeaderValue::from_static(content_type),
+                    // The caller's, checked by `raw_body_as`.
+                    Cow::Owned(content_type) => HeaderValue::from_str(&content_type)
+                        .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+                },
             };
             headers.insert(header::CONTENT_TYPE, value);
             bytes::Bytes::from(body)

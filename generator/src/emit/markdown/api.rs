@@ -130,14 +130,29 @@ fn operation(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {
                 notes.push(format!("parts: {}", parts.join(", ")));
             }
         }
+        let sent_as = if body.media_choices.is_empty() {
+            format!("body (`{}`)", escape_pipes(&body.media_type))
+        } else {
+            "body".to_owned()
+        };
         rows.push(vec![
             "`body`".to_owned(),
             ty,
-            format!("body (`{}`)", escape_pipes(&body.media_type)),
+            sent_as,
             if body.required { "yes" } else { "no" }.to_owned(),
             escape_pipes(&notes.join("; ")),
             body.doc.as_deref().map(cell).unwrap_or_default(),
         ]);
+        if !body.media_choices.is_empty() {
+            rows.push(vec![
+                "`content_type`".to_owned(),
+                "`&str`".to_owned(),
+                "header (`Content-Type`)".to_owned(),
+                "yes".to_owned(),
+                String::new(),
+                escape_pipes(&crate::emit::operations::media_choices_text(body)),
+            ]);
+        }
     }
     if rows.is_empty() {
         out.push("None.".to_owned());
