@@ -177,8 +177,29 @@ impl<'s> View<'s> {
             || (self.typ.is_none() && (self.properties.is_some() || self.additional.is_some()))
     }
 
+    /// The property lists of an `anyOf` or `oneOf` whose alternatives only require properties
+    /// (DigitalOcean's firewalls: "inbound rules, or outbound rules, or both"): a rule about
+    /// which properties are set, not a shape.
+    fn required_alternatives(&self) -> Option<Vec<&'s [String]>> {
+        let alternatives = match (self.any_of, self.one_of) {
+            (alternatives, []) | ([], alternatives) if !alternatives.is_empty() => alternatives,
+            _ => return None,
+        };
+        alternatives
+            .iter()
+            .map(|alternative| match alternative {
+                ReferenceOr::Item(schema) => {
+                    let view = View::of(schema);
+                    (view.role() == PartRole::Requires).then_some(view.required)
+                }
+                ReferenceOr::Reference { .. } => None,
+            })
+            .collect()
+    }
+
     /// What the schema adds as a part of an `allOf`.
     fn role(&self) -> PartRole {
+        let rule_only = self.required_alternatives().is_some();
         let shapeless = matches!(self.typ, None | Some("object"))
             && self.format.is_none()
             && self.enum_strings.is_empty()
@@ -188,8 +209,7 @@ impl<'s> View<'s> {
             && self.additional.is_none()
             && self.items.is_none()
             && self.all_of.is_empty()
-            && self.one_of.is_empty()
-            && self.any_of.is_empty()
+            && (rule_only || (self.one_of.is_empty() && self.any_of.is_empty()))
             && !self.not;
         match (shapeless, self.required.is_empty()) {
             (true, true) => PartRole::Annotates,
@@ -204,8 +224,9 @@ impl<'s> View<'s> {
 /// (DigitalOcean's spec does it dozens of times); those parts do not change the value's shape.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum PartRole {
-    /// Only annotations (description, flags, examples), value limits, or `type: object` with
-    /// nothing in it.
+    /// Only annotations (description, flags, examples), value limits, `type: object` with
+    /// nothing in it, or alternatives that only require properties (not checked: warning
+    /// `required-alternatives-unchecked`).
     Annotates,
     /// As [`PartRole::Annotates`], plus `required` names for the object's properties.
     Requires,
@@ -752,11 +773,41 @@ impl<'d> Lowerer<'d> {
                 .iter()
                 .enumerate()
                 .map(|(i, part)| {
-                    self.resolve_schema(part.into(), &at.join("allOf").join(i.to_string()))
-                        .map_or(PartRole::Shapes, |(_, schema)| View::of(&schema).role())
+                    let part_at = at.join("allOf").join(i.to_string());
+                    let (pointer, schema) = self.resolve_schema(part.into(), &part_at)?;
+                    let part = View::of(&schema);
+                    if let Some(lists) = part.required_alternatives() {
+                        self.warn_required_alternatives(&part, &lists, &pointer);
+                    }
+                    Some(part.role())
                 })
+                .map(|role| role.unwrap_or(PartRole::Shapes))
                 .collect()
         })
+    }
+
+    fn warn_required_alternatives(&mut self, part: &View<'_>, lists: &[&[String]], at: &Pointer) {
+        let sets: Vec<String> = lists
+            .iter()
+            .map(|list| {
+                let names: Vec<String> = list.iter().map(|name| format!("`{name}`")).collect();
+                names.join(" and ")
+            })
+            .collect();
+        let (keyword, how) = if part.any_of.is_empty() {
+            ("oneOf", "exactly one of")
+        } else {
+            ("anyOf", "at least one of")
+        };
+        self.warn(
+            "required-alternatives-unchecked",
+            format!(
+                "this `{keyword}` asks for {how} these to be set: {}; the client does not check \
+                 it, the server will",
+                sets.join("; ")
+            ),
+            &at.join(keyword),
+        );
     }
 
     /// `oneOf`/`anyOf`: an enum with a variant per alternative. A single alternative is that

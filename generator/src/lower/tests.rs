@@ -826,6 +826,117 @@ components:
     );
 }
 
+/// An `allOf` part that is an `anyOf` (or `oneOf`) of alternatives that only require
+/// properties (DigitalOcean's firewalls: inbound rules, or outbound rules) is a rule about which
+/// properties are set, not a shape: it leaves the type alone and is reported as unchecked, not
+/// as a part that is not an object. An alternative with a shape still makes the part one.
+#[test]
+fn required_alternatives_in_an_allof_are_a_rule_not_a_shape() {
+    let (api, warnings) = lower_spec(&SpecInput::new(
+        "t.yaml",
+        spec(
+            "paths: {}
+components:
+  schemas:
+    Firewall:
+      type: object
+      properties:
+        name: {type: string}
+        inbound: {type: array, items: {type: string}}
+        outbound: {type: array, items: {type: string}}
+    NewFirewall:
+      allOf:
+        - $ref: '#/components/schemas/Firewall'
+        - required: [name]
+        - anyOf:
+            - {title: Inbound, required: [inbound]}
+            - {title: Outbound, required: [outbound]}
+    Holder:
+      type: object
+      properties:
+        rules:
+          allOf:
+            - $ref: '#/components/schemas/Firewall'
+            - oneOf:
+                - required: [inbound, name]
+                - required: [outbound]
+        shaped:
+          allOf:
+            - $ref: '#/components/schemas/Firewall'
+            - anyOf:
+                - required: [inbound]
+                - {type: object, properties: {extra: {type: string}}}
+",
+        ),
+    ))
+    .unwrap();
+    let TypeKind::Struct(new) = type_named(&api, "NewFirewall") else {
+        panic!("NewFirewall is a struct of its own: it requires `name`")
+    };
+    let required: Vec<(&str, bool)> = new
+        .fields
+        .iter()
+        .map(|f| (f.wire.as_str(), f.required))
+        .collect();
+    assert_eq!(
+        required,
+        [("name", true), ("inbound", false), ("outbound", false)]
+    );
+    let TypeKind::Struct(holder) = type_named(&api, "Holder") else {
+        panic!("Holder is a struct")
+    };
+    let firewall = api
+        .types
+        .iter()
+        .find(|(_, d)| d.name == "Firewall")
+        .map(|(id, _)| *id);
+    assert_eq!(
+        holder.fields[0].ty,
+        TypeRef::Named(firewall.unwrap()),
+        "the rule leaves the type"
+    );
+    assert_ne!(
+        holder.fields[1].ty,
+        TypeRef::Named(firewall.unwrap()),
+        "a shape makes a struct"
+    );
+    let found: Vec<(String, String, String)> = warnings
+        .warnings()
+        .map(|w| {
+            (
+                w.code.clone().unwrap_or_default(),
+                w.pointer.clone().unwrap_or_default(),
+                w.message.clone(),
+            )
+        })
+        .collect();
+    let at = |code: &str, pointer: &str, message: &str| {
+        (code.to_owned(), pointer.to_owned(), message.to_owned())
+    };
+    assert_eq!(
+        found,
+        [
+            at(
+                "required-alternatives-unchecked",
+                "#/components/schemas/NewFirewall/allOf/2/anyOf",
+                "this `anyOf` asks for at least one of these to be set: `inbound`; `outbound`; \
+                 the client does not check it, the server will"
+            ),
+            at(
+                "required-alternatives-unchecked",
+                "#/components/schemas/Holder/properties/rules/allOf/1/oneOf",
+                "this `oneOf` asks for exactly one of these to be set: `inbound` and `name`; \
+                 `outbound`; the client does not check it, the server will"
+            ),
+            at(
+                "allof-non-object",
+                "#/components/schemas/Holder/properties/shaped/allOf/1",
+                "this `allOf` part is not an object; only object parts are merged"
+            ),
+        ]
+    );
+}
+
 #[test]
 fn allof_parts_that_only_annotate_leave_the_type_and_reach_the_field() {
     let (api, warnings) = lower_spec(&SpecInput::new(
