@@ -129,18 +129,23 @@ fn the_checkout_example_and_every_operation_satisfy_the_spec() {
     );
 }
 
-/// A multipart body as the generated client builds it is one Prism reads part by part and finds
-/// as the kitchen-sink spec describes it; a part that breaks its schema is reported, so the
-/// check can fail.
-#[test]
-fn a_multipart_body_satisfies_the_spec() {
+/// Prism serving the kitchen-sink spec, a client of it, and a runtime to call it from.
+fn kitchen_sink_under_prism() -> (Prism, kitchen_sink::Client, tokio::runtime::Runtime) {
     let prism = Prism::start(&workspace_root().join("tests/kitchen-sink-spec/kitchen-sink.yaml"));
     let client = kitchen_sink::Client::builder()
         .base_url(prism.base_url())
         .api_key("test-api-key")
         .build()
         .unwrap();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
+    (prism, client, tokio::runtime::Runtime::new().unwrap())
+}
+
+/// A multipart body as the generated client builds it is one Prism reads part by part and finds
+/// as the kitchen-sink spec describes it; a part that breaks its schema is reported, so the
+/// check can fail.
+#[test]
+fn a_multipart_body_satisfies_the_spec() {
+    let (prism, client, runtime) = kitchen_sink_under_prism();
     let body = kitchen_sink::runtime::Multipart::new()
         .file(
             "file",
@@ -179,13 +184,7 @@ fn objects_in_parameters_satisfy_the_spec() {
         SearchOrdersAmount, SearchOrdersAmountTotal, SearchOrdersBoxModel, SearchOrdersCreated,
         SearchOrdersCreated2, SearchOrdersParams, SearchOrdersXBox, SearchOrdersXWindow,
     };
-    let prism = Prism::start(&workspace_root().join("tests/kitchen-sink-spec/kitchen-sink.yaml"));
-    let client = kitchen_sink::Client::builder()
-        .base_url(prism.base_url())
-        .api_key("test-api-key")
-        .build()
-        .unwrap();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (prism, client, runtime) = kitchen_sink_under_prism();
     let params = SearchOrdersParams {
         created: Some(SearchOrdersCreated::SearchOrdersCreated2(
             SearchOrdersCreated2 {

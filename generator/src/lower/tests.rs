@@ -13,6 +13,11 @@ fn lower_ok(body: &str) -> Api {
     api
 }
 
+/// The API and the warnings lowering gave.
+fn lower_warned(body: &str) -> (Api, Diagnostics) {
+    lower_spec(&SpecInput::new("t.yaml", spec(body))).unwrap()
+}
+
 fn lower_err(body: &str) -> Diagnostics {
     lower_spec(&SpecInput::new("t.yaml", spec(body))).unwrap_err()
 }
@@ -323,10 +328,8 @@ fn generating_from_deep_chains_succeeds_on_a_small_stack() {
 /// those parts are sent as JSON text.
 #[test]
 fn only_values_a_style_cannot_write_are_sent_as_json() {
-    let (_, warnings) = lower_spec(&SpecInput::new(
-        "t.yaml",
-        spec(
-            "paths:
+    let (_, warnings) = lower_warned(
+        "paths:
   /things/{where}:
     get:
       operationId: listThings
@@ -378,9 +381,7 @@ components:
         - {type: string}
         - {$ref: '#/components/schemas/Loop'}
 ",
-        ),
-    ))
-    .unwrap();
+    );
     let as_json: Vec<String> = warnings
         .warnings()
         .filter(|w| w.code.as_deref() == Some("parameter-as-json"))
@@ -400,10 +401,8 @@ components:
 /// Styles of the path the client cannot write (`label`, `matrix`) are warned about.
 #[test]
 fn parameter_styles_follow_the_spec_and_its_defaults() {
-    let (api, warnings) = lower_spec(&SpecInput::new(
-        "t.yaml",
-        spec(
-            "paths:
+    let (api, warnings) = lower_warned(
+        "paths:
   /things/{a}/{b}/{c}:
     get:
       operationId: listThings
@@ -424,9 +423,7 @@ fn parameter_styles_follow_the_spec_and_its_defaults() {
       responses:
         '204': {description: none}
 ",
-        ),
-    ))
-    .unwrap();
+    );
     let op = operation(&api, "listThings");
     let styles = |params: &[Param]| -> Vec<(String, ParamStyle, Option<char>)> {
         params
@@ -473,10 +470,8 @@ fn parameter_styles_follow_the_spec_and_its_defaults() {
 
 #[test]
 fn form_request_bodies_are_typed_when_they_are_objects() {
-    let (api, warnings) = lower_spec(&SpecInput::new(
-        "t.yaml",
-        spec(
-            "paths:
+    let (api, warnings) = lower_warned(
+        "paths:
   /login:
     post:
       operationId: login
@@ -516,9 +511,7 @@ fn form_request_bodies_are_typed_when_they_are_objects() {
       responses:
         '204': {description: none}
 ",
-        ),
-    ))
-    .unwrap();
+    );
     let body = |id: &str| operation(&api, id).body.as_ref().unwrap().body.clone();
     let Body::Form(TypeRef::Named(login)) = body("login") else {
         panic!("{:?}", body("login"));
@@ -551,10 +544,8 @@ fn form_request_bodies_are_typed_when_they_are_objects() {
 
 #[test]
 fn only_bodies_whose_structure_is_lost_warn_when_taken_as_bytes() {
-    let (api, warnings) = lower_spec(&SpecInput::new(
-        "t.yaml",
-        spec(
-            "paths:
+    let (api, warnings) = lower_warned(
+        "paths:
   /file:
     put:
       operationId: putFile
@@ -598,9 +589,7 @@ components:
   schemas:
     Blob: {type: string, format: binary}
 ",
-        ),
-    ))
-    .unwrap();
+    );
     assert!(
         api.operations
             .iter()
@@ -619,10 +608,8 @@ components:
 
 #[test]
 fn multipart_form_bodies_are_built_part_by_part_and_list_their_parts() {
-    let (api, warnings) = lower_spec(&SpecInput::new(
-        "t.yaml",
-        spec(
-            "paths:
+    let (api, warnings) = lower_warned(
+        "paths:
   /upload:
     post:
       operationId: upload
@@ -667,9 +654,7 @@ components:
         name: {$ref: '#/components/schemas/Name'}
     Name: {type: string, description: Its name.}
 ",
-        ),
-    ))
-    .unwrap();
+    );
     let op = |id: &str| operation(&api, id);
     let part = |name: &str, required: bool, file: bool, doc: Option<&str>| MultipartPart {
         name: name.to_owned(),
@@ -765,10 +750,8 @@ fn one_of_variants_are_never_named_self() {
 
 #[test]
 fn limits_no_value_meets_are_dropped_with_a_warning() {
-    let (api, warnings) = lower_spec(&SpecInput::new(
-        "t.yaml",
-        spec(
-            "paths: {}
+    let (api, warnings) = lower_warned(
+        "paths: {}
 components:
   schemas:
     Limits:
@@ -783,9 +766,7 @@ components:
         again: {$ref: '#/components/schemas/Short'}
     Short: {type: string, minLength: 2, maxLength: 1}
 ",
-        ),
-    ))
-    .unwrap();
+    );
     let TypeKind::Struct(s) = type_named(&api, "Limits") else {
         panic!("not a struct");
     };
@@ -832,10 +813,8 @@ components:
 /// as a part that is not an object. An alternative with a shape still makes the part one.
 #[test]
 fn required_alternatives_in_an_allof_are_a_rule_not_a_shape() {
-    let (api, warnings) = lower_spec(&SpecInput::new(
-        "t.yaml",
-        spec(
-            "paths: {}
+    let (api, warnings) = lower_warned(
+        "paths: {}
 components:
   schemas:
     Firewall:
@@ -867,9 +846,7 @@ components:
                 - required: [inbound]
                 - {type: object, properties: {extra: {type: string}}}
 ",
-        ),
-    ))
-    .unwrap();
+    );
     let TypeKind::Struct(new) = type_named(&api, "NewFirewall") else {
         panic!("NewFirewall is a struct of its own: it requires `name`")
     };
@@ -939,10 +916,8 @@ components:
 
 #[test]
 fn allof_parts_that_only_annotate_leave_the_type_and_reach_the_field() {
-    let (api, warnings) = lower_spec(&SpecInput::new(
-        "t.yaml",
-        spec(
-            "paths: {}
+    let (api, warnings) = lower_warned(
+        "paths: {}
 components:
   schemas:
     Label:
@@ -999,9 +974,7 @@ components:
         - $ref: '#/components/schemas/Loop'
         - description: A schema that is its own part.
 ",
-        ),
-    ))
-    .unwrap();
+    );
     let TypeKind::Struct(label) = type_named(&api, "Label") else {
         panic!("Label is not a struct");
     };
@@ -1309,10 +1282,8 @@ fn media_type_ranges_and_choices_let_the_caller_name_the_content_type() {
 
 #[test]
 fn operations_with_servers_of_their_own_are_sent_there() {
-    let (api, warnings) = lower_spec(&SpecInput::new(
-        "t.yaml",
-        spec(
-            "servers:
+    let (api, warnings) = lower_warned(
+        "servers:
   - url: https://api.example.com
 paths:
   /assets:
@@ -1359,9 +1330,7 @@ paths:
       responses:
         '204': {description: none}
 ",
-        ),
-    ))
-    .unwrap();
+    );
     let server = |id: &str| operation(&api, id).server.clone();
     assert_eq!(
         server("upload").as_deref(),
