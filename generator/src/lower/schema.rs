@@ -499,10 +499,13 @@ impl<'d> Lowerer<'d> {
         if !view.all_of.is_empty() {
             return self.all_of(schema, &view, at, name);
         }
-        if !view.one_of.is_empty() {
+        // Alternatives that only require properties are a rule about the object they stand
+        // beside ("inbound rules, or outbound rules"), not types of their own.
+        if let Some(lists) = view.required_alternatives() {
+            self.warn_required_alternatives(&view, &lists, at);
+        } else if !view.one_of.is_empty() {
             return self.one_of(schema, view.one_of, "oneOf", at, name);
-        }
-        if !view.any_of.is_empty() {
+        } else if !view.any_of.is_empty() {
             return self.one_of(schema, view.any_of, "anyOf", at, name);
         }
         if view.not {

@@ -807,10 +807,11 @@ components:
     );
 }
 
-/// An `allOf` part that is an `anyOf` (or `oneOf`) of alternatives that only require
-/// properties (DigitalOcean's firewalls: inbound rules, or outbound rules) is a rule about which
-/// properties are set, not a shape: it leaves the type alone and is reported as unchecked, not
-/// as a part that is not an object. An alternative with a shape still makes the part one.
+/// An `anyOf` (or `oneOf`) of alternatives that only require properties (DigitalOcean's
+/// firewalls: inbound rules, or outbound rules) is a rule about which properties are set, not a
+/// shape: as an `allOf` part it leaves the type alone, beside properties it leaves the struct,
+/// and it is reported as unchecked (not as a part that is not an object). An alternative with
+/// a shape still makes the part one.
 #[test]
 fn required_alternatives_in_an_allof_are_a_rule_not_a_shape() {
     let (api, warnings) = lower_warned(
@@ -845,6 +846,14 @@ components:
             - anyOf:
                 - required: [inbound]
                 - {type: object, properties: {extra: {type: string}}}
+    Rules:
+      type: object
+      properties:
+        inbound: {type: array, items: {type: string}}
+        outbound: {type: array, items: {type: string}}
+      anyOf:
+        - required: [inbound]
+        - required: [outbound]
 ",
     );
     let TypeKind::Struct(new) = type_named(&api, "NewFirewall") else {
@@ -862,6 +871,12 @@ components:
     let TypeKind::Struct(holder) = type_named(&api, "Holder") else {
         panic!("Holder is a struct")
     };
+    // Beside properties of its own too (GitHub's gist update: a description, or files, or
+    // both): the object's struct, not alternatives of untyped JSON.
+    let TypeKind::Struct(rules) = type_named(&api, "Rules") else {
+        panic!("Rules is a struct")
+    };
+    assert_eq!(rules.fields.len(), 2);
     let firewall = api
         .types
         .iter()
@@ -909,6 +924,12 @@ components:
                 "allof-non-object",
                 "#/components/schemas/Holder/properties/shaped/allOf/1",
                 "this `allOf` part is not an object; only object parts are merged"
+            ),
+            at(
+                "required-alternatives-unchecked",
+                "#/components/schemas/Rules/anyOf",
+                "this `anyOf` asks for at least one of these to be set: `inbound`; `outbound`; \
+                 the client does not check it, the server will"
             ),
         ]
     );
