@@ -497,6 +497,7 @@ impl<'d> Lowerer<'d> {
     fn lower_schema(&mut self, schema: &Schema, at: &Pointer, name: &str) -> TypeRef {
         let view = View::of(schema);
         if !view.all_of.is_empty() {
+            self.composition_beside_all_of(&view, at);
             return self.all_of(schema, &view, at, name);
         }
         // Alternatives that only require properties are a rule about the object they stand
@@ -787,6 +788,32 @@ impl<'d> Lowerer<'d> {
                 .map(|role| role.unwrap_or(PartRole::Shapes))
                 .collect()
         })
+    }
+
+    /// An `anyOf`/`oneOf` beside an `allOf` is not typed: the `allOf` is. A rule about required
+    /// properties is reported as such; real alternatives are left out with a warning, and ones
+    /// that give no shape (buildomat's `oneOf: [{}]`) say nothing to leave out.
+    fn composition_beside_all_of(&mut self, view: &View<'_>, at: &Pointer) {
+        if let Some(lists) = view.required_alternatives() {
+            self.warn_required_alternatives(view, &lists, at);
+            return;
+        }
+        for (keyword, alternatives) in [("oneOf", view.one_of), ("anyOf", view.any_of)] {
+            let shapeless = |alternative: &ReferenceOr<Schema>| match alternative {
+                ReferenceOr::Item(schema) => View::of(schema).role() == PartRole::Annotates,
+                ReferenceOr::Reference { .. } => false,
+            };
+            if !alternatives.iter().all(shapeless) {
+                self.warn(
+                    "composition-beside-allof",
+                    format!(
+                        "this `{keyword}` stands beside an `allOf`; the type is the `allOf`'s \
+                         and the alternatives are left out"
+                    ),
+                    &at.join(keyword),
+                );
+            }
+        }
     }
 
     fn warn_required_alternatives(&mut self, part: &View<'_>, lists: &[&[String]], at: &Pointer) {

@@ -811,7 +811,8 @@ components:
 /// firewalls: inbound rules, or outbound rules) is a rule about which properties are set, not a
 /// shape: as an `allOf` part it leaves the type alone, beside properties it leaves the struct,
 /// and it is reported as unchecked (not as a part that is not an object). An alternative with
-/// a shape still makes the part one.
+/// a shape still makes the part one. Real alternatives beside an `allOf` are reported as left
+/// out.
 #[test]
 fn required_alternatives_in_an_allof_are_a_rule_not_a_shape() {
     let (api, warnings) = lower_warned(
@@ -854,6 +855,17 @@ components:
       anyOf:
         - required: [inbound]
         - required: [outbound]
+    Beside:
+      allOf:
+        - $ref: '#/components/schemas/Firewall'
+      oneOf:
+        - {type: object, properties: {b: {type: string}}}
+        - {type: object, properties: {c: {type: string}}}
+    Anything:
+      allOf:
+        - $ref: '#/components/schemas/Firewall'
+      oneOf:
+        - {}
 ",
     );
     let TypeKind::Struct(new) = type_named(&api, "NewFirewall") else {
@@ -930,6 +942,14 @@ components:
                 "#/components/schemas/Rules/anyOf",
                 "this `anyOf` asks for at least one of these to be set: `inbound`; `outbound`; \
                  the client does not check it, the server will"
+            ),
+            // Alternatives beside an `allOf` are not typed; ones that give no shape say
+            // nothing (`Anything`).
+            at(
+                "composition-beside-allof",
+                "#/components/schemas/Beside/oneOf",
+                "this `oneOf` stands beside an `allOf`; the type is the `allOf`'s and the \
+                 alternatives are left out"
             ),
         ]
     );
