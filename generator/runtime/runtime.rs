@@ -1723,6 +1723,23 @@ pub fn check_items(
     }
 }
 
+/// Checks which properties are set against an `anyOf` (or, `exactly_one`, a `oneOf`) of
+/// alternatives that only require properties: `sets` holds, per alternative, whether each of its
+/// properties is set; `wanted` says in words what the rule asks for.
+pub fn check_presence(
+    at: &str,
+    sets: &[&[bool]],
+    exactly_one: bool,
+    wanted: &str,
+    problems: &mut Vec<String>,
+) {
+    let met = sets.iter().filter(|set| set.iter().all(|&set| set)).count();
+    if met == 0 || (exactly_one && met > 1) {
+        let place = if at.is_empty() { "the value" } else { at };
+        problems.push(format!("{place} must set {wanted}, not {met} of them"));
+    }
+}
+
 /// The broken limits in words (`at most 10`), if `count` is outside them.
 fn outside(count: usize, min: Option<usize>, max: Option<usize>) -> Option<String> {
     let low = min.filter(|&min| count < min);

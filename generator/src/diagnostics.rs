@@ -324,6 +324,15 @@ impl Pointer {
         &self.tokens
     }
 
+    /// The name of the component this points at, if it is one of `section` (`schemas`:
+    /// `Foo` for `#/components/schemas/Foo`, nothing for a pointer below it).
+    pub fn component_name(&self, section: &str) -> Option<&str> {
+        match self.tokens.as_slice() {
+            [c, s, name] if c == "components" && s == section => Some(name),
+            _ => None,
+        }
+    }
+
     /// The last token, e.g. the component name of `#/components/schemas/Foo`.
     pub fn last(&self) -> Option<&str> {
         self.tokens.last().map(String::as_str)

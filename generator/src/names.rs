@@ -4,7 +4,7 @@
 //! relies on, and unique within their namespace. Every mapping is a pure function of the input,
 //! so output is deterministic. The wire name is always kept beside the Rust name (serde renames).
 
-use crate::ir::{Api, TypeKind};
+use crate::ir::{Api, TypeDef, TypeKind};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
 
@@ -222,12 +222,19 @@ impl Namespace {
     }
 }
 
-/// Makes every type name unique. Types were created in a deterministic order (component schemas
-/// first), and earlier ones keep their names; later ones get a number.
+/// Makes every type name unique. The component schemas' types claim their names first: they are
+/// the names users know from the spec, and a type made inside one of them earlier (a property's
+/// enum titled like another component) must not push it to a number. The rest claim in the
+/// (deterministic) order they were made; later ones get a number.
 pub fn assign_type_names(api: &mut Api) {
     let mut namespace = Namespace::with_reserved(RESERVED_TYPES);
-    for def in api.types.values_mut() {
-        def.name = namespace.claim(&def.name);
+    let is_component = |def: &TypeDef| def.origin.component_name("schemas").is_some();
+    for component_pass in [true, false] {
+        for def in api.types.values_mut() {
+            if is_component(def) == component_pass {
+                def.name = namespace.claim(&def.name);
+            }
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use kitchen_sink::models::{
     SearchOrdersAmount, SearchOrdersAmountTotal, SearchOrdersBoxModel, SearchOrdersCreated,
     SearchOrdersCreated2, SearchOrdersParams, SearchOrdersXBox, SearchOrdersXWindow,
     SearchTransfersParams, Side, TokenRequest, TokenRequestDevice, TokenRequestGrantType, Transfer,
-    TransferFee, TransferRequest, TransferStatus, TransferUpdate, WalletLocation,
+    TransferFee, TransferRequest, TransferRouting, TransferStatus, TransferUpdate, WalletLocation,
     WalletLocationType,
 };
 use kitchen_sink::{Client, Error};
@@ -58,6 +58,15 @@ fn transfer_json() -> Value {
 
 async fn requests(server: &MockServer) -> Vec<Request> {
     server.received_requests().await.unwrap_or_default()
+}
+
+/// The JSON body of each request the server received, in order.
+async fn json_bodies(server: &MockServer) -> Vec<Value> {
+    requests(server)
+        .await
+        .iter()
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect()
 }
 
 fn invalid_request<E: std::fmt::Debug>(result: Result<impl std::fmt::Debug, Error<E>>) -> String {
@@ -239,11 +248,7 @@ async fn an_absent_idempotency_key_is_filled_with_a_fresh_uuid_v4_per_call() {
     };
     client.create_transfer(&keyed).await.unwrap();
 
-    let bodies: Vec<Value> = requests(&server)
-        .await
-        .iter()
-        .map(|r| serde_json::from_slice(&r.body).unwrap())
-        .collect();
+    let bodies = json_bodies(&server).await;
     let keys: Vec<Uuid> = bodies
         .iter()
         .map(|b| b["idempotencyKey"].as_str().unwrap().parse().unwrap())
@@ -342,11 +347,7 @@ async fn null_and_absent_are_told_apart_in_both_directions() {
     ] {
         client.update_transfer(id, &update).await.unwrap();
     }
-    let bodies: Vec<Value> = requests(&server)
-        .await
-        .iter()
-        .map(|r| serde_json::from_slice(&r.body).unwrap())
-        .collect();
+    let bodies = json_bodies(&server).await;
     assert_eq!(
         bodies,
         [
@@ -367,6 +368,72 @@ async fn null_and_absent_are_told_apart_in_both_directions() {
     assert!(
         message.contains("body.note must be at most 10"),
         "{message}"
+    );
+}
+
+#[tokio::test]
+async fn rules_on_which_properties_are_set_are_checked_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path(format!("/transfers/{TRANSFER_ID}/routing")))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = client_for(&server);
+    let id: Uuid = TRANSFER_ID.parse().unwrap();
+    let text = |s: &str| Some(s.to_owned());
+    // `anyOf`: a reason, a reference, or both; `oneOf`: a wallet or an address, not both.
+    let both_places = TransferRouting {
+        wallet_id: text("w1"),
+        address: text("0xab"),
+        reason: None,
+        reference: None,
+    };
+    let message = invalid_request(client.route_transfer(id, &both_places).await);
+    for expected in [
+        "body must set at least one of these: `reason`; `reference`, not 0 of them",
+        "body must set exactly one of these: `walletId`; `address`, not 2 of them",
+    ] {
+        assert!(message.contains(expected), "{expected:?} not in {message}");
+    }
+    let nowhere = TransferRouting {
+        reason: text("rent"),
+        ..both_places.clone()
+    };
+    let nowhere = TransferRouting {
+        wallet_id: None,
+        address: None,
+        ..nowhere
+    };
+    let message = invalid_request(client.route_transfer(id, &nowhere).await);
+    assert!(
+        message.contains("`walletId`; `address`, not 0 of them") && !message.contains("reason"),
+        "{message}"
+    );
+    assert!(requests(&server).await.is_empty(), "nothing was sent");
+
+    for routing in [
+        TransferRouting {
+            wallet_id: text("w1"),
+            reason: text("rent"),
+            ..Default::default()
+        },
+        TransferRouting {
+            address: text("0xab"),
+            reason: text("rent"),
+            reference: text("INV-7"),
+            ..Default::default()
+        },
+    ] {
+        client.route_transfer(id, &routing).await.unwrap();
+    }
+    let bodies = json_bodies(&server).await;
+    assert_eq!(
+        bodies,
+        [
+            json!({"walletId": "w1", "reason": "rent"}),
+            json!({"address": "0xab", "reason": "rent", "reference": "INV-7"})
+        ]
     );
 }
 

@@ -79,7 +79,29 @@ fn type_doc(def: &TypeDef, fallback: String) -> DocBuilder {
 
 fn struct_item(cx: &Context<'_>, id: TypeId, def: &TypeDef, s: &Struct) -> TokenStream {
     let name = ident(&def.name);
-    let doc = type_doc(def, format!("The `{}` schema.", def.name)).outer();
+    let doc = s
+        .rules
+        .iter()
+        .fold(
+            type_doc(def, format!("The `{}` schema.", def.name)),
+            |doc, rule| {
+                // Named as the caller sets them: by field.
+                let field = |wire: &str| {
+                    let name = s
+                        .fields
+                        .iter()
+                        .find(|f| f.wire == wire)
+                        .map_or(wire, |f| &f.name);
+                    format!("`{}`", crate::names::unraw(name))
+                };
+                doc.line(format!(
+                    "Set {} (the spec's `{}`; checked before a request is sent).",
+                    rule.describe("these", field),
+                    rule.keyword()
+                ))
+            },
+        )
+        .outer();
     let fields = s.fields.iter().map(|f| field(cx, f));
     let additional = s.additional.as_ref().map(|ty| {
         let ty = rust_type(cx.api, ty, Scope::Models);

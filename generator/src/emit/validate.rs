@@ -3,7 +3,7 @@
 //! bodies through `runtime::Validate` impls for the types that need them.
 
 use super::{Context, ident};
-use crate::ir::{Api, Constraints, Primitive, TypeId, TypeKind, TypeRef};
+use crate::ir::{Api, Constraints, PresenceRule, Primitive, Struct, TypeId, TypeKind, TypeRef};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,10 +24,12 @@ pub(crate) fn validated_types(api: &Api) -> BTreeSet<TypeId> {
                 continue;
             }
             let needs = match api.types.get(id).map(|d| &d.kind) {
-                Some(TypeKind::Struct(s)) => s
-                    .fields
-                    .iter()
-                    .any(|f| has_checks(&f.ty, &f.constraints) || contains_needed(&f.ty, &needed)),
+                Some(TypeKind::Struct(s)) => {
+                    !s.rules.is_empty()
+                        || s.fields.iter().any(|f| {
+                            has_checks(&f.ty, &f.constraints) || contains_needed(&f.ty, &needed)
+                        })
+                }
                 Some(TypeKind::OneOf(o)) => {
                     o.variants.iter().any(|v| contains_needed(&v.ty, &needed))
                 }
@@ -196,7 +198,8 @@ pub(super) fn validate_impl(cx: &Context<'_>, id: TypeId, patterns: &mut Pattern
                 });
                 Some(quote!(#direct #nested))
             });
-            quote!(#(#statements)*)
+            let rules = s.rules.iter().map(|rule| presence_check(s, rule));
+            quote!(#(#statements)* #(#rules)*)
         }
         TypeKind::OneOf(o) => {
             let arms = o.variants.iter().map(|v| {
@@ -226,6 +229,26 @@ pub(super) fn validate_impl(cx: &Context<'_>, id: TypeId, patterns: &mut Pattern
             }
         }
     }
+}
+
+/// The check of a rule on which of a struct's properties are set. A required property is always
+/// sent (a required nullable one as `null`), so it counts as set.
+fn presence_check(s: &Struct, rule: &PresenceRule) -> TokenStream {
+    let sets = rule.sets.iter().map(|set| {
+        let set = set
+            .iter()
+            .map(|wire| match s.fields.iter().find(|f| &f.wire == wire) {
+                Some(f) if !f.required => {
+                    let field = ident(&f.name);
+                    quote!(self.#field.is_some())
+                }
+                _ => quote!(true),
+            });
+        quote!(&[#(#set),*])
+    });
+    let exactly_one = rule.exactly_one;
+    let wanted = rule.describe("these", |wire| format!("`{wire}`"));
+    quote!(runtime::check_presence(at, &[#(#sets),*], #exactly_one, #wanted, problems);)
 }
 
 /// Whether the checks read a field marked `#[deprecated]`.

@@ -275,6 +275,48 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// The type of `additionalProperties` values, collected into a flattened map.
     pub additional: Option<TypeRef>,
+    /// Rules on which properties are set together, checked before the struct is sent.
+    pub rules: Vec<PresenceRule>,
+}
+
+/// An `anyOf` or `oneOf` whose alternatives only require properties (GitHub's gist update: a
+/// description, or files, or both): a rule on which of a struct's properties are set.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PresenceRule {
+    /// `oneOf`: exactly one alternative may hold; `anyOf`: at least one must.
+    pub exactly_one: bool,
+    /// The properties (wire names) each alternative requires.
+    pub sets: Vec<Vec<String>>,
+}
+
+impl PresenceRule {
+    /// The keyword it was written with.
+    pub fn keyword(&self) -> &'static str {
+        if self.exactly_one { "oneOf" } else { "anyOf" }
+    }
+
+    /// What it asks for, in words: ``at least one of these to be set: `a`; `b` and `c` ``.
+    pub fn wanted(&self) -> String {
+        self.describe("these to be set", |wire| format!("`{wire}`"))
+    }
+
+    /// What it asks for, each property named by `name`: ``{how} {these}: {a}; {b} and {c}``.
+    pub fn describe(&self, these: &str, name: impl Fn(&str) -> String) -> String {
+        let sets: Vec<String> = self
+            .sets
+            .iter()
+            .map(|set| {
+                let names: Vec<String> = set.iter().map(|wire| name(wire)).collect();
+                names.join(" and ")
+            })
+            .collect();
+        let how = if self.exactly_one {
+            "exactly one of"
+        } else {
+            "at least one of"
+        };
+        format!("{how} {these}: {}", sets.join("; "))
+    }
 }
 
 /// A field of a struct.

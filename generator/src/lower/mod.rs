@@ -272,6 +272,11 @@ pub(crate) struct Lowerer<'d> {
     /// (pointer, message) of every diagnostic so far: a broken schema reached from many places
     /// is reported once.
     reported: BTreeSet<(String, String)>,
+    /// The type names of the component schemas, which other components' types must not take.
+    schema_names: BTreeSet<String>,
+    /// The component schemas that are plain string enums, by their values: an inline enum of
+    /// the same values is that type. `None` when several components have those values.
+    component_enums: BTreeMap<Vec<String>, Option<String>>,
 }
 
 impl<'d> Lowerer<'d> {
@@ -286,6 +291,27 @@ impl<'d> Lowerer<'d> {
             operation_id: None,
             reported: BTreeSet::new(),
             sites: BTreeMap::new(),
+            schema_names: doc
+                .api
+                .components
+                .iter()
+                .flat_map(|c| c.schemas.keys())
+                .map(|name| names::type_name(name))
+                .collect(),
+            component_enums: schema::component_enums(doc),
+        }
+    }
+
+    /// The type name for a schema inside a component of another section (`responses`,
+    /// `parameters`, `requestBodies`): the component's name, with `suffix` when a component
+    /// schema already has it (DigitalOcean's `account` response, `{account: Account}`, becomes
+    /// `AccountResponse`): the schema keeps the name users know from the spec.
+    pub(crate) fn component_hint(&self, component: &str, suffix: &str) -> String {
+        let name = names::type_name(component);
+        if self.schema_names.contains(&name) {
+            format!("{name}{suffix}")
+        } else {
+            name
         }
     }
 
@@ -438,14 +464,6 @@ impl<'d> Lowerer<'d> {
                 Cow::Borrowed(ReferenceOr::Reference { reference: r }) => reference = r.clone(),
                 Cow::Owned(ReferenceOr::Reference { reference: r }) => reference = r,
             }
-        }
-    }
-
-    /// The `#/components/<section>/<name>` name a pointer designates, if it is one.
-    pub(crate) fn component_name<'p>(pointer: &'p Pointer, section: &str) -> Option<&'p str> {
-        match pointer.tokens() {
-            [c, s, name] if c == "components" && s == section => Some(name),
-            _ => None,
         }
     }
 }

@@ -374,8 +374,8 @@ fn lower_params<'s>(
             );
             continue;
         }
-        let hint = match Lowerer::component_name(&pointer, "parameters") {
-            Some(component) => names::type_name(component),
+        let hint = match pointer.component_name("parameters") {
+            Some(component) => l.component_hint(component, "Param"),
             None => format!("{type_base}{}", names::type_name(&data.name)),
         };
         let (ty, meta) = match &data.format {
@@ -743,8 +743,8 @@ fn request_body(
     let body = op.request_body.as_ref()?;
     let components = doc.api.components.as_ref().map(|c| &c.request_bodies);
     let (pointer, body) = l.resolve(body, &at.join("requestBody"), "requestBodies", components)?;
-    let hint = match Lowerer::component_name(&pointer, "requestBodies") {
-        Some(component) => names::type_name(component),
+    let hint = match pointer.component_name("requestBodies") {
+        Some(component) => l.component_hint(component, "Request"),
         None => format!("{type_base}Request"),
     };
     let media = pick_media(&body.content, Side::Request);
@@ -860,7 +860,7 @@ fn responses(
         else {
             continue;
         };
-        let component = Lowerer::component_name(&pointer, "responses").map(str::to_owned);
+        let component = pointer.component_name("responses").map(str::to_owned);
         let is_success = match status {
             StatusMatch::Code(code) => (200..300).contains(&code),
             StatusMatch::Range(class) => class == 2,
@@ -868,7 +868,7 @@ fn responses(
         };
         let variant = variant_name(status, component.as_deref());
         let hint = match (&component, is_success && !several_bodies) {
-            (Some(component), _) => names::type_name(component),
+            (Some(component), _) => l.component_hint(component, "Response"),
             (None, true) => format!("{type_base}Response"),
             (None, false) => format!("{type_base}{variant}"),
         };
@@ -956,7 +956,7 @@ fn document_body(l: &mut Lowerer<'_>, body: &Body, doc: String) {
         return;
     };
     if let Some(def) = l.type_mut(*id) {
-        if def.doc.is_none() && Lowerer::component_name(&def.origin, "schemas").is_none() {
+        if def.doc.is_none() && def.origin.component_name("schemas").is_none() {
             def.doc = Some(doc.trim().to_owned()).filter(|d| !d.is_empty());
         }
     }

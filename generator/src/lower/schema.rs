@@ -6,8 +6,8 @@
 use super::{Lowerer, SchemaOrRef};
 use crate::diagnostics::Pointer;
 use crate::ir::{
-    Constraints, EnumVariant, Field, IntEnum, IntVariant, OneOf, OneOfVariant, Primitive,
-    SchemaSite, StringEnum, Struct, TypeDef, TypeId, TypeKind, TypeRef,
+    Constraints, EnumVariant, Field, IntEnum, IntVariant, OneOf, OneOfVariant, PresenceRule,
+    Primitive, SchemaSite, StringEnum, Struct, TypeDef, TypeId, TypeKind, TypeRef,
 };
 use crate::names;
 use indexmap::IndexMap;
@@ -197,6 +197,15 @@ impl<'s> View<'s> {
             .collect()
     }
 
+    /// [`View::required_alternatives`] as the rule the struct beside them keeps.
+    fn presence_rule(&self) -> Option<PresenceRule> {
+        let sets = self.required_alternatives()?;
+        Some(PresenceRule {
+            exactly_one: self.any_of.is_empty(),
+            sets: sets.into_iter().map(<[String]>::to_vec).collect(),
+        })
+    }
+
     /// What the schema adds as a part of an `allOf`.
     fn role(&self) -> PartRole {
         let rule_only = self.required_alternatives().is_some();
@@ -326,12 +335,9 @@ impl<'d> Lowerer<'d> {
             );
             TypeRef::Primitive(Primitive::Json)
         } else {
-            let name = match (
-                Self::component_name(&pointer, "schemas"),
-                &schema.schema_data.title,
-            ) {
+            let name = match (pointer.component_name("schemas"), &schema.schema_data.title) {
                 (Some(component), _) => names::type_name(component),
-                (None, Some(title)) if !title.trim().is_empty() => names::type_name(title),
+                (None, Some(title)) => titled_name(title, &pointer, hint),
                 _ => hint.to_owned(),
             };
             self.active.insert(pointer.clone());
@@ -502,12 +508,14 @@ impl<'d> Lowerer<'d> {
         }
         // Alternatives that only require properties are a rule about the object they stand
         // beside ("inbound rules, or outbound rules"), not types of their own.
-        if let Some(lists) = view.required_alternatives() {
-            self.warn_required_alternatives(&view, &lists, at);
-        } else if !view.one_of.is_empty() {
+        let mut rule = view.presence_rule();
+        if rule.is_none() && !view.one_of.is_empty() {
             return self.one_of(schema, view.one_of, "oneOf", at, name);
-        } else if !view.any_of.is_empty() {
+        } else if rule.is_none() && !view.any_of.is_empty() {
             return self.one_of(schema, view.any_of, "anyOf", at, name);
+        }
+        if let Some(rule) = rule.take_if(|_| !view.is_object()) {
+            self.warn_required_alternatives(&rule, at);
         }
         if view.not {
             self.warn(
@@ -532,7 +540,13 @@ impl<'d> Lowerer<'d> {
             );
         }
         if view.is_object() {
-            return self.object(schema, &view, at, name);
+            let ty = self.object(schema, &view, at, name);
+            let keeper = match ty {
+                TypeRef::Named(id) => Some(id),
+                _ => None,
+            };
+            self.keep_rules(keeper, rule.map(|rule| (rule, at.clone())));
+            return ty;
         }
         match view.typ {
             Some("string") => TypeRef::Primitive(self.string_format(schema, &view, at)),
@@ -613,7 +627,12 @@ impl<'d> Lowerer<'d> {
         for (wire, property) in properties {
             fields.push(self.field(wire, property.into(), view.required, at, name));
         }
-        self.set_kind(id, TypeKind::Struct(Struct { fields, additional }));
+        let kind = TypeKind::Struct(Struct {
+            fields,
+            additional,
+            ..Struct::default()
+        });
+        self.set_kind(id, kind);
         TypeRef::Named(id)
     }
 
@@ -685,14 +704,36 @@ impl<'d> Lowerer<'d> {
     /// a description is the referenced type, not a copy of it), and a field takes the
     /// annotations through [`Lowerer::schema_meta`].
     fn all_of(&mut self, schema: &Schema, view: &View<'_>, at: &Pointer, name: &str) -> TypeRef {
-        match self.all_of_shape(view, at) {
+        let shaping = self.all_of_shape(view, at);
+        match shaping {
             Shaping::One(i) => {
+                // That part keeps its own rules when it is lowered.
+                let rules = self.all_of_rules(view, at, Some(i));
+                let part = &view.all_of[i];
                 let part_at = at.join("allOf").join(i.to_string());
-                return self.schema_type((&view.all_of[i]).into(), &part_at, name);
+                let ty = self.schema_type(part.into(), &part_at, name);
+                // An inline part's struct is this schema's alone; a `$ref`'d one's is shared
+                // (DigitalOcean's firewall bodies are `Firewall`), also where the rules do not
+                // apply.
+                let keeper = match (part, &ty) {
+                    (ReferenceOr::Item(_), TypeRef::Named(id)) => Some(*id),
+                    _ => None,
+                };
+                // Its struct is this schema's, so this schema's description is its own.
+                if let Some(def) = keeper.and_then(|id| self.type_mut(id)) {
+                    def.doc = def.doc.take().or_else(|| doc_of(&schema.schema_data));
+                }
+                self.keep_rules(keeper, rules);
+                return ty;
             }
-            Shaping::Nothing => return TypeRef::Primitive(Primitive::Json),
+            Shaping::Nothing => {
+                let rules = self.all_of_rules(view, at, None);
+                self.keep_rules(None, rules);
+                return TypeRef::Primitive(Primitive::Json);
+            }
             Shaping::Merged => {}
         }
+        let rules = self.all_of_rules(view, at, None);
         let id = self.reserve_struct(name, at, schema);
         let mut merged = Merged::default();
         for (i, part) in view.all_of.iter().enumerate() {
@@ -724,8 +765,69 @@ impl<'d> Lowerer<'d> {
         for field in &mut fields {
             field.required |= required.contains(&field.wire);
         }
-        self.set_kind(id, TypeKind::Struct(Struct { fields, additional }));
+        let kind = TypeKind::Struct(Struct {
+            fields,
+            additional,
+            ..Struct::default()
+        });
+        self.set_kind(id, kind);
+        self.keep_rules(Some(id), rules);
         TypeRef::Named(id)
+    }
+
+    /// The rules on required properties an `allOf` states beside its parts and in them (but
+    /// `skip`), each with where it is written.
+    fn all_of_rules(
+        &mut self,
+        view: &View<'_>,
+        at: &Pointer,
+        skip: Option<usize>,
+    ) -> Vec<(PresenceRule, Pointer)> {
+        let mut rules: Vec<_> = view
+            .presence_rule()
+            .map(|rule| (rule, at.clone()))
+            .into_iter()
+            .collect();
+        for (i, part) in view.all_of.iter().enumerate() {
+            if skip == Some(i) {
+                continue;
+            }
+            let part_at = at.join("allOf").join(i.to_string());
+            if let Some((pointer, schema)) = self.resolve_schema(part.into(), &part_at) {
+                rules.extend(
+                    View::of(&schema)
+                        .presence_rule()
+                        .map(|rule| (rule, pointer)),
+                );
+            }
+        }
+        rules
+    }
+
+    /// Gives each rule to the struct `keeper` when it names only the struct's properties; a
+    /// rule that cannot be kept is reported (`required-alternatives-unchecked`).
+    fn keep_rules(
+        &mut self,
+        keeper: Option<TypeId>,
+        rules: impl IntoIterator<Item = (PresenceRule, Pointer)>,
+    ) {
+        for (rule, at) in rules {
+            let target = keeper
+                .and_then(|id| self.types.get_mut(&id))
+                .map(|def| &mut def.kind);
+            match target {
+                Some(TypeKind::Struct(s))
+                    if rule
+                        .sets
+                        .iter()
+                        .flatten()
+                        .all(|name| s.fields.iter().any(|f| &f.wire == name)) =>
+                {
+                    s.rules.push(rule);
+                }
+                _ => self.warn_required_alternatives(&rule, &at),
+            }
+        }
     }
 
     fn merge_part(
@@ -778,12 +880,8 @@ impl<'d> Lowerer<'d> {
                 .enumerate()
                 .map(|(i, part)| {
                     let part_at = at.join("allOf").join(i.to_string());
-                    let (pointer, schema) = self.resolve_schema(part.into(), &part_at)?;
-                    let part = View::of(&schema);
-                    if let Some(lists) = part.required_alternatives() {
-                        self.warn_required_alternatives(&part, &lists, &pointer);
-                    }
-                    Some(part.role())
+                    let (_, schema) = self.resolve_schema(part.into(), &part_at)?;
+                    Some(View::of(&schema).role())
                 })
                 .map(|role| role.unwrap_or(PartRole::Shapes))
                 .collect()
@@ -794,8 +892,8 @@ impl<'d> Lowerer<'d> {
     /// properties is reported as such; real alternatives are left out with a warning, and ones
     /// that give no shape (buildomat's `oneOf: [{}]`) say nothing to leave out.
     fn composition_beside_all_of(&mut self, view: &View<'_>, at: &Pointer) {
-        if let Some(lists) = view.required_alternatives() {
-            self.warn_required_alternatives(view, &lists, at);
+        // A rule on required properties goes with the struct (`all_of_rules`).
+        if view.required_alternatives().is_some() {
             return;
         }
         for (keyword, alternatives) in [("oneOf", view.one_of), ("anyOf", view.any_of)] {
@@ -816,27 +914,16 @@ impl<'d> Lowerer<'d> {
         }
     }
 
-    fn warn_required_alternatives(&mut self, part: &View<'_>, lists: &[&[String]], at: &Pointer) {
-        let sets: Vec<String> = lists
-            .iter()
-            .map(|list| {
-                let names: Vec<String> = list.iter().map(|name| format!("`{name}`")).collect();
-                names.join(" and ")
-            })
-            .collect();
-        let (keyword, how) = if part.any_of.is_empty() {
-            ("oneOf", "exactly one of")
-        } else {
-            ("anyOf", "at least one of")
-        };
+    /// A rule on required properties that no struct of this spec's keeps: the server checks it.
+    fn warn_required_alternatives(&mut self, rule: &PresenceRule, at: &Pointer) {
         self.warn(
             "required-alternatives-unchecked",
             format!(
-                "this `{keyword}` asks for {how} these to be set: {}; the client does not check \
-                 it, the server will",
-                sets.join("; ")
+                "this `{}` asks for {}; the client does not check it, the server will",
+                rule.keyword(),
+                rule.wanted()
             ),
-            &at.join(keyword),
+            &at.join(rule.keyword()),
         );
     }
 
@@ -926,14 +1013,15 @@ impl<'d> Lowerer<'d> {
         at: &Pointer,
         name: &str,
     ) -> TypeRef {
-        let mut seen = BTreeSet::new();
-        let variants = view
-            .enum_strings
-            .iter()
-            .filter(|value| seen.insert(value.as_str()))
+        let values = distinct(&view.enum_strings);
+        if let Some(same) = self.same_component_enum(schema, &values, at) {
+            return same;
+        }
+        let variants = values
+            .into_iter()
             .map(|value| EnumVariant {
-                name: names::variant_name(value),
-                wire: value.clone(),
+                name: names::variant_name(&value),
+                wire: value,
             })
             .collect();
         let id = self.add_type(
@@ -944,6 +1032,32 @@ impl<'d> Lowerer<'d> {
         );
         self.set_deprecated(id, schema.schema_data.deprecated);
         TypeRef::Named(id)
+    }
+
+    /// The component schema an inline string enum repeats, value for value and in order (Circle
+    /// spells out its `Chain` schema's values again in the `chain` query parameter): a person
+    /// would use that type there, and its values then pass from a response to a filter as they
+    /// are. Nothing when several components have those values, or either side is deprecated.
+    fn same_component_enum(
+        &mut self,
+        schema: &Schema,
+        values: &[String],
+        at: &Pointer,
+    ) -> Option<TypeRef> {
+        if at.component_name("schemas").is_some() || schema.schema_data.deprecated {
+            return None;
+        }
+        let component = self.component_enums.get(values)?.clone()?;
+        let doc = self.doc;
+        let ReferenceOr::Item(target) = doc.api.components.as_ref()?.schemas.get(&component)?
+        else {
+            return None;
+        };
+        let target_at = Pointer::root()
+            .join("components")
+            .join("schemas")
+            .join(&component);
+        Some(self.schema_type(SchemaOrRef::Item(target), &target_at, &component))
     }
 
     fn int_enum(&mut self, schema: &Schema, view: &View<'_>, at: &Pointer, name: &str) -> TypeRef {
@@ -982,6 +1096,61 @@ impl<'d> Lowerer<'d> {
             def.deprecated = deprecated;
         }
     }
+}
+
+/// The name a `title` gives a schema whose place suggests `hint`: the title, unless it only
+/// repeats the name of the property (or other key) the schema sits under, as `title: type` on a
+/// property `type` does (DigitalOcean titles most properties so). Such a title would name the
+/// type `Type`, which says less than `AddonsAppMetadataType` and takes a name many such types
+/// want.
+fn titled_name(title: &str, at: &Pointer, hint: &str) -> String {
+    let name = names::type_name(title);
+    let repeats_key = at.last().is_some_and(|key| names::type_name(key) == name);
+    if title.trim().is_empty() || repeats_key {
+        hint.to_owned()
+    } else {
+        name
+    }
+}
+
+/// The values in their first order, each once.
+fn distinct(values: &[String]) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    values
+        .iter()
+        .filter(|value| seen.insert(value.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// The component schemas that are plain string enums of two values or more, by their distinct
+/// values; `None` for values several components share, which no inline enum can be said to mean.
+pub(super) fn component_enums(
+    doc: &crate::load::Document,
+) -> BTreeMap<Vec<String>, Option<String>> {
+    let mut enums = BTreeMap::new();
+    let schemas = doc.api.components.iter().flat_map(|c| &c.schemas);
+    for (name, schema) in schemas {
+        let ReferenceOr::Item(schema) = schema else {
+            continue;
+        };
+        let view = View::of(schema);
+        let plain = view.all_of.is_empty()
+            && view.one_of.is_empty()
+            && view.any_of.is_empty()
+            && !view.not
+            && matches!(view.typ, None | Some("string"));
+        let values = distinct(&view.enum_strings);
+        // One value is a tag (`type: [card]`), which many unrelated objects share.
+        if !plain || values.len() < 2 || schema.schema_data.deprecated {
+            continue;
+        }
+        enums
+            .entry(values)
+            .and_modify(|shared: &mut Option<String>| *shared = None)
+            .or_insert_with(|| Some(name.clone()));
+    }
+    enums
 }
 
 /// Shape checks for the string formats that have their own Rust types.
@@ -1243,7 +1412,7 @@ pub(crate) fn settle_one_ofs(types: &mut BTreeMap<TypeId, TypeDef>) {
                 }
                 // Without a mapping, OpenAPI's default tag is the schema's name.
                 if one_of.discriminator.is_some() && one_of.mapping.is_empty() {
-                    if let Some(name) = Lowerer::component_name(&variant.origin, "schemas") {
+                    if let Some(name) = variant.origin.component_name("schemas") {
                         tags.push(name.to_owned());
                     }
                 }
@@ -1271,7 +1440,7 @@ pub(crate) fn settle_one_ofs(types: &mut BTreeMap<TypeId, TypeDef>) {
             .map(|name| type_names.iter().filter(|n| *n == name).count() > 1)
             .collect();
         for ((name, variant), shared) in type_names.iter_mut().zip(&one_of.variants).zip(shared) {
-            if let Some(component) = Lowerer::component_name(&variant.origin, "schemas") {
+            if let Some(component) = variant.origin.component_name("schemas") {
                 if shared {
                     *name = names::type_name(component);
                 }

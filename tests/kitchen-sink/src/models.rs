@@ -644,6 +644,19 @@ crate::runtime::object!(Report {
     lines: "lines" required,
 });
 
+/// The error responses [`Client::route_transfer`](crate::Client::route_transfer) documents, by HTTP status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RouteTransferError {}
+
+impl crate::runtime::ErrorBody for RouteTransferError {
+    fn from_response(
+        _status: u16,
+        _body: &[u8],
+    ) -> Option<Result<Self, serde_json::Error>> {
+        None
+    }
+}
+
 /// The `SearchOrdersAmount` schema.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SearchOrdersAmount {
@@ -1088,6 +1101,49 @@ impl runtime::Validate for TransferRequest {
         if let Some(value) = &self.tags {
             runtime::check_items(at, "tags", value.len(), None, Some(2), problems);
         }
+    }
+}
+
+/// Where a transfer goes (a wallet or an address, not both) and why.
+///
+/// Set at least one of these: `reason`; `reference` (the spec's `anyOf`; checked before a request is sent).
+///
+/// Set exactly one of these: `wallet_id`; `address` (the spec's `oneOf`; checked before a request is sent).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TransferRouting {
+    /// The `walletId` property.
+    pub wallet_id: Option<String>,
+    /// The `address` property.
+    pub address: Option<String>,
+    /// The `reason` property.
+    pub reason: Option<String>,
+    /// The `reference` property.
+    pub reference: Option<String>,
+}
+
+crate::runtime::object!(TransferRouting {
+    wallet_id: "walletId" optional,
+    address: "address" optional,
+    reason: "reason" optional,
+    reference: "reference" optional,
+});
+
+impl runtime::Validate for TransferRouting {
+    fn validate(&self, at: &str, problems: &mut Vec<String>) {
+        runtime::check_presence(
+            at,
+            &[&[self.reason.is_some()], &[self.reference.is_some()]],
+            false,
+            "at least one of these: `reason`; `reference`",
+            problems,
+        );
+        runtime::check_presence(
+            at,
+            &[&[self.wallet_id.is_some()], &[self.address.is_some()]],
+            true,
+            "exactly one of these: `walletId`; `address`",
+            problems,
+        );
     }
 }
 

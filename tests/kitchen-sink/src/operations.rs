@@ -684,6 +684,66 @@ impl Client {
         runtime::send_empty(self, request)
     }
 
+    /// Send a transfer to a wallet or an address, saying why; rules the client checks.
+    ///
+    /// `PUT /transfers/{id}/routing` (operation `routeTransfer`).
+    ///
+    /// # Arguments
+    ///
+    /// - `id`
+    /// - `body`: the request body.
+    ///
+    /// # Errors
+    ///
+    /// The spec documents no error responses for it.
+    ///
+    /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use kitchen_sink::models;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = kitchen_sink::Client::builder()
+    /// #     .server(kitchen_sink::Server::Live)
+    /// #     .api_key(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let id = uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?;
+    /// let body = models::TransferRouting::default();
+    /// client.route_transfer(id, &body).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn route_transfer(
+        &self,
+        id: uuid::Uuid,
+        body: &models::TransferRouting,
+    ) -> impl Future<Output = Result<(), Error<models::RouteTransferError>>> + use<'_> {
+        runtime::into_inner(self.route_transfer_with_response(id, body))
+    }
+
+    /// Like [`Client::route_transfer`], but also returns the response's status, headers and request id.
+    pub fn route_transfer_with_response(
+        &self,
+        id: uuid::Uuid,
+        body: &models::TransferRouting,
+    ) -> impl Future<
+        Output = Result<ResponseValue<()>, Error<models::RouteTransferError>>,
+    > + use<'_> {
+        let mut request = Request::new(
+            "routeTransfer",
+            Method::PUT,
+            "/transfers/{id}/routing",
+        );
+        request.path("/transfers/");
+        request.path_param("id", &id.to_string());
+        request.path("/routing");
+        request.security(&[&["key"], &["partner"]]);
+        request.validate_body(body);
+        request.json("application/json", body);
+        runtime::send_empty(self, request)
+    }
+
     /// Objects in the query and in headers, written as each parameter's style says.
     ///
     /// `GET /orders` (operation `searchOrders`).

@@ -58,6 +58,14 @@ pub(super) fn page(cx: &Context<'_>, layout: &Layout, id: TypeId, def: &TypeDef)
                     layout.type_link(api, additional)
                 ));
             }
+            for rule in &s.rules {
+                out.push(String::new());
+                out.push(format!(
+                    "The spec's `{}` asks for {}; checked before a request is sent.",
+                    rule.keyword(),
+                    rule.wanted()
+                ));
+            }
         }
         TypeKind::Enum(e) => {
             out.push("## Values".to_owned());
