@@ -775,6 +775,32 @@ impl Request {
         }
     }
 
+    /// Appends a path parameter given by its JSON form, as `style: label` (`matrix: false`:
+    /// `.value`) or `style: matrix` (`;name=value`) writes it (see [`JsonForm::prefixed`]).
+    pub fn path_param_prefixed<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        matrix: bool,
+        explode: bool,
+    ) {
+        let Some(form) = self.json_form(value) else {
+            return;
+        };
+        let segment = form.prefixed(name, matrix, explode);
+        // Nothing, like an empty simple value, would leave the path another resource's; `.` and
+        // `..` would be resolved away as directories.
+        if segment.is_empty() || segment == "." || segment == ".." {
+            let operation = self.operation;
+            self.keep(Err(RequestError {
+                operation,
+                message: format!("path parameter `{name}` cannot be empty"),
+            }));
+        } else {
+            self.path.push_str(&segment);
+        }
+    }
+
     /// The problems the checks of the arguments found: any makes the request invalid, and the
     /// error lists them all.
     pub fn check_arguments(&mut self, problems: Vec<String>) {
@@ -1097,14 +1123,27 @@ impl JsonForm {
         }
     }
 
-    /// One text: a list's items, or an object's names and values, joined by `separator`; a
-    /// list inside an object comma-separated.
-    fn joined(&self, separator: &str) -> String {
+    /// An object's set properties, each with its value as one text (a list comma-separated);
+    /// nothing for anything else.
+    fn properties(&self) -> Vec<(&str, String)> {
         match self {
             JsonForm::Object(properties) => properties
                 .iter()
                 .filter(|(_, value)| *value != JsonForm::Null)
-                .flat_map(|(name, value)| [name.clone(), value.items().join(",")])
+                .map(|(name, value)| (name.as_str(), value.items().join(",")))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// One text: a list's items, or an object's names and values, joined by `separator`; a
+    /// list inside an object comma-separated.
+    fn joined(&self, separator: &str) -> String {
+        match self {
+            JsonForm::Object(_) => self
+                .properties()
+                .into_iter()
+                .flat_map(|(name, value)| [name.to_owned(), value])
                 .collect::<Vec<_>>()
                 .join(separator),
             form => form.items().join(separator),
@@ -1115,14 +1154,59 @@ impl JsonForm {
     /// `name,value,...`, or `name=value,...` when exploded.
     fn simple(&self, explode: bool) -> String {
         match self {
-            JsonForm::Object(properties) if explode => properties
-                .iter()
-                .filter(|(_, value)| *value != JsonForm::Null)
-                .map(|(name, value)| format!("{name}={}", value.items().join(",")))
+            JsonForm::Object(_) if explode => self
+                .properties()
+                .into_iter()
+                .map(|(name, value)| format!("{name}={value}"))
                 .collect::<Vec<_>>()
                 .join(","),
             form => form.joined(","),
         }
+    }
+
+    /// `style: label` (`matrix: false`) or `style: matrix` (named `name`), as a path segment's
+    /// text: names and values percent-encoded, the delimiters as they are. Label: `.5`, `.3,4`
+    /// (`.3.4` exploded), `.R,1,G,2` (`.R=1.G=2` exploded); matrix: `;id=5`, `;id=3,4`
+    /// (`;id=3;id=4` exploded), `;c=R,1,G,2` (`;R=1;G=2` exploded).
+    fn prefixed(&self, name: &str, matrix: bool, explode: bool) -> String {
+        let encode =
+            |text: &str| percent_encoding::utf8_percent_encode(text, PATH_SEGMENT).to_string();
+        let prefix = if matrix { ";" } else { "." };
+        // Each piece gets the prefix: a `name=value` pair, or (label) a bare value.
+        let pieces: Vec<(Option<String>, String)> = match self {
+            JsonForm::Object(_) if explode => self
+                .properties()
+                .into_iter()
+                .map(|(key, value)| (Some(encode(key)), encode(&value)))
+                .collect(),
+            JsonForm::List(_) if explode => self
+                .items()
+                .iter()
+                .map(|item| (matrix.then(|| encode(name)), encode(item)))
+                .collect(),
+            form => {
+                let texts: Vec<String> = match form {
+                    JsonForm::Object(_) => form
+                        .properties()
+                        .into_iter()
+                        .flat_map(|(key, value)| [encode(key), encode(&value)])
+                        .collect(),
+                    form => form.items().iter().map(|item| encode(item)).collect(),
+                };
+                vec![(matrix.then(|| encode(name)), texts.join(","))]
+            }
+        };
+        let mut segment = String::new();
+        for (key, value) in pieces {
+            segment.push_str(prefix);
+            match key {
+                // An empty matrix value is the name alone (`;id`).
+                Some(key) if value.is_empty() => segment.push_str(&key),
+                Some(key) => segment.push_str(&format!("{key}={value}")),
+                None => segment.push_str(&value),
+            }
+        }
+        segment
     }
 
     /// `style: deepObject` pairs under `name`.

@@ -5,12 +5,12 @@
 use kitchen_sink::models::{
     BlockchainLocation, BlockchainLocationType, CreateTransferError, Event, GetAccountParams,
     GetLegacyError, GetQuotesParams, GetQuotesWindow, GetReportAccepted, GetReportError,
-    GetReportSuccess, Level, Location, NameOrId, OneOrMore, PaymentEvent, RefundEvent, Report,
-    SearchOrdersAmount, SearchOrdersAmountTotal, SearchOrdersBoxModel, SearchOrdersCreated,
-    SearchOrdersCreated2, SearchOrdersParams, SearchOrdersXBox, SearchOrdersXWindow,
-    SearchTransfersParams, Side, TokenRequest, TokenRequestDevice, TokenRequestGrantType, Transfer,
-    TransferFee, TransferRequest, TransferRouting, TransferStatus, TransferUpdate, WalletLocation,
-    WalletLocationType,
+    GetReportSuccess, GetStyledPair, GetStyledSpread, Level, Location, NameOrId, OneOrMore,
+    PaymentEvent, RefundEvent, Report, SearchOrdersAmount, SearchOrdersAmountTotal,
+    SearchOrdersBoxModel, SearchOrdersCreated, SearchOrdersCreated2, SearchOrdersParams,
+    SearchOrdersXBox, SearchOrdersXWindow, SearchTransfersParams, Side, TokenRequest,
+    TokenRequestDevice, TokenRequestGrantType, Transfer, TransferFee, TransferRequest,
+    TransferRouting, TransferStatus, TransferUpdate, WalletLocation, WalletLocationType,
 };
 use kitchen_sink::{Client, Error};
 use serde_json::{Value, json};
@@ -435,6 +435,56 @@ async fn rules_on_which_properties_are_set_are_checked_before_sending() {
             json!({"address": "0xab", "reason": "rent", "reference": "INV-7"})
         ]
     );
+}
+
+#[tokio::test]
+async fn label_and_matrix_path_parameters_carry_their_prefixes() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = client_for(&server);
+    let rgb = GetStyledSpread { r: 100, g: 200 };
+    let dots = ["a.b".to_owned(), "c/d".to_owned()];
+    let pair = GetStyledPair {
+        x: Some("1".to_owned()),
+        y: None,
+    };
+    client
+        .get_styled(&[3, 4, 5], "a b;c", &rgb, &dots, &[7, 8], &pair)
+        .await
+        .unwrap();
+    let one = ["e".to_owned()];
+    client
+        .get_styled(&[3], "", &rgb, &one, &[9], &GetStyledPair::default())
+        .await
+        .unwrap();
+    let paths: Vec<String> = requests(&server)
+        .await
+        .iter()
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    // Values are percent-encoded (the `;` and `/` of a value too), the delimiters are not; an
+    // empty matrix value is its name alone.
+    assert_eq!(
+        paths,
+        [
+            "/styles/.3,4,5/;matrix=a%20b%3Bc/;R=100;G=200/.a.b.c%2Fd;ids=7;ids=8/;pair=x,1",
+            "/styles/.3/;matrix/;R=100;G=200/.e;ids=9/;pair",
+        ]
+    );
+    // An empty label list would leave the segment `.`, which URL parsers resolve away; an empty
+    // exploded list nothing at all.
+    for (label, dots, refused) in [(&[][..], &one[..], "`label`"), (&[1], &[], "`dots`")] {
+        let result = client.get_styled(label, "x", &rgb, dots, &[1], &pair).await;
+        let message = invalid_request(result);
+        assert!(
+            message.contains(&format!("{refused} cannot be empty")),
+            "{message}"
+        );
+    }
+    assert_eq!(requests(&server).await.len(), 2, "nothing else was sent");
 }
 
 #[tokio::test]

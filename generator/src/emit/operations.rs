@@ -495,18 +495,29 @@ fn build_path(api: &Api, op: &Operation) -> Vec<TokenStream> {
                     TypeRef::Array(item) => is_json(api, item),
                     ty => is_json(api, ty),
                 };
-                match param {
-                    Some(param) if json(&param.ty) => {
-                        let name = ident(&param.name);
+                let Some(param) = param else {
+                    return quote!(request.path_param(#wire, ""););
+                };
+                let name = ident(&param.name);
+                match param.style {
+                    // Prefixed styles go by the JSON form whatever the type: the runtime writes
+                    // the delimiters around each value.
+                    ParamStyle::Label { explode } | ParamStyle::Matrix { explode } => {
+                        let matrix = matches!(param.style, ParamStyle::Matrix { .. });
+                        let value = match &param.ty {
+                            TypeRef::Primitive(p) if p.is_copy() => quote!(&#name),
+                            _ => quote!(#name),
+                        };
+                        quote!(request.path_param_prefixed(#wire, #value, #matrix, #explode);)
+                    }
+                    _ if json(&param.ty) => {
                         let explode = param.style == ParamStyle::Exploded;
                         quote!(request.path_param_json(#wire, #name, #explode);)
                     }
-                    Some(param) => {
-                        let name = ident(&param.name);
+                    _ => {
                         let value = path_text(&param.ty, quote!(#name));
                         quote!(request.path_param(#wire, #value);)
                     }
-                    None => quote!(request.path_param(#wire, "");),
                 }
             }
         })

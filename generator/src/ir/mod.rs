@@ -540,6 +540,18 @@ pub enum ParamStyle {
     Joined(char),
     /// `deepObject` (query): an object as `window[from]=a&window[to]=b`.
     Deep,
+    /// `label` (path): `.` before the value (`.5`); a list `.3,4`, an object `.R,1,G,2`, or,
+    /// exploded, `.3.4` and `.R=1.G=2`.
+    Label {
+        /// `explode: true`.
+        explode: bool,
+    },
+    /// `matrix` (path): `;name=value` (`;id=5`); a list `;id=3,4`, an object `;c=R,1,G,2`, or,
+    /// exploded, `;id=3;id=4` and `;R=1;G=2`.
+    Matrix {
+        /// `explode: true`.
+        explode: bool,
+    },
 }
 
 /// HTTP methods OpenAPI knows.

@@ -394,7 +394,7 @@ fn lower_params<'s>(
                 (TypeRef::Primitive(Primitive::String), None)
             }
         };
-        let style = param_style(l, &param, &pointer);
+        let style = param_style(&param);
         if !has_style_form(l, &ty, style) {
             l.warn(
                 "parameter-as-json",
@@ -494,7 +494,7 @@ fn writable(l: &Lowerer<'_>, ty: &TypeRef, level: Level, depth: usize) -> bool {
 }
 
 /// A parameter's [`ParamStyle`], from its `style` and `explode`.
-fn param_style(l: &mut Lowerer<'_>, param: &Parameter, at: &Pointer) -> ParamStyle {
+fn param_style(param: &Parameter) -> ParamStyle {
     let explode = param.parameter_data_ref().explode;
     let (separator, explodes_by_default) = match param {
         Parameter::Query { style, .. } => match style {
@@ -503,25 +503,19 @@ fn param_style(l: &mut Lowerer<'_>, param: &Parameter, at: &Pointer) -> ParamSty
             openapiv3::QueryStyle::PipeDelimited => ('|', false),
             openapiv3::QueryStyle::DeepObject => return ParamStyle::Deep,
         },
-        Parameter::Path { style, .. } => {
-            if !matches!(style, openapiv3::PathStyle::Simple) {
-                l.warn(
-                    "parameter-style-ignored",
-                    format!(
-                        "path parameter `{}` has `style: {}`, which is not supported; it is \
-                         written as `style: simple` (no prefix)",
-                        param.parameter_data_ref().name,
-                        if matches!(style, openapiv3::PathStyle::Label) {
-                            "label"
-                        } else {
-                            "matrix"
-                        },
-                    ),
-                    &at.join("style"),
-                );
+        Parameter::Path { style, .. } => match style {
+            openapiv3::PathStyle::Simple => (',', false),
+            openapiv3::PathStyle::Label => {
+                return ParamStyle::Label {
+                    explode: explode.unwrap_or(false),
+                };
             }
-            (',', false)
-        }
+            openapiv3::PathStyle::Matrix => {
+                return ParamStyle::Matrix {
+                    explode: explode.unwrap_or(false),
+                };
+            }
+        },
         Parameter::Header { .. } => (',', false),
         Parameter::Cookie { .. } => (',', true),
     };

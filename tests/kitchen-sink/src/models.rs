@@ -315,6 +315,47 @@ impl crate::runtime::SuccessBody for GetReportSuccess {
     }
 }
 
+/// The error responses [`Client::get_styled`](crate::Client::get_styled) documents, by HTTP status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GetStyledError {}
+
+impl crate::runtime::ErrorBody for GetStyledError {
+    fn from_response(
+        _status: u16,
+        _body: &[u8],
+    ) -> Option<Result<Self, serde_json::Error>> {
+        None
+    }
+}
+
+/// The `GetStyledPair` schema.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GetStyledPair {
+    /// The `x` property.
+    pub x: Option<String>,
+    /// The `y` property.
+    pub y: Option<String>,
+}
+
+crate::runtime::object!(GetStyledPair {
+    x: "x" optional,
+    y: "y" optional,
+});
+
+/// The `GetStyledSpread` schema.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GetStyledSpread {
+    /// The `R` property.
+    pub r: i64,
+    /// The `G` property.
+    pub g: i64,
+}
+
+crate::runtime::object!(GetStyledSpread {
+    r: "R" required,
+    g: "G" required,
+});
+
 /// The error responses [`Client::get_transfer`](crate::Client::get_transfer) documents, by HTTP status.
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetTransferError {}

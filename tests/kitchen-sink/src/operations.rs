@@ -533,6 +533,93 @@ impl Client {
         runtime::send_by_status(self, request)
     }
 
+    /// Path parameters written as `label` and `matrix` styles say.
+    ///
+    /// `GET /styles/{label}/{matrix}/{spread}/{dots}{ids}/{pair}` (operation `getStyled`).
+    ///
+    /// # Arguments
+    ///
+    /// - `label`
+    /// - `matrix`
+    /// - `spread`
+    /// - `dots`
+    /// - `ids`
+    /// - `pair`
+    ///
+    /// # Errors
+    ///
+    /// The spec documents no error responses for it.
+    ///
+    /// Other [`Error`] variants report undocumented statuses, bodies that do not decode, invalid arguments, timeouts and transport failures.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use kitchen_sink::models;
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let client = kitchen_sink::Client::builder()
+    /// #     .server(kitchen_sink::Server::Live)
+    /// #     .api_key(std::env::var("API_TOKEN")?)
+    /// #     .build()?;
+    /// let label = &[1];
+    /// let matrix = "id";
+    /// let spread = &models::GetStyledSpread {
+    ///     r: 1,
+    ///     g: 1,
+    /// };
+    /// let dots = &[String::from("text")];
+    /// let ids = &[1];
+    /// let pair = &models::GetStyledPair::default();
+    /// client.get_styled(label, matrix, spread, dots, ids, pair).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_styled(
+        &self,
+        label: &[i64],
+        matrix: &str,
+        spread: &models::GetStyledSpread,
+        dots: &[String],
+        ids: &[i64],
+        pair: &models::GetStyledPair,
+    ) -> impl Future<Output = Result<(), Error<models::GetStyledError>>> + use<'_> {
+        runtime::into_inner(
+            self.get_styled_with_response(label, matrix, spread, dots, ids, pair),
+        )
+    }
+
+    /// Like [`Client::get_styled`], but also returns the response's status, headers and request id.
+    pub fn get_styled_with_response(
+        &self,
+        label: &[i64],
+        matrix: &str,
+        spread: &models::GetStyledSpread,
+        dots: &[String],
+        ids: &[i64],
+        pair: &models::GetStyledPair,
+    ) -> impl Future<
+        Output = Result<ResponseValue<()>, Error<models::GetStyledError>>,
+    > + use<'_> {
+        let mut request = Request::new(
+            "getStyled",
+            Method::GET,
+            "/styles/{label}/{matrix}/{spread}/{dots}{ids}/{pair}",
+        );
+        request.path("/styles/");
+        request.path_param_prefixed("label", label, false, false);
+        request.path("/");
+        request.path_param_prefixed("matrix", matrix, true, false);
+        request.path("/");
+        request.path_param_prefixed("spread", spread, true, true);
+        request.path("/");
+        request.path_param_prefixed("dots", dots, false, true);
+        request.path_param_prefixed("ids", ids, true, true);
+        request.path("/");
+        request.path_param_prefixed("pair", pair, true, false);
+        request.security(&[&["key"], &["partner"]]);
+        runtime::send_empty(self, request)
+    }
+
     /// `GET /transfers/{id}` (operation `getTransfer`).
     ///
     /// # Arguments
