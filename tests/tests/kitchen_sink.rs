@@ -6,7 +6,7 @@ use kitchen_sink::models::{
     BlockchainLocation, BlockchainLocationType, CreateTransferError, Event, GetAccountParams,
     GetLegacyError, GetQuotesParams, GetQuotesWindow, GetReportAccepted, GetReportError,
     GetReportSuccess, GetStyledPair, GetStyledSpread, Level, Location, NameOrId, OneOrMore,
-    PaymentEvent, RefundEvent, Report, SearchOrdersAmount, SearchOrdersAmountTotal,
+    PaymentEvent, Phase, RefundEvent, Report, SearchOrdersAmount, SearchOrdersAmountTotal,
     SearchOrdersBoxModel, SearchOrdersCreated, SearchOrdersCreated2, SearchOrdersParams,
     SearchOrdersXBox, SearchOrdersXWindow, SearchTransfersParams, Side, TokenRequest,
     TokenRequestDevice, TokenRequestGrantType, Transfer, TransferFee, TransferRequest,
@@ -485,6 +485,21 @@ async fn label_and_matrix_path_parameters_carry_their_prefixes() {
         );
     }
     assert_eq!(requests(&server).await.len(), 2, "nothing else was sent");
+}
+
+#[test]
+fn described_values_are_one_enum_that_decodes_each_value_as_itself() {
+    // Three one-value open enums in a `oneOf` would each take any string: `running` would have
+    // decoded as the first, `Unknown("running")`.
+    for (wire, phase) in [
+        ("creating", Phase::Creating),
+        ("running", Phase::Running),
+        ("stopped", Phase::Stopped),
+        ("paused", Phase::Unknown("paused".to_owned())),
+    ] {
+        assert_eq!(serde_json::from_value::<Phase>(json!(wire)).unwrap(), phase);
+        assert_eq!(serde_json::to_value(&phase).unwrap(), json!(wire));
+    }
 }
 
 #[tokio::test]

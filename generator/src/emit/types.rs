@@ -300,7 +300,10 @@ fn enum_item(id: TypeId, def: &TypeDef, e: &StringEnum) -> TokenStream {
         .outer();
     let variants = e.variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let doc = DocBuilder::new().line(code(&v.wire)).outer();
+        let doc = DocBuilder::new()
+            .line(code(&v.wire))
+            .markdown(v.doc.as_deref())
+            .outer();
         quote!(#doc #variant,)
     });
     // The conversions are the same for every enum but for the values: one macro of the

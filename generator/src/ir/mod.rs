@@ -377,6 +377,9 @@ pub struct EnumVariant {
     pub name: String,
     /// The value on the wire.
     pub wire: String,
+    /// What the value means, when the spec says (the description of a `oneOf` alternative
+    /// that holds only this value).
+    pub doc: Option<String>,
 }
 
 /// The non-path parameters of an operation, as one struct.

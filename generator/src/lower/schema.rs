@@ -526,7 +526,8 @@ impl<'d> Lowerer<'d> {
             return TypeRef::Primitive(Primitive::Json);
         }
         if !view.enum_strings.is_empty() && matches!(view.typ, None | Some("string")) {
-            return self.string_enum(schema, &view, at, name);
+            let values = view.enum_strings.iter().map(|value| (value.clone(), None));
+            return self.string_enum(schema, values.collect(), at, name);
         }
         if !view.enum_integers.is_empty() && view.typ == Some("integer") {
             return self.int_enum(schema, &view, at, name);
@@ -940,6 +941,9 @@ impl<'d> Lowerer<'d> {
         if alternatives.len() == 1 {
             return self.schema_type((&alternatives[0]).into(), &at.join(keyword).join("0"), name);
         }
+        if let Some(values) = enum_alternatives(alternatives) {
+            return self.string_enum(schema, values, at, name);
+        }
         // Registered first: an alternative may contain the enum itself.
         let id = self.add_type(
             name.to_owned(),
@@ -1006,22 +1010,26 @@ impl<'d> Lowerer<'d> {
         TypeRef::Named(id)
     }
 
+    /// An open enum of `values` (each with what it means, if the spec says), each once.
     fn string_enum(
         &mut self,
         schema: &Schema,
-        view: &View<'_>,
+        mut values: Vec<(String, Option<String>)>,
         at: &Pointer,
         name: &str,
     ) -> TypeRef {
-        let values = distinct(&view.enum_strings);
-        if let Some(same) = self.same_component_enum(schema, &values, at) {
+        let mut seen = BTreeSet::new();
+        values.retain(|(value, _)| seen.insert(value.clone()));
+        let wires: Vec<String> = values.iter().map(|(value, _)| value.clone()).collect();
+        if let Some(same) = self.same_component_enum(schema, &wires, at) {
             return same;
         }
         let variants = values
             .into_iter()
-            .map(|value| EnumVariant {
+            .map(|(value, doc)| EnumVariant {
                 name: names::variant_name(&value),
                 wire: value,
+                doc,
             })
             .collect();
         let id = self.add_type(
@@ -1111,6 +1119,38 @@ fn titled_name(title: &str, at: &Pointer, hint: &str) -> String {
     } else {
         name
     }
+}
+
+/// The values of a `oneOf`/`anyOf` whose alternatives are all inline string enums, each with
+/// its alternative's description: how schemars documents a Rust enum's unit variants (Nexus's
+/// `InstanceState`: `creating`, "The instance is being created.", ...). Such a `oneOf` is one
+/// open enum: ten one-value open enums would each decode any string.
+fn enum_alternatives(
+    alternatives: &[ReferenceOr<Schema>],
+) -> Option<Vec<(String, Option<String>)>> {
+    let mut values = Vec::new();
+    for alternative in alternatives {
+        let ReferenceOr::Item(schema) = alternative else {
+            return None;
+        };
+        let view = View::of(schema);
+        let plain = view.all_of.is_empty()
+            && view.one_of.is_empty()
+            && view.any_of.is_empty()
+            && !view.not
+            && view.properties.is_none()
+            && matches!(view.typ, None | Some("string"));
+        if !plain || view.enum_strings.is_empty() {
+            return None;
+        }
+        let doc = doc_of(&schema.schema_data);
+        values.extend(
+            view.enum_strings
+                .iter()
+                .map(|value| (value.clone(), doc.clone())),
+        );
+    }
+    Some(values)
 }
 
 /// The values in their first order, each once.

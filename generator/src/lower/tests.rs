@@ -1615,3 +1615,54 @@ components:
     assert_eq!(routing.rules[0].sets[1], ["wallet", "address"]);
     assert_eq!(warnings.warnings().count(), 0, "{warnings}");
 }
+
+#[test]
+fn alternatives_that_are_string_enums_make_one_open_enum() {
+    let api = lower_ok(
+        "paths: {}
+components:
+  schemas:
+    Phase:
+      oneOf:
+        - {type: string, description: Being made., enum: [creating]}
+        - {type: string, description: Up., enum: [running, creating]}
+        - {type: string, enum: [stopped]}
+    Known:
+      type: string
+      enum: [a, b]
+    WithRef:
+      oneOf:
+        - {type: string, enum: [c]}
+        - $ref: '#/components/schemas/Known'
+    WithObject:
+      oneOf:
+        - {type: string, enum: [c]}
+        - {type: object, properties: {d: {type: string}}}
+",
+    );
+    let TypeKind::Enum(phase) = type_named(&api, "Phase") else {
+        panic!("Phase is one enum")
+    };
+    let values: Vec<(&str, Option<&str>)> = phase
+        .variants
+        .iter()
+        .map(|v| (v.wire.as_str(), v.doc.as_deref()))
+        .collect();
+    // In order, each once, with its alternative's description.
+    assert_eq!(
+        values,
+        [
+            ("creating", Some("Being made.")),
+            ("running", Some("Up.")),
+            ("stopped", None)
+        ]
+    );
+    assert!(
+        !api.types
+            .values()
+            .any(|d| d.name.starts_with("Phase") && d.name != "Phase")
+    );
+    // A component's enum keeps its type; other shapes stay alternatives.
+    assert!(matches!(type_named(&api, "WithRef"), TypeKind::OneOf(_)));
+    assert!(matches!(type_named(&api, "WithObject"), TypeKind::OneOf(_)));
+}

@@ -610,6 +610,33 @@ crate::runtime::object!(PaymentEvent {
     amount: "amount" optional,
 });
 
+/// A state whose values are described one by one (how schemars writes them).
+///
+/// Open: a value this client does not know yet is kept in `Unknown` rather than failing to decode.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Phase {
+    /// `creating`
+    ///
+    /// Being set up.
+    Creating,
+    /// `running`
+    ///
+    /// Serving.
+    Running,
+    /// `stopped`
+    ///
+    /// Gone.
+    Stopped,
+    /// A value not in the spec, as received.
+    Unknown(String),
+}
+
+crate::runtime::open_enum!(Phase {
+    Creating = "creating",
+    Running = "running",
+    Stopped = "stopped",
+});
+
 /// The `Problem` schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Problem {

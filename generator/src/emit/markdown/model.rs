@@ -70,12 +70,25 @@ pub(super) fn page(cx: &Context<'_>, layout: &Layout, id: TypeId, def: &TypeDef)
         TypeKind::Enum(e) => {
             out.push("## Values".to_owned());
             out.push(String::new());
+            // A description column only when the spec describes values.
+            let described = e.variants.iter().any(|v| v.doc.is_some());
             let rows: Vec<Vec<String>> = e
                 .variants
                 .iter()
-                .map(|v| vec![format!("`{}`", v.name), escape_pipes(&code(&v.wire))])
+                .map(|v| {
+                    let mut row = vec![format!("`{}`", v.name), escape_pipes(&code(&v.wire))];
+                    if described {
+                        row.push(v.doc.as_deref().map(cell).unwrap_or_default());
+                    }
+                    row
+                })
                 .collect();
-            out.extend(table(&["Variant", "Wire value"], &rows));
+            let header: &[&str] = if described {
+                &["Variant", "Wire value", "Description"]
+            } else {
+                &["Variant", "Wire value"]
+            };
+            out.extend(table(header, &rows));
             out.push(String::new());
             out.push(
                 "Open: any other value decodes into `Unknown(String)` and is sent back as is."
