@@ -3,14 +3,15 @@
 //! construct the generator lowers, watched on the wire.
 
 use kitchen_sink::models::{
-    BlockchainLocation, BlockchainLocationType, CreateTransferError, Event, GetAccountParams,
-    GetLegacyError, GetQuotesParams, GetQuotesWindow, GetReportAccepted, GetReportError,
-    GetReportSuccess, GetStyledPair, GetStyledSpread, Level, Location, NameOrId, OneOrMore,
-    PaymentEvent, Phase, RefundEvent, Report, SearchOrdersAmount, SearchOrdersAmountTotal,
-    SearchOrdersBoxModel, SearchOrdersCreated, SearchOrdersCreated2, SearchOrdersParams,
-    SearchOrdersXBox, SearchOrdersXWindow, SearchTransfersParams, Side, TokenRequest,
-    TokenRequestDevice, TokenRequestGrantType, Transfer, TransferFee, TransferRequest,
-    TransferRouting, TransferStatus, TransferUpdate, WalletLocation, WalletLocationType,
+    BasicColour, BlockchainLocation, BlockchainLocationType, Colour, CreateTransferError, Event,
+    GetAccountParams, GetLegacyError, GetQuotesParams, GetQuotesWindow, GetReportAccepted,
+    GetReportError, GetReportSuccess, GetStyledPair, GetStyledSpread, Level, Location, NameOrId,
+    OneOrMore, PaymentEvent, Phase, RefundEvent, Report, SearchOrdersAmount,
+    SearchOrdersAmountTotal, SearchOrdersBoxModel, SearchOrdersCreated, SearchOrdersCreated2,
+    SearchOrdersParams, SearchOrdersXBox, SearchOrdersXWindow, SearchTransfersParams, Shade, Side,
+    TokenRequest, TokenRequestDevice, TokenRequestGrantType, Tone, Transfer, TransferFee,
+    TransferRequest, TransferRouting, TransferStatus, TransferUpdate, WalletLocation,
+    WalletLocationType,
 };
 use kitchen_sink::{Client, Error};
 use serde_json::{Value, json};
@@ -500,6 +501,26 @@ fn described_values_are_one_enum_that_decodes_each_value_as_itself() {
         assert_eq!(serde_json::from_value::<Phase>(json!(wire)).unwrap(), phase);
         assert_eq!(serde_json::to_value(&phase).unwrap(), json!(wire));
     }
+}
+
+#[test]
+fn an_enum_alternative_is_chosen_for_values_it_knows() {
+    // An open enum decodes any string; the alternative that knows the value wins, and a value
+    // no enum knows goes to a plain string, or else to the first enum's `Unknown`.
+    let colour = |wire: &str| serde_json::from_value::<Colour>(json!(wire)).unwrap();
+    assert_eq!(colour("red"), Colour::BasicColour(BasicColour::Red));
+    assert_eq!(colour("teal"), Colour::String("teal".to_owned()));
+    let shade = |wire: &str| serde_json::from_value::<Shade>(json!(wire)).unwrap();
+    assert_eq!(shade("green"), Shade::BasicColour(BasicColour::Green));
+    assert_eq!(shade("dark"), Shade::Tone(Tone::Dark));
+    assert_eq!(
+        shade("pink"),
+        Shade::BasicColour(BasicColour::Unknown("pink".to_owned()))
+    );
+    assert_eq!(
+        serde_json::to_value(Shade::Tone(Tone::Light)).unwrap(),
+        json!("light")
+    );
 }
 
 #[tokio::test]

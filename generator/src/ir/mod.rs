@@ -190,7 +190,8 @@ pub struct OneOfVariant {
     pub origin: Pointer,
     /// Values of the tag property that select it.
     pub tags: Vec<String>,
-    /// The property names of an object alternative that accepts no others (for fit).
+    /// The property names of an object alternative that accepts no others, or the values of a
+    /// string enum alternative (for fit).
     pub keys: Option<Vec<String>>,
 }
 

@@ -1382,7 +1382,7 @@ pub(crate) fn mark_boxed_fields(types: &mut BTreeMap<TypeId, TypeDef>) {
 
 /// Settles how each `oneOf` picks its variant, once every alternative's type is known:
 /// variant names, the values of the tag property that select each variant, and the keys each
-/// object alternative knows.
+/// object alternative (or values each string enum alternative) knows.
 pub(crate) fn settle_one_ofs(types: &mut BTreeMap<TypeId, TypeDef>) {
     let ids: Vec<TypeId> = types
         .iter()
@@ -1460,10 +1460,22 @@ pub(crate) fn settle_one_ofs(types: &mut BTreeMap<TypeId, TypeDef>) {
             let mut seen = BTreeSet::new();
             tags.retain(|t| seen.insert(t.clone()));
             variant.tags = tags;
-            variant.keys = s
-                .as_ref()
-                .filter(|s| s.additional.is_none())
-                .map(|s| s.fields.iter().map(|f| f.wire.clone()).collect());
+            variant.keys = match (s, &variant.ty) {
+                (Some(s), _) => s
+                    .additional
+                    .is_none()
+                    .then(|| s.fields.iter().map(|f| f.wire.clone()).collect()),
+                // An open enum decodes any string: the values it knows tell a fit from an
+                // `Unknown`, so a later alternative that knows the value (or a plain string)
+                // wins.
+                (None, TypeRef::Named(id)) => match types.get(id).map(|d| &d.kind) {
+                    Some(TypeKind::Enum(e)) => {
+                        Some(e.variants.iter().map(|v| v.wire.clone()).collect())
+                    }
+                    _ => None,
+                },
+                (None, _) => None,
+            };
         }
         one_of.tag = tag;
 

@@ -22,6 +22,24 @@ impl crate::runtime::ErrorBody for AttachFileError {
     }
 }
 
+/// The `BasicColour` values.
+///
+/// Open: a value this client does not know yet is kept in `Unknown` rather than failing to decode.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BasicColour {
+    /// `red`
+    Red,
+    /// `green`
+    Green,
+    /// A value not in the spec, as received.
+    Unknown(String),
+}
+
+crate::runtime::open_enum!(BasicColour {
+    Red = "red",
+    Green = "green",
+});
+
 /// The `BlockchainLocation` schema.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BlockchainLocation {
@@ -64,6 +82,54 @@ pub enum BlockchainLocationType {
 crate::runtime::open_enum!(BlockchainLocationType {
     Blockchain = "blockchain",
 });
+
+/// A colour the spec names, or any other by its text.
+///
+/// The alternative is the first that decodes and knows every property of the value (else the first that decodes).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Colour {
+    /// A `BasicColour`.
+    BasicColour(BasicColour),
+    /// A `String`.
+    String(String),
+}
+
+impl serde::Serialize for Colour {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::BasicColour(value) => value.serialize(serializer),
+            Self::String(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Colour {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        crate::runtime::decode_one_of(
+                value,
+                None,
+                &[
+                    crate::runtime::Alternative {
+                        tags: &[],
+                        keys: Some(&["red", "green"]),
+                        decode: |value| {
+                            serde_json::from_value(value).map(Self::BasicColour)
+                        },
+                    },
+                    crate::runtime::Alternative {
+                        tags: &[],
+                        keys: None,
+                        decode: |value| serde_json::from_value(value).map(Self::String),
+                    },
+                ],
+                None,
+            )
+            .map_err(serde::de::Error::custom)
+    }
+}
 
 /// The error responses [`Client::create_token`](crate::Client::create_token) documents, by HTTP status.
 #[derive(Clone, Debug, PartialEq)]
@@ -930,6 +996,54 @@ pub struct SearchTransfersParams {
     pub to: Option<OneOrMore>,
 }
 
+/// A colour or a tone; either enum would take any string.
+///
+/// The alternative is the first that decodes and knows every property of the value (else the first that decodes).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shade {
+    /// A `BasicColour`.
+    BasicColour(BasicColour),
+    /// A `Tone`.
+    Tone(Tone),
+}
+
+impl serde::Serialize for Shade {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::BasicColour(value) => value.serialize(serializer),
+            Self::Tone(value) => value.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Shade {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(deserializer)?;
+        crate::runtime::decode_one_of(
+                value,
+                None,
+                &[
+                    crate::runtime::Alternative {
+                        tags: &[],
+                        keys: Some(&["red", "green"]),
+                        decode: |value| {
+                            serde_json::from_value(value).map(Self::BasicColour)
+                        },
+                    },
+                    crate::runtime::Alternative {
+                        tags: &[],
+                        keys: Some(&["light", "dark"]),
+                        decode: |value| serde_json::from_value(value).map(Self::Tone),
+                    },
+                ],
+                None,
+            )
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 /// The `Side` values.
 ///
 /// Open: a value this client does not know yet is kept in `Unknown` rather than failing to decode.
@@ -1035,6 +1149,24 @@ pub enum TokenRequestGrantType {
 crate::runtime::open_enum!(TokenRequestGrantType {
     ClientCredentials = "client_credentials",
     RefreshToken = "refresh_token",
+});
+
+/// The `Tone` values.
+///
+/// Open: a value this client does not know yet is kept in `Unknown` rather than failing to decode.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Tone {
+    /// `light`
+    Light,
+    /// `dark`
+    Dark,
+    /// A value not in the spec, as received.
+    Unknown(String),
+}
+
+crate::runtime::open_enum!(Tone {
+    Light = "light",
+    Dark = "dark",
 });
 
 /// The `Transfer` schema.

@@ -1629,7 +1629,8 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
 pub struct Alternative<T> {
     /// Values of the tag property that select it.
     pub tags: &'static [&'static str],
-    /// For an object alternative that accepts no other properties: the ones it knows.
+    /// For an object alternative that accepts no other properties: the ones it knows; for a
+    /// string enum alternative: its values (any other it takes as `Unknown`).
     pub keys: Option<&'static [&'static str]>,
     /// Decodes a value as this alternative.
     pub decode: fn(serde_json::Value) -> Result<T, serde_json::Error>,
@@ -1639,8 +1640,9 @@ pub struct Alternative<T> {
 ///
 /// The tag property, when its value names alternatives, narrows the choice to them; a tag value
 /// no alternative knows is `unknown` (a kind of value newer than the spec). Among the remaining
-/// alternatives the one chosen decodes and leaves the fewest properties of the object unknown to
-/// it (the first of equals) — never merely the first that parses.
+/// alternatives the one chosen decodes and leaves the fewest properties of the object (or, for
+/// a string, none of its value) unknown to it (the first of equals) — never merely the first
+/// that parses.
 pub fn decode_one_of<T>(
     value: serde_json::Value,
     tag: Option<&str>,
@@ -1670,6 +1672,9 @@ pub fn decode_one_of<T>(
             .keys()
             .filter(|k| !keys.contains(&k.as_str()))
             .count(),
+        (serde_json::Value::String(text), Some(values)) => {
+            usize::from(!values.contains(&text.as_str()))
+        }
         _ => 0,
     };
     let mut best: Option<(usize, T)> = None;
