@@ -197,6 +197,18 @@ impl<'s> View<'s> {
             .collect()
     }
 
+    /// Whether the schema is only a string enum (no composition, no properties): what may stand
+    /// for another such enum of the same values.
+    fn is_plain_string_enum(&self) -> bool {
+        self.all_of.is_empty()
+            && self.one_of.is_empty()
+            && self.any_of.is_empty()
+            && !self.not
+            && self.properties.is_none()
+            && matches!(self.typ, None | Some("string"))
+            && !self.enum_strings.is_empty()
+    }
+
     /// [`View::required_alternatives`] as the rule the struct beside them keeps.
     fn presence_rule(&self) -> Option<PresenceRule> {
         let sets = self.required_alternatives()?;
@@ -1134,13 +1146,7 @@ fn enum_alternatives(
             return None;
         };
         let view = View::of(schema);
-        let plain = view.all_of.is_empty()
-            && view.one_of.is_empty()
-            && view.any_of.is_empty()
-            && !view.not
-            && view.properties.is_none()
-            && matches!(view.typ, None | Some("string"));
-        if !plain || view.enum_strings.is_empty() {
+        if !view.is_plain_string_enum() {
             return None;
         }
         let doc = doc_of(&schema.schema_data);
@@ -1175,14 +1181,9 @@ pub(super) fn component_enums(
             continue;
         };
         let view = View::of(schema);
-        let plain = view.all_of.is_empty()
-            && view.one_of.is_empty()
-            && view.any_of.is_empty()
-            && !view.not
-            && matches!(view.typ, None | Some("string"));
         let values = distinct(&view.enum_strings);
         // One value is a tag (`type: [card]`), which many unrelated objects share.
-        if !plain || values.len() < 2 || schema.schema_data.deprecated {
+        if !view.is_plain_string_enum() || values.len() < 2 || schema.schema_data.deprecated {
             continue;
         }
         enums

@@ -776,7 +776,9 @@ impl Request {
     }
 
     /// Appends a path parameter given by its JSON form, as `style: label` (`matrix: false`:
-    /// `.value`) or `style: matrix` (`;name=value`) writes it (see [`JsonForm::prefixed`]).
+    /// `.5`, `.3,4`, `.3.4` exploded, `.R,1,G,2`, `.R=1.G=2` exploded) or `style: matrix`
+    /// (`;id=5`, `;id=3,4`, `;id=3;id=4` exploded, `;c=R,1,G,2`, `;R=1;G=2` exploded) writes it:
+    /// names and values percent-encoded, the delimiters as they are.
     pub fn path_param_prefixed<T: serde::Serialize + ?Sized>(
         &mut self,
         name: &'static str,
