@@ -378,8 +378,8 @@ pub struct EnumVariant {
     pub name: String,
     /// The value on the wire.
     pub wire: String,
-    /// What the value means, when the spec says (the description of a `oneOf` alternative
-    /// that holds only this value).
+    /// What the value means, when the spec says: the description of the `oneOf` alternative
+    /// that holds it.
     pub doc: Option<String>,
 }
 
