@@ -1135,18 +1135,22 @@ impl JsonForm {
         }
     }
 
-    /// One text: a list's items, or an object's names and values, joined by `separator`; a
-    /// list inside an object comma-separated.
-    fn joined(&self, separator: &str) -> String {
+    /// The texts a style that does not explode joins: a list's items, or an object's names and
+    /// values in turn (a list inside an object comma-separated).
+    fn texts(&self) -> Vec<String> {
         match self {
             JsonForm::Object(_) => self
                 .properties()
                 .into_iter()
                 .flat_map(|(name, value)| [name.to_owned(), value])
-                .collect::<Vec<_>>()
-                .join(separator),
-            form => form.items().join(separator),
+                .collect(),
+            form => form.items(),
         }
+    }
+
+    /// One text: the `texts` joined by `separator`.
+    fn joined(&self, separator: &str) -> String {
+        self.texts().join(separator)
     }
 
     /// `style: simple` (paths, headers; cookies too): a list comma-separated, an object as
@@ -1183,15 +1187,9 @@ impl JsonForm {
                 .iter()
                 .map(|item| (matrix.then(|| encode(name)), encode(item)))
                 .collect(),
+            // Each text encoded on its own: the `,` between them is a delimiter.
             form => {
-                let texts: Vec<String> = match form {
-                    JsonForm::Object(_) => form
-                        .properties()
-                        .into_iter()
-                        .flat_map(|(key, value)| [encode(key), encode(&value)])
-                        .collect(),
-                    form => form.items().iter().map(|item| encode(item)).collect(),
-                };
+                let texts: Vec<String> = form.texts().iter().map(|text| encode(text)).collect();
                 vec![(matrix.then(|| encode(name)), texts.join(","))]
             }
         };

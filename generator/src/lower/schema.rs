@@ -246,8 +246,8 @@ impl<'s> View<'s> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum PartRole {
     /// Only annotations (description, flags, examples), value limits, `type: object` with
-    /// nothing in it, or alternatives that only require properties (not checked: warning
-    /// `required-alternatives-unchecked`).
+    /// nothing in it, or alternatives that only require properties (a rule the merged struct
+    /// keeps, see `Lowerer::keep_rules`).
     Annotates,
     /// As [`PartRole::Annotates`], plus `required` names for the object's properties.
     Requires,
