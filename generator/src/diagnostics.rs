@@ -3,6 +3,7 @@
 //! Every problem carries what a person needs to find it: the spec file, the line and column where
 //! the parser knows them, the JSON pointer into the document and the operation it concerns.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// How bad a [`Diagnostic`] is.
@@ -287,9 +288,14 @@ impl fmt::Display for Diagnostics {
 impl std::error::Error for Diagnostics {}
 
 /// A JSON pointer into the spec (RFC 6901, written as a URI fragment: `#/paths/~1pets/get`).
+///
+/// Held as its escaped text (`/paths/~1pets/get`) rather than a list of tokens: lowering makes
+/// one for every schema position it visits and keeps thousands, which as separate strings took
+/// several allocations each (1.6 MB of pointers in the lowering of GitHub's spec).
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Pointer {
-    tokens: Vec<String>,
+    /// Each token after a `/`, escaped (`~` as `~0`, `/` as `~1`); empty for the root.
+    escaped: String,
 }
 
 impl Pointer {
@@ -305,45 +311,68 @@ impl Pointer {
             return Some(Self::root());
         }
         let rest = rest.strip_prefix('/')?;
-        let tokens = rest
-            .split('/')
-            .map(|token| percent_decode(token).replace("~1", "/").replace("~0", "~"))
-            .collect();
-        Some(Pointer { tokens })
+        let mut pointer = Self::root();
+        for token in rest.split('/') {
+            // Percent-decoding may make a `/` or `~`, which the stored form escapes.
+            pointer.push(&unescape(&percent_decode(token)));
+        }
+        Some(pointer)
     }
 
     /// This pointer with one more token.
     pub fn join(&self, token: impl AsRef<str>) -> Self {
-        let mut tokens = self.tokens.clone();
-        tokens.push(token.as_ref().to_owned());
-        Pointer { tokens }
+        let token = token.as_ref();
+        let mut escaped = String::with_capacity(self.escaped.len() + token.len() + 1);
+        escaped.push_str(&self.escaped);
+        let mut pointer = Pointer { escaped };
+        pointer.push(token);
+        pointer
     }
 
-    /// The unescaped tokens.
-    pub fn tokens(&self) -> &[String] {
-        &self.tokens
+    fn push(&mut self, token: &str) {
+        self.escaped.push('/');
+        if token.contains(['~', '/']) {
+            self.escaped
+                .push_str(&token.replace('~', "~0").replace('/', "~1"));
+        } else {
+            self.escaped.push_str(token);
+        }
+    }
+
+    /// The unescaped tokens, first to last.
+    pub fn tokens(&self) -> impl DoubleEndedIterator<Item = Cow<'_, str>> {
+        // `escaped` starts with the first token's `/`, and is empty for the root.
+        self.escaped
+            .get(1..)
+            .into_iter()
+            .flat_map(|tokens| tokens.split('/'))
+            .map(|token| match token.contains('~') {
+                true => Cow::Owned(unescape(token)),
+                false => Cow::Borrowed(token),
+            })
     }
 
     /// The name of the component this points at, if it is one of `section` (`schemas`:
     /// `Foo` for `#/components/schemas/Foo`, nothing for a pointer below it).
-    pub fn component_name(&self, section: &str) -> Option<&str> {
-        match self.tokens.as_slice() {
-            [c, s, name] if c == "components" && s == section => Some(name),
+    pub fn component_name(&self, section: &str) -> Option<Cow<'_, str>> {
+        let mut tokens = self.tokens();
+        match (tokens.next(), tokens.next(), tokens.next(), tokens.next()) {
+            (Some(c), Some(s), Some(name), None) if c == "components" && s == section => Some(name),
             _ => None,
         }
     }
 
     /// The last token, e.g. the component name of `#/components/schemas/Foo`.
-    pub fn last(&self) -> Option<&str> {
-        self.tokens.last().map(String::as_str)
+    pub fn last(&self) -> Option<Cow<'_, str>> {
+        self.tokens().next_back()
     }
 
     /// Looks the pointer up in a JSON document.
     pub fn lookup<'v>(&self, root: &'v serde_json::Value) -> Option<&'v serde_json::Value> {
         let mut node = root;
-        for token in &self.tokens {
+        for token in self.tokens() {
             node = match node {
-                serde_json::Value::Object(map) => map.get(token)?,
+                serde_json::Value::Object(map) => map.get(token.as_ref())?,
                 serde_json::Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
                 _ => return None,
             };
@@ -354,12 +383,13 @@ impl Pointer {
 
 impl fmt::Display for Pointer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("#")?;
-        for token in &self.tokens {
-            write!(f, "/{}", token.replace('~', "~0").replace('/', "~1"))?;
-        }
-        Ok(())
+        write!(f, "#{}", self.escaped)
     }
+}
+
+/// A pointer token with its `~1` and `~0` escapes undone.
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
 }
 
 /// `$ref`s are URI fragments, so `%7B` may stand for `{`.
@@ -403,11 +433,19 @@ mod tests {
         assert_eq!(
             Pointer::parse_ref("#/paths/~1a~1%7Bid%7D")
                 .unwrap()
-                .tokens(),
-            &["paths".to_owned(), "/a/{id}".to_owned()]
+                .tokens()
+                .collect::<Vec<_>>(),
+            ["paths", "/a/{id}"]
         );
         assert_eq!(Pointer::parse_ref("other.yaml#/x"), None);
-        assert_eq!(Pointer::parse_ref("#/a~0b").unwrap().last(), Some("a~b"));
+        assert_eq!(
+            Pointer::parse_ref("#/a~0b").unwrap().last().as_deref(),
+            Some("a~b")
+        );
+        // A percent-encoded `/` is a character of its token, escaped when written.
+        let encoded = Pointer::parse_ref("#/paths/%2Fa~1b").unwrap();
+        assert_eq!(encoded, Pointer::root().join("paths").join("/a/b"));
+        assert_eq!(encoded.to_string(), "#/paths/~1a~1b");
     }
 
     #[test]

@@ -32,12 +32,7 @@ fn walk(api: &Api, root: &Value, node: &Value, at: &Pointer, out: &mut Vec<Examp
                 out.push(check(api, site, at.join("example"), example));
             }
             // A media type: its examples belong to its schema.
-            let is_media = at
-                .tokens()
-                .iter()
-                .rev()
-                .nth(1)
-                .is_some_and(|t| t == "content");
+            let is_media = at.tokens().nth_back(1).is_some_and(|t| t == "content");
             if is_media {
                 if let Some(site) = api.schema_sites.get(&at.join("schema")) {
                     if let Some(example) = map.get("example") {

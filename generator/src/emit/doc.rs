@@ -93,7 +93,18 @@ pub fn expand(code: String) -> Option<String> {
 
 /// Drops the lines put aside on this thread, once what they were for is laid out.
 pub fn forget() {
-    BLOCKS.with(|blocks| blocks.borrow_mut().clear());
+    forget_since(0);
+}
+
+/// How many blocks of lines this thread has put aside so far, for [`forget_since`].
+pub fn put_aside() -> usize {
+    BLOCKS.with(|blocks| blocks.borrow().len())
+}
+
+/// Drops the lines put aside on this thread since [`put_aside`] returned `mark`, once what
+/// they were for is laid out; those put aside before stay.
+pub fn forget_since(mark: usize) {
+    BLOCKS.with(|blocks| blocks.borrow_mut().truncate(mark));
 }
 
 /// `#![doc = "..."]` attributes, one per line, for inner (module) docs.

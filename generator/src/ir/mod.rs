@@ -29,7 +29,8 @@ pub struct Api {
     /// The response header that carries the request id (lowercase).
     pub request_id_header: String,
     /// The type of every schema position lowered, by the pointer of the position (where the
-    /// schema or its `$ref` sits) — used to place examples.
+    /// schema or its `$ref` sits) — used to place examples. Empty when lowered for generation
+    /// only (see `lower::Options::schema_sites`).
     pub schema_sites: BTreeMap<Pointer, SchemaSite>,
 }
 

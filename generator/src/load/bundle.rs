@@ -253,9 +253,10 @@ impl Bundler {
 /// is `/components/<section>/<name>`, else one made from the file and the pointer, in the section
 /// the `$ref`'s position calls for.
 fn place_for(fragment: &Pointer, at: &Pointer, file: &Path) -> (String, String) {
-    if let [first, section, name] = fragment.tokens() {
+    let tokens: Vec<_> = fragment.tokens().collect();
+    if let [first, section, name] = tokens.as_slice() {
         if first == "components" {
-            return (section.clone(), name.clone());
+            return (section.to_string(), name.to_string());
         }
     }
     let stem = file
@@ -263,7 +264,7 @@ fn place_for(fragment: &Pointer, at: &Pointer, file: &Path) -> (String, String) 
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let name: String = std::iter::once(stem.as_str())
-        .chain(fragment.tokens().iter().map(String::as_str))
+        .chain(tokens.iter().map(|token| token.as_ref()))
         .flat_map(|part| part.split(|c: char| !c.is_ascii_alphanumeric()))
         .filter(|part| !part.is_empty())
         .map(|part| {
@@ -274,9 +275,8 @@ fn place_for(fragment: &Pointer, at: &Pointer, file: &Path) -> (String, String) 
                 .unwrap_or_default()
         })
         .collect();
-    let tokens = at.tokens();
-    let parent = tokens.len().checked_sub(2).and_then(|i| tokens.get(i));
-    let section = match (parent.map(String::as_str), at.last()) {
+    let parent = at.tokens().nth_back(1);
+    let section = match (parent.as_deref(), at.last().as_deref()) {
         (Some("parameters"), _) => "parameters",
         (Some("responses"), _) => "responses",
         (_, Some("requestBody")) => "requestBodies",

@@ -57,7 +57,8 @@ fn check<T: DeserializeOwned>(value: &Value, at: &Pointer) -> Found {
         .map(|e| (path_to_pointer(at.clone(), e.path()), e.inner().to_string()))
 }
 
-fn path_item(item: &Value, at: &Pointer) -> Found {
+/// The innermost part of one path item that does not parse, with the error.
+pub(super) fn path_item(item: &Value, at: &Pointer) -> Found {
     if let Some(map) = item.as_object() {
         for (i, p) in map
             .get("parameters")

@@ -2,8 +2,8 @@
 //!
 //! The raw tree is kept beside the typed document: `$ref`s may point anywhere in it, and the
 //! version checks must look at it before `openapiv3` rejects a Swagger 2.0 file with a vague error.
-//! The typed document leaves out the path items, which are typed one at a time from the tree,
-//! and the named examples, which are only checked.
+//! The typed document leaves out the path items, which lowering types one at a time from the
+//! tree, and the named examples, which are only checked.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
 use openapiv3::{Example, OpenAPI, PathItem, ReferenceOr};
@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 mod bounds;
 mod bundle;
 mod locate;
-mod yaml;
+mod tree;
 
 /// A parsed spec.
 #[derive(Debug)]
@@ -24,11 +24,51 @@ pub struct Document {
     pub raw: Value,
     /// The typed document without its path items, the biggest part of most specs (16 of the
     /// 24 MB GitHub's spec takes typed), and without the named examples (`components/examples`),
-    /// which nothing reads typed: parsing checks both, and lowering types the path items from
-    /// [`Document::raw`] one at a time.
+    /// which nothing reads typed: parsing checks those, and lowering types the path items from
+    /// [`Document::raw`] one at a time (see [`path_items`]).
     pub api: OpenAPI,
     /// What loading degraded (e.g. integer bounds beyond 64 bits).
     pub warnings: Diagnostics,
+    /// Whether every local `$ref` was found to resolve before parts of [`Document::raw`] were
+    /// dropped (see [`Document::drop_named_examples`]): refs into them dangle now.
+    refs_checked: bool,
+}
+
+impl Document {
+    /// Whether every local `$ref` of the document, data included, points at something; if not,
+    /// lowering looks for the ones that do not, to report each.
+    pub(crate) fn refs_resolve(&self) -> bool {
+        self.refs_checked || every_ref_resolves(&self.raw, &self.raw)
+    }
+
+    /// Drops the named examples (`components/examples`) from [`Document::raw`]: nothing but
+    /// example checks reads them, and on GitHub's spec they are 3.6 MB of a 36 MB heap peak.
+    /// Kept if a `$ref` dangles, for lowering to find and report it where it is.
+    pub(crate) fn drop_named_examples(&mut self) {
+        if self.raw.pointer(NAMED_EXAMPLES).is_none() {
+            return;
+        }
+        if self.refs_checked || every_ref_resolves(&self.raw, &self.raw) {
+            self.refs_checked = true;
+            if let Some(examples) = self.raw.pointer_mut(NAMED_EXAMPLES) {
+                *examples = Value::Object(Default::default());
+            }
+        }
+    }
+}
+
+/// Whether every local `$ref` under `node`, data included, resolves in `root`.
+fn every_ref_resolves(root: &Value, node: &Value) -> bool {
+    match node {
+        Value::Object(map) => match map.get("$ref") {
+            Some(Value::String(reference)) => {
+                Pointer::parse_ref(reference).is_none_or(|target| target.lookup(root).is_some())
+            }
+            _ => map.values().all(|child| every_ref_resolves(root, child)),
+        },
+        Value::Array(items) => items.iter().all(|child| every_ref_resolves(root, child)),
+        _ => true,
+    }
 }
 
 /// A spec to generate from: its name (for diagnostics) and its text.
@@ -110,11 +150,7 @@ pub fn parse(input: &SpecInput) -> Result<Document, Diagnostics> {
                         e.inner().to_string(),
                     )
                 });
-                return Err(Diagnostics::from(
-                    Diagnostic::error(format!("not a valid OpenAPI 3.0 document: {message}"))
-                        .at(&pointer),
-                )
-                .in_file(file));
+                return Err(Diagnostics::from(invalid(message, &pointer)).in_file(file));
             }
         },
     };
@@ -124,16 +160,18 @@ pub fn parse(input: &SpecInput) -> Result<Document, Diagnostics> {
         raw,
         api,
         warnings: warnings.in_file(file),
+        refs_checked: false,
     })
 }
 
-/// The typed document with no path items and no named examples, if the whole document (those
-/// too) parses.
+/// The typed document with no path items and no named examples, if the whole document (the
+/// examples too) parses.
 ///
-/// The path items are parsed one at a time and dropped: holding them all typed beside the tree
-/// would take more memory than anything else apigen keeps. The named examples
-/// (`components/examples`) are only checked: nothing reads them typed, and on GitHub's spec they
-/// would take 3.5 MB.
+/// The path items are typed one at a time when they are lowered (see [`path_items`]): holding
+/// them all typed beside the tree would take more memory than anything else apigen keeps, and
+/// typing each here as well, to check it, took a tenth of the time of generating from GitHub's
+/// spec. The named examples (`components/examples`) are only checked: nothing reads them typed,
+/// and on GitHub's spec they would take 3.5 MB.
 fn typed_without_bulk(raw: &mut Value) -> Option<OpenAPI> {
     let paths = set_aside(raw, PATHS);
     let examples = set_aside(raw, NAMED_EXAMPLES);
@@ -144,10 +182,9 @@ fn typed_without_bulk(raw: &mut Value) -> Option<OpenAPI> {
         }
     }
     api.filter(|_| {
-        path_items(raw).all(|(_, item)| item.is_ok())
-            && named_examples(raw).all(|example| {
-                <ReferenceOr<Example> as serde::Deserialize>::deserialize(example).is_ok()
-            })
+        named_examples(raw).all(|example| {
+            <ReferenceOr<Example> as serde::Deserialize>::deserialize(example).is_ok()
+        })
     })
 }
 
@@ -176,21 +213,31 @@ pub(crate) fn is_path(key: &str) -> bool {
 }
 
 /// Each path item of a document's JSON tree (the keys `/...` of `paths`, as `openapiv3` reads
-/// them), parsed on its own.
+/// them), typed on its own; for one that does not parse, the error as parsing reports any other
+/// part that does not (see [`invalid`]).
 pub(crate) fn path_items(
     raw: &Value,
-) -> impl Iterator<Item = (&str, Result<ReferenceOr<PathItem>, serde_json::Error>)> {
+) -> impl Iterator<Item = (&str, Result<ReferenceOr<PathItem>, Box<Diagnostic>>)> {
     raw.get("paths")
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
         .filter(|(path, _)| is_path(path))
         .map(|(path, item)| {
-            (
-                path.as_str(),
-                <ReferenceOr<PathItem> as serde::Deserialize>::deserialize(item),
-            )
+            let typed = <ReferenceOr<PathItem> as serde::Deserialize>::deserialize(item);
+            let typed = typed.map_err(|e| {
+                let at = Pointer::root().join("paths").join(path);
+                let (pointer, message) =
+                    locate::path_item(item, &at).unwrap_or((at, e.to_string()));
+                Box::new(invalid(message, &pointer))
+            });
+            (path.as_str(), typed)
         })
+}
+
+/// The error for a part of the document that `openapiv3` cannot type.
+fn invalid(message: impl std::fmt::Display, at: &Pointer) -> Diagnostic {
+    Diagnostic::error(format!("not a valid OpenAPI 3.0 document: {message}")).at(at)
 }
 
 /// The bytes of a YAML or JSON file as a JSON tree, as the generator reads it (integers beyond
@@ -211,11 +258,11 @@ pub fn read_tree(file: &str, bytes: &[u8]) -> Result<Value, Box<Diagnostic>> {
         ));
     }
     if looks_like_json(file, text) {
-        serde_json::from_str::<Value>(text).map_err(|e| {
+        tree::parse_json(text).map_err(|e| {
             Box::new(Diagnostic::error(format!("invalid JSON: {e}")).at_line(e.line(), e.column()))
         })
     } else {
-        yaml::parse(text).map_err(|e| {
+        tree::parse_yaml(text).map_err(|e| {
             let message = e.to_string();
             let d = if message.contains("more than one document") {
                 // serde_yaml does not say where; the second document starts at a `---` line
@@ -258,14 +305,12 @@ pub(crate) fn follow_refs<'v>(root: &'v Value, mut node: Option<&'v Value>) -> O
 /// Whether `key` of the object at `at` holds data rather than spec: example values, defaults,
 /// enum values and extensions may contain a `$ref` key that refers to nothing.
 pub(crate) fn is_data(at: &Pointer, key: &str) -> bool {
-    let tokens = at.tokens();
-    let parent = tokens.last().map(String::as_str);
-    if parent == Some("properties") {
+    if at.last().is_some_and(|parent| parent == "properties") {
         return false;
     }
     match key {
         "example" | "default" | "enum" => true,
-        "value" => tokens.len() >= 2 && tokens[tokens.len() - 2] == "examples",
+        "value" => at.tokens().nth_back(1).is_some_and(|t| t == "examples"),
         _ => key.starts_with("x-"),
     }
 }
@@ -405,12 +450,13 @@ mod tests {
 
     #[test]
     fn typed_errors_have_a_pointer() {
-        let d = first_error("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a: 5\n");
+        let d =
+            path_item_error("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a: 5\n");
         assert_eq!(d.pointer.as_deref(), Some("#/paths/~1a"), "{d}");
     }
 
     #[test]
-    fn path_items_are_checked_then_read_one_at_a_time() {
+    fn path_items_are_read_one_at_a_time() {
         let doc = parse_str(
             "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /b: {summary: b}\n  \
              x-ext: 1\n  not-a-path: 2\n  /a: {summary: a}\n",
@@ -459,11 +505,20 @@ mod tests {
         assert_eq!(d.pointer.as_deref(), Some("#/components/examples"), "{d}");
     }
 
+    /// The first path item of `spec` that does not parse, as lowering reports it.
+    fn path_item_error(spec: &str) -> Diagnostic {
+        let doc = parse_str(spec).unwrap();
+        path_items(&doc.raw)
+            .find_map(|(_, item)| item.err())
+            .map(|d| *d)
+            .unwrap()
+    }
+
     #[test]
     fn a_path_item_that_does_not_parse_is_located_though_the_rest_does() {
         let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a: {get: \
                     {responses: {'200': {description: ok}}}}\n  /b: {get: {responses: [1]}}\n";
-        let d = first_error(spec);
+        let d = path_item_error(spec);
         assert_eq!(
             d.pointer.as_deref(),
             Some("#/paths/~1b/get/responses"),
@@ -482,7 +537,7 @@ mod tests {
         // `openapiv3` skips `stray` (lowering warns of it), so the error is in `/b`.
         let spec = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  stray: 5\n  \
                     /b: {get: {responses: [1]}}\n";
-        let d = first_error(spec);
+        let d = path_item_error(spec);
         assert_eq!(
             d.pointer.as_deref(),
             Some("#/paths/~1b/get/responses"),

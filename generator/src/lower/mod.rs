@@ -27,11 +27,14 @@ pub struct Options {
     pub idempotency_key: Option<String>,
     /// How cursor-paginated lists are recognized.
     pub pagination: crate::config::PaginationNames,
+    /// Whether to record the type at every schema position ([`Api::schema_sites`]), which only
+    /// example checks read: generation leaves them out (2.3 MB for GitHub's spec).
+    pub schema_sites: bool,
 }
 
 /// Lowers a parsed document. Diagnostics may contain errors; the caller decides.
 pub fn lower(doc: &Document, options: &Options) -> (Api, Diagnostics) {
-    let mut lowerer = Lowerer::new(doc);
+    let mut lowerer = Lowerer::new(doc, options.schema_sites);
     // Component schemas first: they are the types users know by name, so they claim names first.
     if let Some(components) = &doc.api.components {
         for (name, schema) in &components.schemas {
@@ -47,7 +50,7 @@ pub fn lower(doc: &Document, options: &Options) -> (Api, Diagnostics) {
     let security_schemes = service::security_schemes(&mut lowerer);
     let request_id_header = service::request_id_header(doc);
     // Last, so that references met while lowering are reported with their operation first.
-    if !every_ref_resolves(&doc.raw, &doc.raw) {
+    if !doc.refs_resolve() {
         check_every_ref(&mut lowerer, &doc.raw, &Pointer::root());
     }
 
@@ -75,7 +78,7 @@ pub fn lower(doc: &Document, options: &Options) -> (Api, Diagnostics) {
             })
             .collect(),
         request_id_header,
-        schema_sites: sites,
+        schema_sites: sites.unwrap_or_default(),
     };
     schema::mark_boxed_fields(&mut api.types);
     names::assign_type_names(&mut api);
@@ -88,22 +91,6 @@ pub fn lower(doc: &Document, options: &Options) -> (Api, Diagnostics) {
     pagination::detect(&mut api, &options.pagination, &mut diags);
     example::attach(&mut api, &doc.raw);
     (api, diags)
-}
-
-/// Whether every local `$ref`, data included, resolves: then [`check_every_ref`], which tracks
-/// pointers to report each dangling one, has nothing to find.
-fn every_ref_resolves(root: &serde_json::Value, node: &serde_json::Value) -> bool {
-    use serde_json::Value;
-    match node {
-        Value::Object(map) => match map.get("$ref") {
-            Some(Value::String(reference)) => {
-                Pointer::parse_ref(reference).is_none_or(|target| target.lookup(root).is_some())
-            }
-            _ => map.values().all(|child| every_ref_resolves(root, child)),
-        },
-        Value::Array(items) => items.iter().all(|child| every_ref_resolves(root, child)),
-        _ => true,
-    }
 }
 
 /// Every local `$ref` of the document must point at something, also in the parts the client
@@ -267,8 +254,8 @@ pub(crate) struct Lowerer<'d> {
     next_id: u32,
     /// The operation being lowered, attached to diagnostics.
     operation_id: Option<String>,
-    /// The type at every schema position lowered.
-    sites: BTreeMap<Pointer, SchemaSite>,
+    /// The type at every schema position lowered, if [`Options::schema_sites`] asks for them.
+    sites: Option<BTreeMap<Pointer, SchemaSite>>,
     /// (pointer, message) of every diagnostic so far: a broken schema reached from many places
     /// is reported once.
     reported: BTreeSet<(String, String)>,
@@ -280,7 +267,7 @@ pub(crate) struct Lowerer<'d> {
 }
 
 impl<'d> Lowerer<'d> {
-    fn new(doc: &'d Document) -> Self {
+    fn new(doc: &'d Document, schema_sites: bool) -> Self {
         Lowerer {
             doc,
             diags: Diagnostics::new(),
@@ -290,7 +277,7 @@ impl<'d> Lowerer<'d> {
             next_id: 0,
             operation_id: None,
             reported: BTreeSet::new(),
-            sites: BTreeMap::new(),
+            sites: schema_sites.then(BTreeMap::new),
             schema_names: doc
                 .api
                 .components
@@ -430,10 +417,8 @@ impl<'d> Lowerer<'d> {
                 return None;
             };
             // Components are already typed; anything else is parsed from the raw tree.
-            let typed = match (target.tokens(), components) {
-                ([c, s, name], Some(components)) if c == "components" && s == section => {
-                    components.get(name.as_str()).map(Cow::Borrowed)
-                }
+            let typed = match (target.component_name(section), components) {
+                (Some(name), Some(components)) => components.get(name.as_ref()).map(Cow::Borrowed),
                 _ => None,
             };
             let next: Cow<'s, ReferenceOr<T>> = match typed {

@@ -39,12 +39,8 @@ pub(super) fn lower_operations(l: &mut Lowerer<'_>) -> Vec<Operation> {
         let at = Pointer::root().join("paths").join(path);
         let item = match item {
             Ok(ReferenceOr::Item(item)) => item,
-            Err(e) => {
-                // Parsing checked every path item; this would be a bug, not a panic.
-                l.error(
-                    format!("internal error: this path item no longer parses: {e}"),
-                    &at,
-                );
+            Err(invalid) => {
+                l.push(*invalid);
                 continue;
             }
             Ok(ReferenceOr::Reference { reference }) => {
@@ -335,7 +331,7 @@ fn lower_params<'s>(
     let components = doc.api.components.as_ref().map(|c| &c.parameters);
     let path_item_at = Pointer::root()
         .join("paths")
-        .join(at.tokens().get(1).map_or("", |s| s));
+        .join(at.tokens().nth(1).unwrap_or_default());
     let mut resolved: Vec<(Pointer, Cow<'_, Parameter>)> = Vec::new();
     let sources = [
         (path_level, path_item_at.join("parameters")),
@@ -375,7 +371,7 @@ fn lower_params<'s>(
             continue;
         }
         let hint = match pointer.component_name("parameters") {
-            Some(component) => l.component_hint(component, "Param"),
+            Some(component) => l.component_hint(&component, "Param"),
             None => format!("{type_base}{}", names::type_name(&data.name)),
         };
         let (ty, meta) = match &data.format {
@@ -738,7 +734,7 @@ fn request_body(
     let components = doc.api.components.as_ref().map(|c| &c.request_bodies);
     let (pointer, body) = l.resolve(body, &at.join("requestBody"), "requestBodies", components)?;
     let hint = match pointer.component_name("requestBodies") {
-        Some(component) => l.component_hint(component, "Request"),
+        Some(component) => l.component_hint(&component, "Request"),
         None => format!("{type_base}Request"),
     };
     let media = pick_media(&body.content, Side::Request);
@@ -854,7 +850,7 @@ fn responses(
         else {
             continue;
         };
-        let component = pointer.component_name("responses").map(str::to_owned);
+        let component = pointer.component_name("responses").map(Cow::into_owned);
         let is_success = match status {
             StatusMatch::Code(code) => (200..300).contains(&code),
             StatusMatch::Range(class) => class == 2,

@@ -348,7 +348,7 @@ impl<'d> Lowerer<'d> {
             TypeRef::Primitive(Primitive::Json)
         } else {
             let name = match (pointer.component_name("schemas"), &schema.schema_data.title) {
-                (Some(component), _) => names::type_name(component),
+                (Some(component), _) => names::type_name(&component),
                 (None, Some(title)) => titled_name(title, &pointer, hint),
                 _ => hint.to_owned(),
             };
@@ -371,12 +371,14 @@ impl<'d> Lowerer<'d> {
             self.memo.insert(pointer.clone(), ty.clone());
             ty
         };
-        let site = SchemaSite {
-            ty: ty.clone(),
-            nullable,
-        };
-        self.sites.insert(pointer, site.clone());
-        self.sites.insert(at.clone(), site);
+        if let Some(sites) = &mut self.sites {
+            let site = SchemaSite {
+                ty: ty.clone(),
+                nullable,
+            };
+            sites.insert(pointer, site.clone());
+            sites.insert(at.clone(), site);
+        }
         ty
     }
 
@@ -1125,7 +1127,7 @@ impl<'d> Lowerer<'d> {
 /// want.
 fn titled_name(title: &str, at: &Pointer, hint: &str) -> String {
     let name = names::type_name(title);
-    let repeats_key = at.last().is_some_and(|key| names::type_name(key) == name);
+    let repeats_key = at.last().is_some_and(|key| names::type_name(&key) == name);
     if title.trim().is_empty() || repeats_key {
         hint.to_owned()
     } else {
@@ -1454,7 +1456,7 @@ pub(crate) fn settle_one_ofs(types: &mut BTreeMap<TypeId, TypeDef>) {
                 // Without a mapping, OpenAPI's default tag is the schema's name.
                 if one_of.discriminator.is_some() && one_of.mapping.is_empty() {
                     if let Some(name) = variant.origin.component_name("schemas") {
-                        tags.push(name.to_owned());
+                        tags.push(name.into_owned());
                     }
                 }
             }
@@ -1495,7 +1497,7 @@ pub(crate) fn settle_one_ofs(types: &mut BTreeMap<TypeId, TypeDef>) {
         for ((name, variant), shared) in type_names.iter_mut().zip(&one_of.variants).zip(shared) {
             if let Some(component) = variant.origin.component_name("schemas") {
                 if shared {
-                    *name = names::type_name(component);
+                    *name = names::type_name(&component);
                 }
             }
         }

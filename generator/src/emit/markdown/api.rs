@@ -11,7 +11,7 @@ use crate::emit::types::constraint_parts;
 use crate::ir::{Body, Operation, Param, ParamLocation, SecurityKind, StatusMatch, TypeKind};
 use crate::names::unraw;
 
-pub(super) fn page(cx: &Context<'_>, layout: &Layout, group: &Group) -> String {
+pub(super) fn page(cx: &Context<'_>, layout: &Layout, group: &Group) -> Vec<String> {
     let api = cx.api;
     let mut out = vec![format!("# {}", group.title), String::new()];
     match &group.description {
@@ -49,7 +49,7 @@ pub(super) fn page(cx: &Context<'_>, layout: &Layout, group: &Group) -> String {
     }
     out.push(String::new());
     out.push("[Back to the index](README.md)".to_owned());
-    out.join("\n") + "\n"
+    out
 }
 
 fn operation(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {

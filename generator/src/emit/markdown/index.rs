@@ -9,7 +9,7 @@ use crate::emit::doc::code;
 use crate::emit::example;
 use crate::ir::TypeKind;
 
-pub(super) fn page(cx: &Context<'_>, layout: &Layout) -> String {
+pub(super) fn page(cx: &Context<'_>, layout: &Layout) -> Vec<String> {
     let api = cx.api;
     let krate = cx.crate_ident();
     let mut out = vec![
@@ -179,5 +179,5 @@ pub(super) fn page(cx: &Context<'_>, layout: &Layout) -> String {
     } else {
         out.extend(table(&["Model", "Kind", "Description"], &rows));
     }
-    out.join("\n") + "\n"
+    out
 }

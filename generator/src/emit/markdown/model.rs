@@ -9,7 +9,7 @@ use crate::emit::types::constraint_parts;
 use crate::ir::{Field, TypeDef, TypeId, TypeKind};
 use crate::names::unraw;
 
-pub(super) fn page(cx: &Context<'_>, layout: &Layout, id: TypeId, def: &TypeDef) -> String {
+pub(super) fn page(cx: &Context<'_>, layout: &Layout, id: TypeId, def: &TypeDef) -> Vec<String> {
     let api = cx.api;
     let mut out = vec![format!("# {}", def.name), String::new()];
     if def.deprecated {
@@ -201,7 +201,7 @@ pub(super) fn page(cx: &Context<'_>, layout: &Layout, id: TypeId, def: &TypeDef)
     }
     out.push(String::new());
     out.push("[Back to the index](README.md)".to_owned());
-    out.join("\n") + "\n"
+    out
 }
 
 fn field_row(cx: &Context<'_>, layout: &Layout, f: &Field) -> Vec<String> {
