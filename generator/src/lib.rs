@@ -236,6 +236,7 @@ fn lower_unplaced(
     }
 }
 
+/// Lowering's options, from the config and whether to record [`lower::Options::schema_sites`].
 fn lower_options(config: &Config, schema_sites: bool) -> lower::Options {
     lower::Options {
         idempotency_key: config.idempotency_key.clone(),

@@ -145,9 +145,7 @@ impl Context<'_> {
         let head = head?;
         let size =
             head.len() + open.len() + close.len() + body.iter().map(String::len).sum::<usize>();
-        let mut text = self.header("//", self.spec_name);
-        text.reserve(size + size / 8);
-        text.push('\n');
+        let mut text = self.rust_start(size + size / 8);
         let mut spacer = Spacer::default();
         let mut replaced = 0;
         for part in [head, open].into_iter().chain(body).chain([close]) {
@@ -173,11 +171,17 @@ impl Context<'_> {
         Ok(text)
     }
 
+    /// The start of a Rust file, its header and a blank line, with room for `size` bytes more.
+    fn rust_start(&self, size: usize) -> String {
+        let mut text = self.header("//", self.spec_name);
+        text.reserve(size);
+        text.push('\n');
+        text
+    }
+
     /// A Rust file: the header, then `code` with blank lines between items.
     fn rust_text(&self, code: &str) -> String {
-        let mut text = self.header("//", self.spec_name);
-        text.reserve(code.len() + code.len() / 16);
-        text.push('\n');
+        let mut text = self.rust_start(code.len() + code.len() / 16);
         let mut spacer = Spacer::default();
         for line in code.lines() {
             spacer.push(&mut text, line);
