@@ -29,9 +29,9 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// Sets the allocator up for generating from a spec of `size` bytes: for a big one
 /// ([`apigen::BIG_SPEC`]), freed memory goes back to the system at once and memory is not
 /// backed by huge pages. Otherwise mimalloc keeps freed memory a while for reuse and the kernel
-/// may back it by 2 MB pages, which is quicker (Circle's 0.3 MB spec: 37 ms against 55 ms) and
-/// costs a few megabytes; on GitHub's 3.7 MB spec that held 80 MB resident where the heap
-/// never passes 30 MB (the README's Performance section has the figures).
+/// may back it by 2 MB pages, which is quicker (purging at once made Circle's 0.3 MB spec a
+/// third slower) and costs a few megabytes; on GitHub's 3.7 MB spec that held 69 MB resident
+/// where the heap never passes 28 MB (the README's Performance section has the figures).
 #[allow(unsafe_code)]
 fn suit_allocator(size: usize) {
     if size >= apigen::BIG_SPEC {

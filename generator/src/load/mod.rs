@@ -48,7 +48,7 @@ impl Document {
         if self.raw.pointer(NAMED_EXAMPLES).is_none() {
             return;
         }
-        if self.refs_checked || every_ref_resolves(&self.raw, &self.raw) {
+        if self.refs_resolve() {
             self.refs_checked = true;
             if let Some(examples) = self.raw.pointer_mut(NAMED_EXAMPLES) {
                 *examples = Value::Object(Default::default());

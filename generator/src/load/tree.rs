@@ -21,18 +21,15 @@ use std::fmt;
 /// Parses YAML text into a JSON tree.
 pub(super) fn parse_yaml(text: &str) -> Result<Value, serde_yaml::Error> {
     let deserializer = serde_yaml::Deserializer::from_str(text);
-    TreeVisitor::YAML.read(deserializer).map(|tree| tree.0)
+    TreeVisitor::YAML.deserialize(deserializer)
 }
 
 /// Parses JSON text into a JSON tree.
 pub(super) fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let tree = TreeVisitor::JSON.read(&mut deserializer)?;
-    deserializer.end()?;
-    Ok(tree.0)
+    let tree = TreeVisitor::JSON.deserialize(&mut deserializer)?;
+    deserializer.end().map(|()| tree)
 }
-
-struct Tree(Value);
 
 /// Reads one value of either language.
 #[derive(Clone, Copy)]
@@ -44,98 +41,94 @@ struct TreeVisitor {
 impl TreeVisitor {
     const YAML: TreeVisitor = TreeVisitor { yaml: true };
     const JSON: TreeVisitor = TreeVisitor { yaml: false };
+}
 
-    fn read<'de, D: Deserializer<'de>>(self, deserializer: D) -> Result<Tree, D::Error> {
+impl<'de> DeserializeSeed<'de> for TreeVisitor {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> DeserializeSeed<'de> for TreeVisitor {
-    type Value = Tree;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Tree, D::Error> {
-        self.read(deserializer)
-    }
-}
-
-fn float<E: de::Error>(value: f64) -> Result<Tree, E> {
+fn float<E: de::Error>(value: f64) -> Result<Value, E> {
     Number::from_f64(value)
-        .map(|n| Tree(Value::Number(n)))
+        .map(Value::Number)
         .ok_or_else(|| E::custom(format!("the number {value} cannot be represented in JSON")))
 }
 
 impl<'de> de::Visitor<'de> for TreeVisitor {
-    type Value = Tree;
+    type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any YAML value")
+        f.write_str("any value")
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<Tree, E> {
-        Ok(Tree(Value::Bool(v)))
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
     }
 
-    fn visit_i64<E>(self, v: i64) -> Result<Tree, E> {
-        Ok(Tree(Value::from(v)))
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
     }
 
-    fn visit_u64<E>(self, v: u64) -> Result<Tree, E> {
-        Ok(Tree(Value::from(v)))
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
     }
 
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Tree, E> {
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
         match i64::try_from(v) {
-            Ok(v) => Ok(Tree(Value::from(v))),
+            Ok(v) => Ok(Value::from(v)),
             Err(_) => float(v as f64),
         }
     }
 
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Tree, E> {
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
         match u64::try_from(v) {
-            Ok(v) => Ok(Tree(Value::from(v))),
+            Ok(v) => Ok(Value::from(v)),
             Err(_) => float(v as f64),
         }
     }
 
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Tree, E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
         float(v)
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Tree, E> {
-        Ok(Tree(Value::String(v.to_owned())))
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
     }
 
-    fn visit_string<E>(self, v: String) -> Result<Tree, E> {
-        Ok(Tree(Value::String(v)))
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
     }
 
-    fn visit_unit<E>(self) -> Result<Tree, E> {
-        Ok(Tree(Value::Null))
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
     }
 
-    fn visit_none<E>(self) -> Result<Tree, E> {
-        Ok(Tree(Value::Null))
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
     }
 
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Tree, D::Error> {
-        self.read(deserializer)
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        self.deserialize(deserializer)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(Tree(item)) = seq.next_element_seed(self)? {
+        while let Some(item) = seq.next_element_seed(self)? {
             items.push(item);
         }
         items.shrink_to_fit();
-        Ok(Tree(Value::Array(items)))
+        Ok(Value::Array(items))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         // The entries are gathered first so that the object is made at its size at once.
         let mut entries: Vec<(String, Value)> = Vec::with_capacity(map.size_hint().unwrap_or(0));
         let mut merged = Vec::new();
         while let Some(Key(key)) = map.next_key()? {
-            let Tree(value) = map.next_value_seed(self)?;
+            let value = map.next_value_seed(self)?;
             if self.yaml && key == "<<" {
                 merged.push(value);
             } else {
@@ -160,10 +153,10 @@ impl<'de> de::Visitor<'de> for TreeVisitor {
         for value in merged {
             merge_into(&mut out, value).map_err(de::Error::custom)?;
         }
-        Ok(Tree(Value::Object(out)))
+        Ok(Value::Object(out))
     }
 
-    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Tree, A::Error> {
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
         // A tagged node (`!Tag value`): OpenAPI gives tags no meaning, so keep the value.
         let (_tag, variant): (Key, _) = data.variant()?;
         variant.newtype_variant_seed(self)
