@@ -356,16 +356,16 @@ mod tests {
 
     /// A big spec's files, made one after another, are the files made side by side.
     #[test]
-    fn files_made_on_one_thread_are_those_made_on_three() {
+    fn files_made_on_one_thread_are_those_made_on_two() {
         let spec = spec_with_named_example(false);
         let config = crate::Config::new("t");
         let (api, _) = crate::lower_spec(&spec).unwrap();
         let emit = |one_thread| super::stages::emit_files(&api, &config, &spec, one_thread);
-        let (one, three) = (emit(true).unwrap(), emit(false).unwrap());
+        let (one, two) = (emit(true).unwrap(), emit(false).unwrap());
         // Docs are laid out through placeholders kept per thread (see `emit::doc`).
         assert!(one.files["src/models.rs"].contains("/// "));
         assert!(one.files.contains_key("docs/GetAResponse.md"));
-        assert_eq!(one.files, three.files);
+        assert_eq!(one.files, two.files);
     }
 
     #[test]

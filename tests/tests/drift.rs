@@ -189,6 +189,35 @@ fn writing_replaces_stale_generated_files_and_keeps_others() {
 }
 
 #[test]
+fn a_rewrite_reports_each_file_once_in_path_order() {
+    // Files are read back on two threads, half each: edits at both ends and in the middle
+    // must come out in path order, with every other file unchanged.
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("client");
+    let files = generate_with(None);
+    files.write_to(&out).unwrap();
+    let paths: Vec<&String> = files.files().keys().collect();
+    let edited = [0, paths.len() / 2 - 1, paths.len() / 2, paths.len() - 1];
+    for i in edited {
+        std::fs::write(out.join(paths[i]), "edited\n").unwrap();
+    }
+    std::fs::remove_file(out.join(paths[1])).unwrap();
+
+    let report = files.write_to(&out).unwrap();
+    let mut expected: Vec<&String> = edited.iter().map(|i| paths[*i]).collect();
+    expected.insert(1, paths[1]);
+    assert_eq!(report.written.iter().collect::<Vec<_>>(), expected);
+    let unchanged: Vec<&String> = paths
+        .iter()
+        .copied()
+        .filter(|path| !expected.contains(path))
+        .collect();
+    assert_eq!(report.unchanged.iter().collect::<Vec<_>>(), unchanged);
+    assert!(report.removed.is_empty(), "{report:?}");
+    assert!(files.check_against(&out).unwrap().is_clean());
+}
+
+#[test]
 fn an_edited_docs_page_is_drift_too() {
     let scratch = copy_of_committed();
     let page = scratch.path().join("docs/CheckoutSession.md");

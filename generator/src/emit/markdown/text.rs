@@ -18,7 +18,7 @@ pub fn paragraphs(text: &str) -> Vec<String> {
             if in_fence {
                 line
             } else {
-                unlink_relative(&line)
+                unlink_relative(line)
             }
         })
         .collect()
@@ -64,9 +64,13 @@ pub fn summary(text: &str) -> String {
 }
 
 /// `[text](target)` with a target that is not a URL → `text`. Code spans are left alone.
-fn unlink_relative(line: &str) -> String {
+fn unlink_relative(line: String) -> String {
+    // Only a `[` starts a link.
+    if !line.contains('[') {
+        return line;
+    }
     let mut out = String::with_capacity(line.len());
-    let mut rest = line;
+    let mut rest = line.as_str();
     while let Some(c) = rest.chars().next() {
         if c == '`' {
             let ticks = rest.chars().take_while(|c| *c == '`').count();
