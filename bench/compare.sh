@@ -59,7 +59,8 @@ mkdir -p "$WORK/ws" "$WORK/json"
 
 # --- Generation ---------------------------------------------------------------------------
 log "generation of $SPEC, $RUNS runs each"
-# The format-only floor lays out the Rust apigen emits (not the runtime, copied verbatim) again.
+# The format-only floor lays out the Rust apigen emits (not the runtime, copied verbatim) again,
+# its doc comments aside as apigen sets them (examples/format_only.rs).
 "$APIGEN" generate "$SPEC" --out "$WORK/ws/apigen" --name circle-apigen 2>/dev/null
 LAID_OUT=$(cd "$WORK/ws/apigen/src" && ls -- *.rs | grep -vx runtime.rs | sed "s|^|$WORK/ws/apigen/src/|" | tr '\n' ' ')
 # The builds above leave megabytes to write back; timing starts once they are on disk, and

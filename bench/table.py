@@ -61,7 +61,8 @@ print(f"| generation | {ms(a)} | {ms(oag)} | {ms(prog) if prog else 'panics'} |"
 print(f"| parse-only floor (`serde_yaml` → `openapiv3`) | {ms(floor)} | | |")
 fmt_floor = gen.get("format-floor")
 if fmt_floor:
-    print(f"| format-only floor (`syn` + `prettyplease` on the Rust apigen emits, one thread) | "
+    print(f"| format-only floor (`syn` + `prettyplease` on the Rust apigen emits, doc comments "
+          f"aside as apigen sets them, one thread) | "
           f"{ms(fmt_floor)} | | |")
 
 
