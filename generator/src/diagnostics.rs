@@ -311,6 +311,13 @@ impl Pointer {
             return Some(Self::root());
         }
         let rest = rest.strip_prefix('/')?;
+        // Most refs (`#/components/schemas/Foo`) have nothing to decode or escape: their text
+        // is the stored form. Lowering parses one for every `$ref` it meets.
+        if !rest.contains(['%', '~']) {
+            return Some(Pointer {
+                escaped: format!("/{rest}"),
+            });
+        }
         let mut pointer = Self::root();
         for token in rest.split('/') {
             // Percent-decoding may make a `/` or `~`, which the stored form escapes.
@@ -355,10 +362,16 @@ impl Pointer {
     /// The name of the component this points at, if it is one of `section` (`schemas`:
     /// `Foo` for `#/components/schemas/Foo`, nothing for a pointer below it).
     pub fn component_name(&self, section: &str) -> Option<Cow<'_, str>> {
-        let mut tokens = self.tokens();
-        match (tokens.next(), tokens.next(), tokens.next(), tokens.next()) {
-            (Some(c), Some(s), Some(name), None) if c == "components" && s == section => Some(name),
-            _ => None,
+        // Read off the escaped text: lowering asks this of every pointer it resolves.
+        let name = self
+            .escaped
+            .strip_prefix("/components/")?
+            .strip_prefix(section)?
+            .strip_prefix('/')?;
+        match (name.contains('/'), name.contains('~')) {
+            (true, _) => None,
+            (false, true) => Some(Cow::Owned(unescape(name))),
+            (false, false) => Some(Cow::Borrowed(name)),
         }
     }
 
@@ -438,6 +451,22 @@ mod tests {
             ["paths", "/a/{id}"]
         );
         assert_eq!(Pointer::parse_ref("other.yaml#/x"), None);
+        // A ref with nothing to decode is read as its text; empty tokens stay tokens.
+        assert_eq!(
+            Pointer::parse_ref("#/components/schemas/Foo"),
+            Some(
+                Pointer::root()
+                    .join("components")
+                    .join("schemas")
+                    .join("Foo")
+            )
+        );
+        let empty_tokens = Pointer::parse_ref("#/a//b/").unwrap();
+        assert_eq!(
+            empty_tokens.tokens().collect::<Vec<_>>(),
+            ["a", "", "b", ""]
+        );
+        assert_eq!(empty_tokens.to_string(), "#/a//b/");
         assert_eq!(
             Pointer::parse_ref("#/a~0b").unwrap().last().as_deref(),
             Some("a~b")
@@ -446,6 +475,36 @@ mod tests {
         let encoded = Pointer::parse_ref("#/paths/%2Fa~1b").unwrap();
         assert_eq!(encoded, Pointer::root().join("paths").join("/a/b"));
         assert_eq!(encoded.to_string(), "#/paths/~1a~1b");
+    }
+
+    #[test]
+    fn a_component_is_named_only_at_its_own_pointer() {
+        let schemas = Pointer::root().join("components").join("schemas");
+        let name =
+            |pointer: &Pointer, section| pointer.component_name(section).map(Cow::into_owned);
+        assert_eq!(
+            name(&schemas.join("Foo"), "schemas").as_deref(),
+            Some("Foo")
+        );
+        assert_eq!(
+            name(&schemas.join("a/b~c"), "schemas").as_deref(),
+            Some("a/b~c")
+        );
+        assert_eq!(name(&schemas.join("Foo"), "responses"), None);
+        assert_eq!(
+            name(&schemas.join("Foo").join("properties"), "schemas"),
+            None
+        );
+        assert_eq!(name(&schemas, "schemas"), None);
+        let near_miss = Pointer::root()
+            .join("components")
+            .join("schemasX")
+            .join("Foo");
+        assert_eq!(name(&near_miss, "schemas"), None);
+        assert_eq!(
+            name(&Pointer::root().join("paths").join("Foo"), "schemas"),
+            None
+        );
     }
 
     #[test]
