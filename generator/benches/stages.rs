@@ -54,15 +54,6 @@ fn format_floor(texts: &[String]) -> usize {
         .sum()
 }
 
-fn without_doc_comments(text: &str) -> String {
-    text.lines()
-        .filter(|line| {
-            !line.trim_start().starts_with("///") && !line.trim_start().starts_with("//!")
-        })
-        .flat_map(|line| [line, "\n"])
-        .collect()
-}
-
 fn stages_of(c: &mut Criterion) {
     let mut group = c.benchmark_group("stages");
     group
@@ -95,7 +86,7 @@ fn stages_of(c: &mut Criterion) {
             .files()
             .iter()
             .filter(|(path, _)| path.ends_with(".rs") && *path != "src/runtime.rs")
-            .map(|(_, text)| without_doc_comments(text))
+            .map(|(_, text)| stages::without_doc_comments(text))
             .collect();
         group.bench_with_input(
             BenchmarkId::new("format_floor", name),

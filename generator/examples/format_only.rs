@@ -31,7 +31,7 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        match syn::parse_file(&without_doc_comments(&text)) {
+        match syn::parse_file(&apigen::stages::without_doc_comments(&text)) {
             Ok(file) => bytes += prettyplease::unparse(&file).len(),
             Err(e) => {
                 eprintln!("{path}: {e}");
@@ -41,14 +41,4 @@ fn main() -> ExitCode {
     }
     println!("{bytes} bytes laid out");
     ExitCode::SUCCESS
-}
-
-/// `text` without its `///` and `//!` lines, which apigen lays out as text.
-fn without_doc_comments(text: &str) -> String {
-    text.lines()
-        .filter(|line| {
-            !line.trim_start().starts_with("///") && !line.trim_start().starts_with("//!")
-        })
-        .flat_map(|line| [line, "\n"])
-        .collect()
 }
