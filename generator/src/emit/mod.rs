@@ -209,9 +209,8 @@ fn split_container(text: String, inside: bool) -> (String, String, String) {
 
 /// Emits every file of the crate, keyed by path relative to the crate root. The three big
 /// pieces of work (the models, the operations, the Markdown pages; laying out Rust with syn +
-/// prettyplease is most of it) are shared by two threads, one per core of the machines it is
-/// measured on, see [`side_by_side`]. For a big spec ([`Context::one_thread`]) they are made
-/// one after another instead.
+/// prettyplease is most of it) are shared by two threads ([`side_by_side`]). For a big spec
+/// ([`Context::one_thread`]) they are made one after another instead.
 pub(crate) fn emit(cx: &Context<'_>) -> Result<BTreeMap<String, String>, Diagnostics> {
     let models = || cx.rust_file_in_parts(types::models_rs(cx), "models.rs");
     let operations = || cx.rust_file_in_parts(operations::operations_rs(cx), "operations.rs");
@@ -267,33 +266,23 @@ fn side_by_side<A: Send, B: Send, C: Send>(
     second: impl FnOnce() -> B + Send,
     third: impl FnOnce() -> C + Send,
 ) -> (A, B, C) {
-    use std::sync::Mutex;
-    let third = Mutex::new(Some(third));
-    let third_done = Mutex::new(None);
+    let third = std::sync::Mutex::new(Some(third));
+    // The lock is held only to take the piece, not while it runs.
     let take_third = || {
-        let work = third.lock().ok().and_then(|mut work| work.take());
-        if let Some(work) = work {
-            let done = work();
-            if let Ok(mut slot) = third_done.lock() {
-                *slot = Some(done);
-            }
-        }
+        third
+            .lock()
+            .ok()
+            .and_then(|mut work| work.take())
+            .map(|work| work())
     };
-    let (a, b) = std::thread::scope(|scope| {
-        let a = scope.spawn(|| {
-            let a = first();
-            take_third();
-            a
-        });
-        let b = second();
-        take_third();
+    let ((a, third_on_a), (b, third_on_b)) = std::thread::scope(|scope| {
+        let a = scope.spawn(|| (first(), take_third()));
+        let b = (second(), take_third());
         (crate::joined(a), b)
     });
-    let c = third_done
-        .into_inner()
-        .ok()
-        .flatten()
-        .unwrap_or_else(|| unreachable!("a thread took the third piece and finished it"));
+    let c = third_on_b
+        .or(third_on_a)
+        .unwrap_or_else(|| unreachable!("one of the two threads took the third piece"));
     (a, b, c)
 }
 
