@@ -2,9 +2,9 @@
 //! `syn` and print them again with `prettyplease`, on one thread, nothing else. Doc comments are
 //! left out first: apigen sets an item's doc lines aside and puts them back as text once it is
 //! laid out (`emit/doc.rs`), so they never pass through `syn` (as `#[doc]` attributes, one per
-//! line, they were over a third of this floor). Lexing the text stands in for building the tokens with
-//! `quote`, which costs apigen more. `bench/compare.sh` times it beside `apigen generate` and the
-//! parse-only floor.
+//! line, they were over a third of this floor). Lexing the text stands in for building the
+//! tokens with `quote`, which costs apigen more. `bench/compare.sh` times it beside
+//! `apigen generate` and the parse-only floor.
 //!
 //! ```sh
 //! cargo run --release -p apigen --example format_only -- crate/src/models.rs crate/src/operations.rs
