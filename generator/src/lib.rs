@@ -31,7 +31,7 @@ pub use diagnostics::{Diagnostic, Diagnostics, Pointer, Severity};
 pub use emit::MARKER;
 pub use examples::ExampleCheck;
 pub use load::SpecInput;
-pub use output::{Drift, FileDrift, GeneratedFiles, WriteReport};
+pub use output::{Drift, FileDrift, GeneratedFiles, OnDisk, WriteReport};
 pub use render::{MessageFormat, render};
 
 /// Generates the files of a client crate for `spec`, in memory.
@@ -39,44 +39,65 @@ pub use render::{MessageFormat, render};
 /// On success the files come with the warnings of any degradation; on failure every error found
 /// is returned (not just the first), each with its location.
 pub fn generate(config: &Config, spec: &SpecInput) -> Result<GeneratedFiles, Diagnostics> {
-    config.validate()?;
+    generate_beside(config, spec, || ()).0
+}
+
+/// [`generate`], with `beside` run on the calling thread while the spec is parsed and lowered
+/// on another (that thread would otherwise wait; the `apigen` command reads the crate directory
+/// there, see [`OnDisk`]).
+pub fn generate_beside<U>(
+    config: &Config,
+    spec: &SpecInput,
+    beside: impl FnOnce() -> U,
+) -> (Result<GeneratedFiles, Diagnostics>, U) {
+    if let Err(errors) = config.validate() {
+        return (Err(errors), beside());
+    }
     let text = std::str::from_utf8(&spec.bytes).ok();
-    std::thread::scope(|scope| {
-        // Warnings need lines and columns, found by reading the spec a second time. A big YAML
-        // spec is read for that on another thread while it is loaded and lowered, which use one
-        // core.
+    let big = spec.bytes.len() >= BIG_SPEC;
+    // A big spec's document is dropped on the lowering thread, which ends with it: the allocator
+    // (mimalloc) then hands its memory on to the emitting threads, where a waiting thread would
+    // keep it to itself (peak memory on GitHub's spec: 118 → 101 MB). A small one's is dropped
+    // beside emission, where freeing it (a millisecond for Circle's) does not hold emission up.
+    let lower = || {
+        lower_unplaced(spec, config, Keep::ForEmission)
+            .map(|(document, api, warnings)| (api, warnings, (!big).then_some(document)))
+    };
+    // Meanwhile this thread hashes the spec and, as warnings need lines and columns, reads a big
+    // YAML spec a second time for them; then does what the caller asked.
+    let meanwhile = || {
+        let sha256 = spec_sha256(&spec.bytes);
         let events = text
             .filter(|text| positions::read_ahead_pays(text))
-            .map(|text| scope.spawn(move || positions::Events::read(text)));
-        let place =
-            move |diagnostics: Diagnostics, events: Option<&positions::Events>| -> Diagnostics {
-                match (text, events) {
-                    (Some(text), Some(events)) => diagnostics
-                        .in_file(&spec.name)
-                        .place_with(&spec.name, |wanted| events.locate(text, wanted)),
-                    _ => placed(spec, diagnostics),
-                }
-            };
-        // The document is dropped on the lowering thread, which ends with it: the allocator
-        // (mimalloc) then hands its memory on to the emitting threads, where a waiting thread
-        // would keep it to itself (peak memory on GitHub's spec: 118 → 101 MB).
-        let lowered = on_lowering_thread(|| {
-            lower_unplaced(spec, config, Keep::ForEmission)
-                .map(|(_document, api, warnings)| (api, warnings))
+            .map(positions::Events::read);
+        (sha256, events, beside())
+    };
+    let (lowered, (spec_sha256, events, beside)) = on_lowering_thread(lower, meanwhile);
+    let place = move |diagnostics: Diagnostics| -> Diagnostics {
+        match (text, &events) {
+            (Some(text), Some(events)) => diagnostics
+                .in_file(&spec.name)
+                .place_with(&spec.name, |wanted| events.locate(text, wanted)),
+            _ => placed(spec, diagnostics),
+        }
+    };
+    let (api, warnings, document) = match lowered {
+        Ok(lowered) => lowered,
+        Err(errors) => return (Err(place(errors)), beside),
+    };
+    let (files, warnings) = std::thread::scope(|scope| {
+        let placing = scope.spawn(move || {
+            drop(document);
+            place(warnings)
         });
-        let (api, warnings) = match lowered {
-            Ok(lowered) => lowered,
-            Err(errors) => return Err(place(errors, events.map(joined).as_ref())),
-        };
-        let (files, warnings) = std::thread::scope(|inner| {
-            let placing = inner.spawn(move || place(warnings, events.map(joined).as_ref()));
-            let files = stages::emit(&api, config, spec);
-            (files, joined(placing))
-        });
-        let mut files = files?;
+        let files = stages::emit_files(&api, config, spec, big, spec_sha256);
+        (files, joined(placing))
+    });
+    let generated = files.map(|mut files| {
         files.warnings = warnings;
-        Ok(files)
-    })
+        files
+    });
+    (generated, beside)
 }
 
 /// The size from which a spec is big: generation then spends a little time to keep less memory.
@@ -123,7 +144,14 @@ pub mod stages {
         config: &Config,
         spec: &SpecInput,
     ) -> Result<GeneratedFiles, Diagnostics> {
-        emit_files(api, config, spec, spec.bytes.len() >= super::BIG_SPEC)
+        let sha256 = super::spec_sha256(&spec.bytes);
+        emit_files(
+            api,
+            config,
+            spec,
+            spec.bytes.len() >= super::BIG_SPEC,
+            sha256,
+        )
     }
 
     /// `text`, Rust as apigen emits it, without its `///` and `//!` lines: what the format-only
@@ -138,12 +166,14 @@ pub mod stages {
             .collect()
     }
 
-    /// [`emit`], the files made one after another (`one_thread`) or side by side.
+    /// [`emit`], the files made one after another (`one_thread`) or side by side, for a spec
+    /// whose [`spec_sha256`](super::spec_sha256) is `spec_sha256`.
     pub(crate) fn emit_files(
         api: &ir::Api,
         config: &Config,
         spec: &SpecInput,
         one_thread: bool,
+        spec_sha256: String,
     ) -> Result<GeneratedFiles, Diagnostics> {
         let crate_version = config
             .crate_version
@@ -154,7 +184,7 @@ pub mod stages {
             api,
             config,
             spec_name: &spec.name,
-            spec_sha256: super::spec_sha256(&spec.bytes),
+            spec_sha256,
             one_thread,
             crate_version,
             client_setup: std::sync::OnceLock::new(),
@@ -189,7 +219,8 @@ fn lower_with(
     spec: &SpecInput,
     config: &Config,
 ) -> Result<(load::Document, ir::Api, Diagnostics), Diagnostics> {
-    on_lowering_thread(|| lower_unplaced(spec, config, Keep::Everything))
+    on_lowering_thread(|| lower_unplaced(spec, config, Keep::Everything), || ())
+        .0
         .map(|(doc, api, warnings)| (doc, api, placed(spec, warnings)))
         .map_err(|d| placed(spec, d))
 }
@@ -201,21 +232,24 @@ const LOWERING_STACK: usize = 64 << 20;
 
 /// Runs `work` (parsing and lowering) on a thread of its own with [`LOWERING_STACK`]: the
 /// caller's thread may have as little as 2 MB (a test's, a worker's), which a chain of a few
-/// hundred `$ref`s overflows.
-fn on_lowering_thread<T: Send>(
+/// hundred `$ref`s overflows. The caller's thread does `meanwhile` while it waits.
+fn on_lowering_thread<T: Send, U>(
     work: impl FnOnce() -> Result<T, Diagnostics> + Send,
-) -> Result<T, Diagnostics> {
+    meanwhile: impl FnOnce() -> U,
+) -> (Result<T, Diagnostics>, U) {
     std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new()
             .name("apigen-lower".to_owned())
             .stack_size(LOWERING_STACK)
             .spawn_scoped(scope, work);
-        match spawned {
+        let beside = meanwhile();
+        let lowered = match spawned {
             Ok(handle) => joined(handle),
             Err(e) => Err(Diagnostics::from(Diagnostic::error(format!(
                 "could not start a thread to read the spec on: {e}"
             )))),
-        }
+        };
+        (lowered, beside)
     })
 }
 
@@ -381,12 +415,35 @@ mod tests {
         let spec = spec_with_named_example(false);
         let config = crate::Config::new("t");
         let (api, _) = crate::lower_spec(&spec).unwrap();
-        let emit = |one_thread| super::stages::emit_files(&api, &config, &spec, one_thread);
+        let emit = |one_thread| {
+            let sha256 = super::spec_sha256(&spec.bytes);
+            super::stages::emit_files(&api, &config, &spec, one_thread, sha256)
+        };
         let (one, two) = (emit(true).unwrap(), emit(false).unwrap());
         // Docs are laid out through placeholders kept per thread (see `emit::doc`).
         assert!(one.files["src/models.rs"].contains("/// "));
         assert!(one.files.contains_key("docs/GetAResponse.md"));
         assert_eq!(one.files, two.files);
+    }
+
+    /// What runs beside generation runs on the calling thread, while the spec is lowered on
+    /// another, and changes nothing generated.
+    #[test]
+    fn work_beside_generation_runs_on_the_calling_thread() {
+        let spec = spec_with_named_example(false);
+        let config = crate::Config::new("t");
+        let caller = std::thread::current().id();
+        let (generated, beside) =
+            super::generate_beside(&config, &spec, || std::thread::current().id());
+        assert_eq!(beside, caller);
+        assert_eq!(generated.unwrap(), super::generate(&config, &spec).unwrap());
+        // Also when the spec fails, and when the config does.
+        let broken = spec_with_named_example(true);
+        let (failed, ran) = super::generate_beside(&config, &broken, || true);
+        assert!(failed.is_err() && ran);
+        let (failed, ran) =
+            super::generate_beside(&crate::Config::new("not a name"), &spec, || true);
+        assert!(failed.is_err() && ran);
     }
 
     #[test]

@@ -9,7 +9,9 @@
 //! Diagnostics go to stderr as rustc shows errors (`--message-format human`, the default), one
 //! per line (`short`), or to stdout as JSON lines (`json`); `--deny-warnings` fails on warnings.
 
-use apigen::{Config, Diagnostics, GeneratedFiles, MessageFormat, Project, Severity, SpecInput};
+use apigen::{
+    Config, Diagnostics, GeneratedFiles, MessageFormat, OnDisk, Project, Severity, SpecInput,
+};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -299,7 +301,12 @@ fn finish(
         )
     };
     suit_allocator(spec.bytes.len());
-    let files: GeneratedFiles = match apigen::generate(config, spec) {
+    // The crate directory is read while the spec is parsed and lowered, when one core has
+    // little to do. Not beside a big spec, whose memory counts more than its time.
+    let read_ahead = spec.bytes.len() < apigen::BIG_SPEC;
+    let (generated, before) =
+        apigen::generate_beside(config, spec, || read_ahead.then(|| OnDisk::read(out)));
+    let files: GeneratedFiles = match generated {
         Ok(files) => files,
         Err(diagnostics) => {
             reporter.report_on(&diagnostics, Some(spec));
@@ -314,8 +321,9 @@ fn finish(
         not_generated();
         return false;
     }
+    let before = before.unwrap_or_else(|| OnDisk::read(out));
     if check {
-        match files.check_against(out) {
+        match before.and_then(|before| files.compare_with(&before)) {
             Ok(drift) if drift.is_clean() => {
                 eprintln!("apigen: {out_name} is up to date with {}", spec.name);
                 true
@@ -335,7 +343,7 @@ fn finish(
             }
         }
     } else {
-        match files.write_to(out) {
+        match before.and_then(|before| files.write_over(&before)) {
             Ok(written) => {
                 eprintln!(
                     "apigen: {out_name}: {} written, {} unchanged, {} removed",

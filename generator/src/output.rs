@@ -116,7 +116,17 @@ impl GeneratedFiles {
         for path in self.files.keys() {
             check_relative(path)?;
         }
-        let report = self.plan(dir)?;
+        self.write_over(&OnDisk::read(dir)?)
+    }
+
+    /// [`write_to`](Self::write_to) the directory `before` was read from, taking its files to
+    /// be as `before` holds them.
+    pub fn write_over(&self, before: &OnDisk) -> io::Result<WriteReport> {
+        for path in self.files.keys() {
+            check_relative(path)?;
+        }
+        let dir = before.dir.as_path();
+        let report = self.plan(before);
         if report.written.is_empty() && report.removed.is_empty() {
             return Ok(report);
         }
@@ -180,37 +190,22 @@ impl GeneratedFiles {
         Ok(report)
     }
 
-    /// What writing into `dir` would do.
-    fn plan(&self, dir: &Path) -> io::Result<WriteReport> {
+    /// What writing over `before` would do.
+    fn plan(&self, before: &OnDisk) -> WriteReport {
         let mut report = WriteReport::default();
-        let files: Vec<(&String, &String)> = self.files.iter().collect();
-        let unchanged = |(path, content): &(&String, &String)| {
-            std::fs::read(dir.join(path)).is_ok_and(|old| old == content.as_bytes())
-        };
-        // Reading back a crate's few hundred files is mostly system calls, which the second
-        // core does half of (Circle v2.15: 467 files).
-        let (first, second) = files.split_at(files.len() / 2);
-        let same: Vec<bool> = std::thread::scope(|scope| {
-            let second = scope.spawn(|| second.iter().map(unchanged).collect::<Vec<_>>());
-            let mut same: Vec<bool> = first.iter().map(unchanged).collect();
-            same.extend(crate::joined(second));
-            same
-        });
-        for ((path, _), same) in files.into_iter().zip(same) {
-            if same {
+        for (path, content) in &self.files {
+            if before.holds(path, content) {
                 report.unchanged.push(path.clone());
             } else {
                 report.written.push(path.clone());
             }
         }
-        if dir.is_dir() {
-            for path in existing_files(dir)? {
-                if !self.files.contains_key(&path) && is_generated(&dir.join(&path)) {
-                    report.removed.push(path);
-                }
-            }
-        }
-        Ok(report)
+        report.removed = before
+            .generated()
+            .filter(|path| !self.files.contains_key(*path))
+            .map(str::to_owned)
+            .collect();
+        report
     }
 
     /// Writes every file into `dir`, which does not exist yet.
@@ -227,11 +222,17 @@ impl GeneratedFiles {
 
     /// Compares the crate with `dir` without writing anything.
     pub fn check_against(&self, dir: &Path) -> io::Result<Drift> {
+        self.compare_with(&OnDisk::read(dir)?)
+    }
+
+    /// [`check_against`](Self::check_against) the directory `before` was read from, as `before`
+    /// holds it.
+    pub fn compare_with(&self, before: &OnDisk) -> io::Result<Drift> {
         let mut drift = Drift::default();
         for (path, content) in &self.files {
-            match std::fs::read(dir.join(path)) {
-                Ok(old) => {
-                    let old = String::from_utf8_lossy(&old);
+            match before.files.get(path) {
+                Some(Ok(old)) => {
+                    let old = String::from_utf8_lossy(old);
                     if old != *content {
                         drift.files.push(FileDrift::Changed {
                             path: path.clone(),
@@ -239,26 +240,84 @@ impl GeneratedFiles {
                         });
                     }
                 }
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                Some(Err(e)) if e.kind() != io::ErrorKind::NotFound => {
+                    return Err(io::Error::new(e.kind(), e.to_string()));
+                }
+                Some(Err(_)) | None => {
                     drift.files.push(FileDrift::Missing { path: path.clone() });
                 }
-                Err(e) => return Err(e),
             }
         }
-        if dir.is_dir() {
-            for path in existing_files(dir)? {
-                if self.files.contains_key(&path) {
-                    continue;
-                }
-                drift.files.push(if is_generated(&dir.join(&path)) {
-                    FileDrift::Stale { path }
-                } else {
-                    FileDrift::Unexpected { path }
-                });
+        for (path, old) in &before.files {
+            if self.files.contains_key(path) {
+                continue;
             }
+            drift
+                .files
+                .push(if old.as_deref().is_ok_and(carries_marker) {
+                    FileDrift::Stale { path: path.clone() }
+                } else {
+                    FileDrift::Unexpected { path: path.clone() }
+                });
         }
         drift.files.sort_by(|a, b| drift_path(a).cmp(drift_path(b)));
         Ok(drift)
+    }
+}
+
+/// A crate directory as it was when read: each file apigen compares with (all but those in
+/// `target/` and dot-directories, and `Cargo.lock`) and its bytes.
+///
+/// [`GeneratedFiles::write_to`] and [`GeneratedFiles::check_against`] read the directory when
+/// they are called. The `apigen` command reads it before, while the spec is parsed and lowered
+/// on another thread ([`generate_beside`](crate::generate_beside)), and hands it to
+/// [`GeneratedFiles::write_over`] or [`GeneratedFiles::compare_with`]: reading back Circle
+/// v2.15's 467 files after generating was a tenth of the run. A file changed on disk in between
+/// (while generation runs) is taken as it was read.
+#[derive(Debug)]
+pub struct OnDisk {
+    dir: PathBuf,
+    /// Every file by relative path (with `/`): its bytes, or why they could not be read.
+    files: BTreeMap<String, io::Result<Vec<u8>>>,
+}
+
+impl OnDisk {
+    /// Reads every file under `dir`; a directory that is not there holds none.
+    pub fn read(dir: &Path) -> io::Result<OnDisk> {
+        let paths = if dir.is_dir() {
+            existing_files(dir)?
+        } else {
+            Vec::new()
+        };
+        let files = paths
+            .into_iter()
+            .map(|path| {
+                let bytes = std::fs::read(dir.join(&path));
+                (path, bytes)
+            })
+            .collect();
+        Ok(OnDisk {
+            dir: dir.to_path_buf(),
+            files,
+        })
+    }
+
+    /// The directory read.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Whether the file at `path` was read and is `content`.
+    fn holds(&self, path: &str, content: &str) -> bool {
+        matches!(self.files.get(path), Some(Ok(old)) if old == content.as_bytes())
+    }
+
+    /// The files made by apigen (their first line carries the marker), by path.
+    fn generated(&self) -> impl Iterator<Item = &str> {
+        self.files
+            .iter()
+            .filter(|(_, bytes)| bytes.as_deref().is_ok_and(carries_marker))
+            .map(|(path, _)| path.as_str())
     }
 }
 
@@ -379,14 +438,22 @@ fn existing_files(dir: &Path) -> io::Result<Vec<String>> {
 /// Whether a file on disk was made by apigen (its first line carries the marker).
 fn is_generated(path: &Path) -> bool {
     use std::io::Read;
-    let mut head = [0u8; 256];
+    let mut head = [0u8; HEAD];
     let Ok(mut file) = std::fs::File::open(path) else {
         return false;
     };
     let Ok(n) = file.read(&mut head) else {
         return false;
     };
-    let head = String::from_utf8_lossy(&head[..n]);
+    carries_marker(&head[..n])
+}
+
+/// How much of a file's start is read for the marker.
+const HEAD: usize = 256;
+
+/// Whether the first line of a file's bytes (of its first [`HEAD`] bytes) carries the marker.
+fn carries_marker(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(HEAD)]);
     head.lines()
         .next()
         .is_some_and(|line| line.contains(MARKER))

@@ -1,7 +1,7 @@
 //! The committed `generated-client/` is exactly what the generator makes from `spec/` now, and
 //! the check notices every kind of difference.
 
-use apigen::{FileDrift, GeneratedFiles, MARKER, Project, SpecInput};
+use apigen::{FileDrift, GeneratedFiles, MARKER, OnDisk, Project, SpecInput};
 use apigen_tests::workspace_root;
 use std::path::Path;
 
@@ -190,8 +190,8 @@ fn writing_replaces_stale_generated_files_and_keeps_others() {
 
 #[test]
 fn a_rewrite_reports_each_file_once_in_path_order() {
-    // Files are read back on two threads, half each: edits at both ends and in the middle
-    // must come out in path order, with every other file unchanged.
+    // Edits at both ends and in the middle come out in path order, with every other file
+    // unchanged.
     let scratch = tempfile::tempdir().unwrap();
     let out = scratch.path().join("client");
     let files = generate_with(None);
@@ -214,6 +214,83 @@ fn a_rewrite_reports_each_file_once_in_path_order() {
         .collect();
     assert_eq!(report.unchanged.iter().collect::<Vec<_>>(), unchanged);
     assert!(report.removed.is_empty(), "{report:?}");
+    assert!(files.check_against(&out).unwrap().is_clean());
+}
+
+#[test]
+fn a_directory_read_before_generating_is_written_over_as_it_was_read() {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("client");
+    let files = generate_with(None);
+    files.write_to(&out).unwrap();
+    std::fs::write(out.join("src/lib.rs"), "edited\n").unwrap();
+    std::fs::write(
+        out.join("src/old_module.rs"),
+        format!("// {MARKER} 0.0.1 from x. Do not edit by hand.\n"),
+    )
+    .unwrap();
+    std::fs::write(out.join("NOTES.md"), "mine\n").unwrap();
+
+    let before = OnDisk::read(&out).unwrap();
+    assert_eq!(before.dir(), out);
+    // Compared as read, the directory differs as it does when read at the time.
+    assert_eq!(
+        files.compare_with(&before).unwrap(),
+        files.check_against(&out).unwrap()
+    );
+    let kinds: Vec<String> = files
+        .compare_with(&before)
+        .unwrap()
+        .files
+        .iter()
+        .map(|f| match f {
+            FileDrift::Changed { path, .. } => format!("changed {path}"),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "Unexpected { path: \"NOTES.md\" }",
+            "changed src/lib.rs",
+            "Stale { path: \"src/old_module.rs\" }",
+        ]
+    );
+
+    // A file edited after the read is taken as it was read: unchanged, so left as it is now.
+    std::fs::write(out.join("src/client.rs"), "edited later\n").unwrap();
+    let report = files.write_over(&before).unwrap();
+    assert_eq!(report.written, ["src/lib.rs"]);
+    assert_eq!(report.removed, ["src/old_module.rs"]);
+    assert_eq!(report.unchanged.len(), files.files().len() - 1);
+    assert_eq!(
+        std::fs::read_to_string(out.join("src/lib.rs")).unwrap(),
+        files.get("src/lib.rs").unwrap()
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("src/client.rs")).unwrap(),
+        "edited later\n"
+    );
+    assert!(out.join("NOTES.md").exists());
+    assert!(!out.join("src/old_module.rs").exists());
+}
+
+#[test]
+fn a_directory_that_is_not_there_reads_as_empty() {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("client");
+    let files = generate_with(None);
+    let before = OnDisk::read(&out).unwrap();
+    let drift = files.compare_with(&before).unwrap();
+    assert_eq!(drift.files.len(), files.files().len());
+    assert!(
+        drift
+            .files
+            .iter()
+            .all(|f| matches!(f, FileDrift::Missing { .. }))
+    );
+    let report = files.write_over(&before).unwrap();
+    assert_eq!(report.written.len(), files.files().len());
     assert!(files.check_against(&out).unwrap().is_clean());
 }
 

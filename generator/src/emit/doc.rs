@@ -332,6 +332,14 @@ fn inline(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
     while !rest.is_empty() {
+        // Text up to the next character that may start markup (`h`: of a bare URL, see
+        // `is_url_start`) is copied as it is, at once.
+        let plain = rest.find(['`', '[', ']', '<', 'h']).unwrap_or(rest.len());
+        if plain > 0 {
+            out.push_str(&rest[..plain]);
+            rest = &rest[plain..];
+            continue;
+        }
         // Code spans are kept as written.
         if rest.starts_with('`') {
             let ticks = rest.chars().take_while(|c| *c == '`').count();
@@ -596,6 +604,11 @@ mod tests {
             ["<https://x.y> and    tab"]
         );
         assert_eq!(sanitize("# Title\ntext"), ["**Title**", "text"]);
+        // Text between markup is copied as it is, `h`s included.
+        assert_eq!(
+            sanitize("which has http: then https://a.b/c, high<"),
+            ["which has http: then <https://a.b/c>, high&lt;"]
+        );
         // A link rustdoc would resolve as an item path keeps only its text.
         assert_eq!(
             sanitize("an [`SshKey`](crate::external_api::views::SshKey), [docs](https://x.y/z)"),

@@ -214,11 +214,16 @@ fn split_container(text: String, inside: bool) -> (String, String, String) {
 pub(crate) fn emit(cx: &Context<'_>) -> Result<BTreeMap<String, String>, Diagnostics> {
     let models = || cx.rust_file_in_parts(types::models_rs(cx), "models.rs");
     let operations = || cx.rust_file_in_parts(operations::operations_rs(cx), "operations.rs");
-    let docs = || markdown::pages(cx);
-    let (models, operations, docs) = if cx.one_thread {
-        (models(), operations(), docs())
+    // The small Rust files go with the pages, the smallest piece, to the thread free first.
+    let rest = || {
+        let lib = cx.rust_file(manifest::lib_rs(cx), "lib.rs");
+        let client = cx.rust_file(client::client_rs(cx), "client.rs");
+        (markdown::pages(cx), lib, client)
+    };
+    let (models, operations, (docs, lib, client)) = if cx.one_thread {
+        (models(), operations(), rest())
     } else {
-        side_by_side(models, operations, docs)
+        side_by_side(models, operations, rest)
     };
     let mut files = docs;
     files.insert("Cargo.toml".to_owned(), manifest::cargo_toml(cx));
@@ -234,15 +239,9 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<BTreeMap<String, String>, Diagnos
             cx.header("#", cx.spec_name)
         ),
     );
-    files.insert(
-        "src/lib.rs".to_owned(),
-        cx.rust_file(manifest::lib_rs(cx), "lib.rs")?,
-    );
+    files.insert("src/lib.rs".to_owned(), lib?);
     files.insert("src/models.rs".to_owned(), models?);
-    files.insert(
-        "src/client.rs".to_owned(),
-        cx.rust_file(client::client_rs(cx), "client.rs")?,
-    );
+    files.insert("src/client.rs".to_owned(), client?);
     files.insert("src/operations.rs".to_owned(), operations?);
     files.insert(
         "src/runtime.rs".to_owned(),

@@ -97,51 +97,53 @@ impl Events {
     }
 }
 
+/// A container being read, with the length [`Walker::pointer`] has inside it.
 enum Frame {
-    Map { key: Option<String> },
-    Seq { index: usize },
+    /// `has_key`: its key was read and its value has not come yet.
+    Map { base: usize, has_key: bool },
+    /// `index`: of the next item.
+    Seq { base: usize, index: usize },
 }
 
+/// Replays events, keeping the pointer of where it is, and records the positions wanted.
 struct Walker<'a> {
     wanted: &'a BTreeSet<String>,
     found: BTreeMap<String, Position>,
     frames: Vec<Frame>,
-    /// Escaped pointer tokens of the container being read.
-    path: Vec<String>,
+    /// The escaped pointer of the last key or item read (`#/paths/~1pets/get`): extended and cut
+    /// back in one buffer rather than put together for each key.
+    pointer: String,
+    /// Containers entered (this one included) under which no pointer is wanted, and so not
+    /// walked into: most of a spec, when a few warnings are placed.
+    skipping: usize,
     /// A list item that is a container: placed at its first scalar, where its text starts
     /// (the parser marks a block mapping at its first `:`).
     pending: Option<String>,
-    lines: LineIndex,
+    lines: LineIndex<'a>,
 }
 
 impl<'a> Walker<'a> {
-    fn new(text: &str, wanted: &'a BTreeSet<String>) -> Self {
+    fn new(text: &'a str, wanted: &'a BTreeSet<String>) -> Self {
         Walker {
             wanted,
             found: BTreeMap::new(),
             frames: Vec::new(),
-            path: Vec::new(),
+            pointer: String::from("#"),
+            skipping: 0,
             pending: None,
             lines: LineIndex::new(text),
         }
     }
 
-    fn pointer_to(&self, token: &str) -> String {
-        let mut pointer = String::with_capacity(64);
-        pointer.push('#');
-        for part in self.path.iter().map(String::as_str).chain([token]) {
-            pointer.push('/');
-            pointer.push_str(part);
+    /// Records the current pointer's position, if it is wanted.
+    fn record(&mut self, mark: Marker) {
+        if self.found.len() < self.wanted.len()
+            && self.wanted.contains(&self.pointer)
+            && !self.found.contains_key(&self.pointer)
+        {
+            let position = self.lines.position(mark);
+            self.found.insert(self.pointer.clone(), position);
         }
-        pointer
-    }
-
-    fn record(&mut self, token: &str, mark: Marker) {
-        if self.found.len() == self.wanted.len() {
-            return;
-        }
-        let pointer = self.pointer_to(token);
-        self.record_pointer(pointer, mark);
     }
 
     fn record_pointer(&mut self, pointer: String, mark: Marker) {
@@ -151,30 +153,24 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// A value (scalar or container start) arrives at `mark`: returns the token it sits under.
-    fn value_token(&mut self, mark: Marker) -> Option<String> {
-        match self.frames.last_mut() {
-            Some(Frame::Map { key }) => key.take(),
-            Some(Frame::Seq { index }) => {
-                let token = index.to_string();
-                *index += 1;
-                self.record(&token, mark);
-                Some(token)
-            }
-            None => None,
-        }
+    /// Makes the pointer that of the next item of the list whose pointer is `base` long.
+    fn next_item(&mut self, base: usize, index: usize) {
+        use std::fmt::Write;
+        self.pointer.truncate(base);
+        let _ = write!(self.pointer, "/{index}");
     }
-}
 
-impl Walker<'_> {
-    fn value_token_unrecorded(&mut self) -> String {
-        match self.frames.last_mut() {
-            Some(Frame::Seq { index }) => {
-                *index += 1;
-                (*index - 1).to_string()
-            }
-            _ => String::new(),
-        }
+    /// Whether a pointer wanted is under the current one.
+    fn wanted_under(&mut self) -> bool {
+        use std::ops::Bound;
+        self.pointer.push('/');
+        let under = self
+            .wanted
+            .range::<str, _>((Bound::Included(self.pointer.as_str()), Bound::Unbounded))
+            .next()
+            .is_some_and(|wanted| wanted.starts_with(self.pointer.as_str()));
+        self.pointer.pop();
+        under
     }
 }
 
@@ -191,87 +187,135 @@ impl Walker<'_> {
                 if let Some(pointer) = self.pending.take() {
                     self.record_pointer(pointer, mark);
                 }
-                if let Some(Frame::Map { key }) = self.frames.last_mut() {
-                    if key.is_none() {
-                        let token = escape(text);
-                        *key = Some(token.clone());
-                        self.record(&token, mark);
-                        return;
-                    }
+                if self.skipping > 0 {
+                    return;
                 }
-                self.value_token(mark);
+                match self.frames.last_mut() {
+                    Some(Frame::Map { base, has_key }) if !*has_key => {
+                        *has_key = true;
+                        let base = *base;
+                        self.pointer.truncate(base);
+                        self.pointer.push('/');
+                        push_escaped(&mut self.pointer, text);
+                        self.record(mark);
+                    }
+                    _ => self.value(mark),
+                }
             }
-            Event::Alias(_) => {
-                self.value_token(mark);
-            }
+            Event::Alias(_) if self.skipping == 0 => self.value(mark),
             Event::MappingStart(..) | Event::SequenceStart(..) => {
-                let in_list = matches!(self.frames.last(), Some(Frame::Seq { .. }));
-                let token = if in_list {
-                    let token = self.value_token_unrecorded();
-                    if self.pending.is_none() {
-                        self.pending = Some(self.pointer_to(&token));
-                    }
-                    Some(token)
-                } else {
-                    self.value_token(mark)
-                };
-                let nested = !self.frames.is_empty();
-                if nested {
-                    self.path.push(token.unwrap_or_default());
+                if self.skipping > 0 {
+                    self.skipping += 1;
+                    return;
                 }
+                // The pointer becomes the container's own.
+                match self.frames.last_mut() {
+                    Some(Frame::Seq { base, index }) => {
+                        let (base, item) = (*base, *index);
+                        *index += 1;
+                        self.next_item(base, item);
+                        if self.pending.is_none() {
+                            self.pending = Some(self.pointer.clone());
+                        }
+                    }
+                    // The value of the key read (its pointer already ends with the key).
+                    Some(Frame::Map { has_key, .. }) if *has_key => *has_key = false,
+                    // A container as a key (YAML's `? [a, b]`): under an empty token.
+                    Some(Frame::Map { base, .. }) => {
+                        let base = *base;
+                        self.pointer.truncate(base);
+                        self.pointer.push('/');
+                    }
+                    // The document itself: `#`.
+                    None => {}
+                }
+                if !self.wanted_under() {
+                    self.skipping = 1;
+                    return;
+                }
+                let base = self.pointer.len();
                 self.frames.push(match event {
-                    Event::MappingStart(..) => Frame::Map { key: None },
-                    _ => Frame::Seq { index: 0 },
+                    Event::MappingStart(..) => Frame::Map {
+                        base,
+                        has_key: false,
+                    },
+                    _ => Frame::Seq { base, index: 0 },
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
-                self.frames.pop();
-                if !self.frames.is_empty() {
-                    self.path.pop();
+                if self.skipping > 0 {
+                    self.skipping -= 1;
+                } else {
+                    self.frames.pop();
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A scalar or alias arrives as a value at `mark`.
+    fn value(&mut self, mark: Marker) {
+        match self.frames.last_mut() {
+            Some(Frame::Map { has_key, .. }) => *has_key = false,
+            Some(Frame::Seq { base, index }) => {
+                let (base, item) = (*base, *index);
+                *index += 1;
+                self.next_item(base, item);
+                self.record(mark);
+            }
+            None => {}
         }
     }
 }
 
 /// A pointer token as RFC 6901 writes it.
 fn escape(token: &str) -> String {
+    let mut escaped = String::with_capacity(token.len());
+    push_escaped(&mut escaped, token);
+    escaped
+}
+
+/// Appends a pointer token as RFC 6901 writes it.
+fn push_escaped(pointer: &mut String, token: &str) {
     if token.contains(['~', '/']) {
-        token.replace('~', "~0").replace('/', "~1")
+        pointer.push_str(&token.replace('~', "~0").replace('/', "~1"));
     } else {
-        token.to_owned()
+        pointer.push_str(token);
     }
 }
 
 /// Line starts, to turn the parser's marks into byte offsets and character columns.
-struct LineIndex {
+struct LineIndex<'a> {
+    text: &'a str,
     starts: Vec<usize>,
-    text_lines: Vec<String>,
 }
 
-impl LineIndex {
-    fn new(text: &str) -> Self {
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex {
-            starts,
-            text_lines: text.split('\n').map(str::to_owned).collect(),
-        }
+        LineIndex { text, starts }
     }
 
     fn position(&self, mark: Marker) -> Position {
         // yaml-rust2 counts lines from 1 and columns from 0, in characters.
         let line = mark.line().max(1);
         let column = mark.col();
-        let start = self.starts.get(line - 1).copied().unwrap_or(0);
-        let offset = self.text_lines.get(line - 1).map_or(start, |text| {
-            start
-                + text
-                    .char_indices()
-                    .nth(column)
-                    .map_or(text.len(), |(i, _)| i)
-        });
+        let offset = match self.starts.get(line - 1) {
+            Some(&start) => {
+                let end = self
+                    .starts
+                    .get(line)
+                    .map_or(self.text.len(), |next| next - 1);
+                let text = self.text.get(start..end).unwrap_or_default();
+                start
+                    + text
+                        .char_indices()
+                        .nth(column)
+                        .map_or(text.len(), |(i, _)| i)
+            }
+            None => 0,
+        };
         Position {
             line,
             column: column + 1,
@@ -338,6 +382,34 @@ components:
             Some((13, 30))
         );
         assert_eq!(find(YAML, "#/components/schemas/Dog"), None);
+    }
+
+    #[test]
+    fn the_walk_goes_on_where_it_was_after_parts_it_skips() {
+        // `skip` holds nothing wanted and is not walked into; what follows it is still found.
+        let yaml = "a:\n  skip: {deep: [1, {c: 2}, [3]]}\n  d~/e:\n    - x\n    - [y, z]\n\
+                    anchor: &x {h: 1}\nalias: *x\nf: [1, 2]\n";
+        let expected = [
+            ("#/a/d~0~1e/0", (4, 7)),
+            ("#/a/d~0~1e/1", (5, 8)),
+            ("#/a/d~0~1e/1/1", (5, 11)),
+            ("#/alias", (7, 1)),
+            ("#/f/1", (8, 8)),
+            ("#/a/skip/deep/1/c", (2, 21)),
+        ];
+        let wanted: BTreeSet<String> = expected.iter().map(|(p, _)| (*p).to_owned()).collect();
+        let found = locate(yaml, &wanted);
+        for (pointer, place) in expected {
+            assert_eq!(
+                found.get(pointer).map(|p| (p.line, p.column)),
+                Some(place),
+                "{pointer}"
+            );
+        }
+        assert_eq!(Events::read(yaml).locate(yaml, &wanted), found);
+        // With only what follows wanted, the skipped part changes nothing.
+        let later = BTreeSet::from(["#/f/1".to_owned()]);
+        assert_eq!(locate(yaml, &later)["#/f/1"], found["#/f/1"]);
     }
 
     #[test]
