@@ -321,9 +321,12 @@ fn finish(
         not_generated();
         return false;
     }
-    let before = before.unwrap_or_else(|| OnDisk::read(out));
     if check {
-        match before.and_then(|before| files.compare_with(&before)) {
+        let drift = match before {
+            Some(before) => before.and_then(|before| files.compare_with(&before)),
+            None => files.check_against(out),
+        };
+        match drift {
             Ok(drift) if drift.is_clean() => {
                 eprintln!("apigen: {out_name} is up to date with {}", spec.name);
                 true
@@ -343,7 +346,12 @@ fn finish(
             }
         }
     } else {
-        match before.and_then(|before| files.write_over(&before)) {
+        let written = match before {
+            Some(before) => before.and_then(|before| files.write_over(&before)),
+            // Files read one at a time: a big crate's are never all in memory at once.
+            None => files.write_to(out),
+        };
+        match written {
             Ok(written) => {
                 eprintln!(
                     "apigen: {out_name}: {} written, {} unchanged, {} removed",

@@ -116,7 +116,7 @@ impl GeneratedFiles {
         for path in self.files.keys() {
             check_relative(path)?;
         }
-        self.write_over(&OnDisk::read(dir)?)
+        self.write_over(&OnDisk::list(dir)?)
     }
 
     /// [`write_to`](Self::write_to) the directory `before` was read from, taking its files to
@@ -201,9 +201,10 @@ impl GeneratedFiles {
             }
         }
         report.removed = before
-            .generated()
-            .filter(|path| !self.files.contains_key(*path))
-            .map(str::to_owned)
+            .files
+            .keys()
+            .filter(|path| !self.files.contains_key(*path) && before.made_by_apigen(path))
+            .cloned()
             .collect();
         report
     }
@@ -222,7 +223,7 @@ impl GeneratedFiles {
 
     /// Compares the crate with `dir` without writing anything.
     pub fn check_against(&self, dir: &Path) -> io::Result<Drift> {
-        self.compare_with(&OnDisk::read(dir)?)
+        self.compare_with(&OnDisk::list(dir)?)
     }
 
     /// [`check_against`](Self::check_against) the directory `before` was read from, as `before`
@@ -230,75 +231,76 @@ impl GeneratedFiles {
     pub fn compare_with(&self, before: &OnDisk) -> io::Result<Drift> {
         let mut drift = Drift::default();
         for (path, content) in &self.files {
-            match before.files.get(path) {
-                Some(Ok(old)) => {
+            let missing = || FileDrift::Missing { path: path.clone() };
+            let file = before.with_bytes(path, |old| match old {
+                Ok(old) => {
                     let old = String::from_utf8_lossy(old);
-                    if old != *content {
-                        drift.files.push(FileDrift::Changed {
-                            path: path.clone(),
-                            diff: unified_diff(path, &old, content),
-                        });
-                    }
+                    Ok((old != *content).then(|| FileDrift::Changed {
+                        path: path.clone(),
+                        diff: unified_diff(path, &old, content),
+                    }))
                 }
-                Some(Err(e)) if e.kind() != io::ErrorKind::NotFound => {
-                    return Err(io::Error::new(e.kind(), e.to_string()));
-                }
-                Some(Err(_)) | None => {
-                    drift.files.push(FileDrift::Missing { path: path.clone() });
-                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Some(missing())),
+                Err(e) => Err(io::Error::new(e.kind(), e.to_string())),
+            });
+            if let Some(file) = file.unwrap_or_else(|| Ok(Some(missing())))? {
+                drift.files.push(file);
             }
         }
-        for (path, old) in &before.files {
+        for path in before.files.keys() {
             if self.files.contains_key(path) {
                 continue;
             }
-            drift
-                .files
-                .push(if old.as_deref().is_ok_and(carries_marker) {
-                    FileDrift::Stale { path: path.clone() }
-                } else {
-                    FileDrift::Unexpected { path: path.clone() }
-                });
+            drift.files.push(if before.made_by_apigen(path) {
+                FileDrift::Stale { path: path.clone() }
+            } else {
+                FileDrift::Unexpected { path: path.clone() }
+            });
         }
         drift.files.sort_by(|a, b| drift_path(a).cmp(drift_path(b)));
         Ok(drift)
     }
 }
 
-/// A crate directory as it was when read: each file apigen compares with (all but those in
-/// `target/` and dot-directories, and `Cargo.lock`) and its bytes.
+/// A crate directory: each file apigen compares with (all but those in `target/` and
+/// dot-directories, and `Cargo.lock`), and its bytes if they were read ahead.
 ///
-/// [`GeneratedFiles::write_to`] and [`GeneratedFiles::check_against`] read the directory when
-/// they are called. The `apigen` command reads it before, while the spec is parsed and lowered
-/// on another thread ([`generate_beside`](crate::generate_beside)), and hands it to
+/// [`GeneratedFiles::write_to`] and [`GeneratedFiles::check_against`] list the directory when
+/// they are called and read its files one at a time, each dropped once compared. The `apigen`
+/// command reads them all before ([`OnDisk::read`]), while the spec is parsed and lowered on
+/// another thread ([`generate_beside`](crate::generate_beside)), and hands them to
 /// [`GeneratedFiles::write_over`] or [`GeneratedFiles::compare_with`]: reading back Circle
 /// v2.15's 467 files after generating was a tenth of the run. A file changed on disk in between
 /// (while generation runs) is taken as it was read.
 #[derive(Debug)]
 pub struct OnDisk {
     dir: PathBuf,
-    /// Every file by relative path (with `/`): its bytes, or why they could not be read.
-    files: BTreeMap<String, io::Result<Vec<u8>>>,
+    /// Every file by relative path (with `/`): its bytes or why they could not be read, if
+    /// read ahead; `None` if it is to be read when asked for.
+    files: BTreeMap<String, Option<io::Result<Vec<u8>>>>,
 }
 
 impl OnDisk {
     /// Reads every file under `dir`; a directory that is not there holds none.
     pub fn read(dir: &Path) -> io::Result<OnDisk> {
+        let mut on_disk = OnDisk::list(dir)?;
+        for (path, bytes) in &mut on_disk.files {
+            *bytes = Some(std::fs::read(dir.join(path)));
+        }
+        Ok(on_disk)
+    }
+
+    /// Lists the files under `dir`, to be read when asked for: a big crate's files (GitHub's:
+    /// 15 MB) are never all in memory at once.
+    fn list(dir: &Path) -> io::Result<OnDisk> {
         let paths = if dir.is_dir() {
             existing_files(dir)?
         } else {
             Vec::new()
         };
-        let files = paths
-            .into_iter()
-            .map(|path| {
-                let bytes = std::fs::read(dir.join(&path));
-                (path, bytes)
-            })
-            .collect();
         Ok(OnDisk {
             dir: dir.to_path_buf(),
-            files,
+            files: paths.into_iter().map(|path| (path, None)).collect(),
         })
     }
 
@@ -307,17 +309,35 @@ impl OnDisk {
         &self.dir
     }
 
-    /// Whether the file at `path` was read and is `content`.
-    fn holds(&self, path: &str, content: &str) -> bool {
-        matches!(self.files.get(path), Some(Ok(old)) if old == content.as_bytes())
+    /// `look` at the bytes of the file at `path`, read ahead or now; `None` if it is not there.
+    fn with_bytes<T>(
+        &self,
+        path: &str,
+        look: impl FnOnce(Result<&[u8], &io::Error>) -> T,
+    ) -> Option<T> {
+        match self.files.get(path)? {
+            Some(read) => Some(look(read.as_deref())),
+            None => Some(look(std::fs::read(self.dir.join(path)).as_deref())),
+        }
     }
 
-    /// The files made by apigen (their first line carries the marker), by path.
-    fn generated(&self) -> impl Iterator<Item = &str> {
-        self.files
-            .iter()
-            .filter(|(_, bytes)| bytes.as_deref().is_ok_and(carries_marker))
-            .map(|(path, _)| path.as_str())
+    /// Whether the file at `path` is there and is `content`.
+    fn holds(&self, path: &str, content: &str) -> bool {
+        match self.files.get(path) {
+            Some(Some(read)) => read.as_deref().is_ok_and(|old| old == content.as_bytes()),
+            Some(None) => same_bytes(&self.dir.join(path), content.as_bytes()).unwrap_or(false),
+            None => false,
+        }
+    }
+
+    /// Whether the file at `path` was made by apigen (its first line carries the marker).
+    fn made_by_apigen(&self, path: &str) -> bool {
+        match self.files.get(path) {
+            Some(Some(read)) => read.as_deref().is_ok_and(carries_marker),
+            // Only its first line is read.
+            Some(None) => is_generated(&self.dir.join(path)),
+            None => false,
+        }
     }
 }
 
@@ -446,6 +466,28 @@ fn is_generated(path: &Path) -> bool {
         return false;
     };
     carries_marker(&head[..n])
+}
+
+/// Whether the file at `path` holds `expected`, read a block at a time: a crate's biggest file
+/// (GitHub's `models.rs`: 5 MB) is never in memory twice.
+fn same_bytes(path: &Path, expected: &[u8]) -> io::Result<bool> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    if file.metadata()?.len() != expected.len() as u64 {
+        return Ok(false);
+    }
+    let mut block = vec![0u8; 64 * 1024];
+    let mut rest = expected;
+    loop {
+        let n = file.read(&mut block)?;
+        if n == 0 {
+            return Ok(rest.is_empty());
+        }
+        match rest.strip_prefix(&block[..n]) {
+            Some(after) => rest = after,
+            None => return Ok(false),
+        }
+    }
 }
 
 /// How much of a file's start is read for the marker.

@@ -216,9 +216,10 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<BTreeMap<String, String>, Diagnos
     let operations = || cx.rust_file_in_parts(operations::operations_rs(cx), "operations.rs");
     // The small Rust files go with the pages, the smallest piece, to the thread free first.
     let rest = || {
+        let pages = markdown::pages(cx);
         let lib = cx.rust_file(manifest::lib_rs(cx), "lib.rs");
         let client = cx.rust_file(client::client_rs(cx), "client.rs");
-        (markdown::pages(cx), lib, client)
+        (pages, lib, client)
     };
     let (models, operations, (docs, lib, client)) = if cx.one_thread {
         (models(), operations(), rest())
