@@ -42,7 +42,8 @@ pub fn lower(doc: &Document, options: &Options) -> (Api, Diagnostics) {
                 .join("components")
                 .join("schemas")
                 .join(name);
-            lowerer.schema_type(SchemaOrRef::from(schema), &at, &names::type_name(name));
+            // The hint is made only if needed: a component's own type is named after it.
+            lowerer.schema_type(SchemaOrRef::from(schema), &at, &|| names::type_name(name));
         }
     }
     let operations = operation::lower_operations(&mut lowerer);

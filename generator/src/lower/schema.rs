@@ -311,6 +311,32 @@ const MAX_ALL_OF_NESTING: usize = 32;
 /// How many `Vec`s and maps one type may nest (`Vec<Vec<…>>`).
 const MAX_LIST_NESTING: usize = 32;
 
+/// What names a schema's type if one must be made and the schema has no name of its own: a
+/// name, or a closure that makes one, called only then. Most schemas are `$ref`s to types
+/// already made or plain values, and making their names (with `heck`) was a fifth of lowering.
+pub(crate) trait Hint {
+    /// The name.
+    fn name(&self) -> String;
+}
+
+impl Hint for str {
+    fn name(&self) -> String {
+        self.to_owned()
+    }
+}
+
+impl Hint for String {
+    fn name(&self) -> String {
+        self.clone()
+    }
+}
+
+impl<F: Fn() -> String> Hint for F {
+    fn name(&self) -> String {
+        self()
+    }
+}
+
 impl<'d> Lowerer<'d> {
     /// The type of a schema or `$ref`. `at` is where the schema (or the `$ref`) sits; `hint` names
     /// the type if one must be made and the schema has no name of its own.
@@ -318,7 +344,7 @@ impl<'d> Lowerer<'d> {
         &mut self,
         schema: SchemaOrRef<'_>,
         at: &Pointer,
-        hint: &str,
+        hint: &(impl Hint + ?Sized),
     ) -> TypeRef {
         let Some((pointer, schema)) = self.resolve_schema(schema, at) else {
             return TypeRef::Primitive(Primitive::Json);
@@ -347,10 +373,10 @@ impl<'d> Lowerer<'d> {
             );
             TypeRef::Primitive(Primitive::Json)
         } else {
-            let name = match (pointer.component_name("schemas"), &schema.schema_data.title) {
+            let name = || match (pointer.component_name("schemas"), &schema.schema_data.title) {
                 (Some(component), _) => names::type_name(&component),
                 (None, Some(title)) => titled_name(title, &pointer, hint),
-                _ => hint.to_owned(),
+                _ => hint.name(),
             };
             self.active.insert(pointer.clone());
             let mut ty = self.lower_schema(&schema, &pointer, &name);
@@ -514,19 +540,25 @@ impl<'d> Lowerer<'d> {
     }
 
     /// The one dispatch over schema constructs.
-    fn lower_schema(&mut self, schema: &Schema, at: &Pointer, name: &str) -> TypeRef {
+    /// The type of a schema at `at`, which `name` names if it makes one.
+    fn lower_schema(
+        &mut self,
+        schema: &Schema,
+        at: &Pointer,
+        name: &dyn Fn() -> String,
+    ) -> TypeRef {
         let view = View::of(schema);
         if !view.all_of.is_empty() {
             self.composition_beside_all_of(&view, at);
-            return self.all_of(schema, &view, at, name);
+            return self.all_of(schema, &view, at, &name());
         }
         // Alternatives that only require properties are a rule about the object they stand
         // beside ("inbound rules, or outbound rules"), not types of their own.
         let mut rule = view.presence_rule();
         if rule.is_none() && !view.one_of.is_empty() {
-            return self.one_of(schema, view.one_of, "oneOf", at, name);
+            return self.one_of(schema, view.one_of, "oneOf", at, &name());
         } else if rule.is_none() && !view.any_of.is_empty() {
-            return self.one_of(schema, view.any_of, "anyOf", at, name);
+            return self.one_of(schema, view.any_of, "anyOf", at, &name());
         }
         if let Some(rule) = rule.take_if(|_| !view.is_object()) {
             self.warn_required_alternatives(&rule, at);
@@ -541,10 +573,10 @@ impl<'d> Lowerer<'d> {
         }
         if !view.enum_strings.is_empty() && matches!(view.typ, None | Some("string")) {
             let values = view.enum_strings.iter().map(|value| (value.clone(), None));
-            return self.string_enum(schema, values.collect(), at, name);
+            return self.string_enum(schema, values.collect(), at, &name());
         }
         if !view.enum_integers.is_empty() && view.typ == Some("integer") {
-            return self.int_enum(schema, &view, at, name);
+            return self.int_enum(schema, &view, at, &name());
         }
         if view.other_enum {
             self.warn(
@@ -555,7 +587,7 @@ impl<'d> Lowerer<'d> {
             );
         }
         if view.is_object() {
-            let ty = self.object(schema, &view, at, name);
+            let ty = self.object(schema, &view, at, &name());
             let keeper = match ty {
                 TypeRef::Named(id) => Some(id),
                 _ => None,
@@ -617,12 +649,12 @@ impl<'d> Lowerer<'d> {
         &mut self,
         items: Option<&ReferenceOr<Box<Schema>>>,
         at: &Pointer,
-        name: &str,
+        name: &dyn Fn() -> String,
     ) -> TypeRef {
         let item = match items {
-            Some(items) => {
-                self.schema_type(items.into(), &at.join("items"), &format!("{name}Item"))
-            }
+            Some(items) => self.schema_type(items.into(), &at.join("items"), &|| {
+                format!("{}Item", name())
+            }),
             None => TypeRef::Primitive(Primitive::Json),
         };
         TypeRef::Array(Box::new(item))
@@ -691,7 +723,7 @@ impl<'d> Lowerer<'d> {
         parent_name: &str,
     ) -> Field {
         let at = parent.join("properties").join(wire);
-        let hint = format!("{parent_name}{}", names::type_name(wire));
+        let hint = || format!("{parent_name}{}", names::type_name(wire));
         let ty = self.schema_type(property, &at, &hint);
         let meta = self.schema_meta(property, &at);
         Field {
@@ -1125,11 +1157,11 @@ impl<'d> Lowerer<'d> {
 /// property `type` does (DigitalOcean titles most properties so). Such a title would name the
 /// type `Type`, which says less than `AddonsAppMetadataType` and takes a name many such types
 /// want.
-fn titled_name(title: &str, at: &Pointer, hint: &str) -> String {
+fn titled_name(title: &str, at: &Pointer, hint: &(impl Hint + ?Sized)) -> String {
     let name = names::type_name(title);
     let repeats_key = at.last().is_some_and(|key| names::type_name(&key) == name);
     if title.trim().is_empty() || repeats_key {
-        hint.to_owned()
+        hint.name()
     } else {
         name
     }

@@ -1666,3 +1666,47 @@ components:
     assert!(matches!(type_named(&api, "WithRef"), TypeKind::OneOf(_)));
     assert!(matches!(type_named(&api, "WithObject"), TypeKind::OneOf(_)));
 }
+
+#[test]
+fn a_type_name_is_made_only_for_a_schema_that_makes_a_type() {
+    use super::{Lowerer, SchemaOrRef};
+    use crate::Pointer;
+    let input = SpecInput::new(
+        "t.yaml",
+        spec(
+            "paths: {}\ncomponents:\n  schemas:\n    A: {type: object, properties: {n: {type: integer}}}\n",
+        ),
+    );
+    let doc = crate::load::parse(&input).unwrap();
+    let mut lowerer = Lowerer::new(&doc, false);
+    let made = std::cell::Cell::new(0);
+    let hint = || {
+        made.set(made.get() + 1);
+        "Inline".to_owned()
+    };
+    let schema =
+        |value: serde_json::Value| -> openapiv3::Schema { serde_json::from_value(value).unwrap() };
+    let at = Pointer::root().join("x");
+    // A plain value and a `$ref` to a component need no name of their own.
+    let plain = schema(serde_json::json!({"type": "array", "items": {"type": "string"}}));
+    assert_eq!(
+        lowerer.schema_type(SchemaOrRef::Item(&plain), &at, &hint),
+        TypeRef::Array(Box::new(TypeRef::Primitive(Primitive::String)))
+    );
+    let component = lowerer.schema_type(SchemaOrRef::Ref("#/components/schemas/A"), &at, &hint);
+    assert_eq!(made.get(), 0);
+    // An inline object makes a type, named by the hint; its properties' hints build on it.
+    let object = schema(serde_json::json!({
+        "type": "object",
+        "properties": {"inner": {"type": "object", "properties": {"a": {"type": "string"}}}},
+    }));
+    let TypeRef::Named(id) = lowerer.schema_type(SchemaOrRef::Item(&object), &at.join("o"), &hint)
+    else {
+        panic!("an inline object is a type of its own");
+    };
+    assert_eq!(made.get(), 1);
+    let names: Vec<&str> = lowerer.types.values().map(|d| d.name.as_str()).collect();
+    assert!(names.contains(&"InlineInner"), "{names:?}");
+    assert_eq!(lowerer.types[&id].name, "Inline");
+    assert!(matches!(component, TypeRef::Named(_)));
+}
