@@ -1,7 +1,7 @@
 //! The committed `generated-client/` is exactly what the generator makes from `spec/` now, and
 //! the check notices every kind of difference.
 
-use apigen::{FileDrift, GeneratedFiles, MARKER, OnDisk, Project, SpecInput};
+use apigen::{Drift, FileDrift, GeneratedFiles, MARKER, OnDisk, Project, SpecInput};
 use apigen_tests::workspace_root;
 use std::path::Path;
 
@@ -19,6 +19,18 @@ fn generate_with(spec_text: Option<&str>) -> GeneratedFiles {
         None => std::fs::read_to_string(project.root.join(&entry.spec)).unwrap(),
     };
     apigen::generate(&config, &SpecInput::new(entry.spec.clone(), text)).unwrap()
+}
+
+/// Each differing file as `changed <path>`, or as its `Debug` (without the diff).
+fn kinds(drift: &Drift) -> Vec<String> {
+    drift
+        .files
+        .iter()
+        .map(|f| match f {
+            FileDrift::Changed { path, .. } => format!("changed {path}"),
+            other => format!("{other:?}"),
+        })
+        .collect()
 }
 
 fn committed_dir() -> std::path::PathBuf {
@@ -238,18 +250,8 @@ fn a_directory_read_before_generating_is_written_over_as_it_was_read() {
         files.compare_with(&before).unwrap(),
         files.check_against(&out).unwrap()
     );
-    let kinds: Vec<String> = files
-        .compare_with(&before)
-        .unwrap()
-        .files
-        .iter()
-        .map(|f| match f {
-            FileDrift::Changed { path, .. } => format!("changed {path}"),
-            other => format!("{other:?}"),
-        })
-        .collect();
     assert_eq!(
-        kinds,
+        kinds(&files.compare_with(&before).unwrap()),
         [
             "Unexpected { path: \"NOTES.md\" }",
             "changed src/lib.rs",
@@ -305,14 +307,7 @@ fn an_edited_docs_page_is_drift_too() {
     std::fs::remove_file(scratch.path().join("docs/NotFound.md")).unwrap();
 
     let drift = generate_with(None).check_against(scratch.path()).unwrap();
-    let paths: Vec<String> = drift
-        .files
-        .iter()
-        .map(|f| match f {
-            FileDrift::Changed { path, .. } => format!("changed {path}"),
-            other => format!("{other:?}"),
-        })
-        .collect();
+    let paths = kinds(&drift);
     assert_eq!(paths.len(), 2, "{drift}");
     assert!(
         paths.contains(&"changed docs/CheckoutSession.md".to_owned()),

@@ -8,7 +8,6 @@
 use super::{Position, escape};
 use jiter::{Jiter, JiterResult, Peek};
 use std::collections::{BTreeMap, BTreeSet};
-use std::ops::Bound;
 
 /// The positions of the `wanted` pointers found in `text`, or `None` if `text` is not JSON.
 /// Like the YAML walk, an object entry is placed at its key, a list item at its first character.
@@ -99,14 +98,7 @@ impl Walk<'_> {
 
     /// Whether a wanted pointer lies below the current one.
     fn leads_to_wanted(&mut self) -> bool {
-        self.pointer.push('/');
-        let below = self
-            .wanted
-            .range::<str, _>((Bound::Included(self.pointer.as_str()), Bound::Unbounded))
-            .next()
-            .is_some_and(|w| w.starts_with(self.pointer.as_str()));
-        self.pointer.pop();
-        below
+        super::wanted_below(self.wanted, &mut self.pointer)
     }
 }
 

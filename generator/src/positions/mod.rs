@@ -159,19 +159,18 @@ impl<'a> Walker<'a> {
         self.pointer.truncate(base);
         let _ = write!(self.pointer, "/{index}");
     }
+}
 
-    /// Whether a pointer wanted is under the current one.
-    fn wanted_under(&mut self) -> bool {
-        use std::ops::Bound;
-        self.pointer.push('/');
-        let under = self
-            .wanted
-            .range::<str, _>((Bound::Included(self.pointer.as_str()), Bound::Unbounded))
-            .next()
-            .is_some_and(|wanted| wanted.starts_with(self.pointer.as_str()));
-        self.pointer.pop();
-        under
-    }
+/// Whether one of `wanted` lies below `pointer` (which is left as it was).
+fn wanted_below(wanted: &BTreeSet<String>, pointer: &mut String) -> bool {
+    use std::ops::Bound;
+    pointer.push('/');
+    let below = wanted
+        .range::<str, _>((Bound::Included(pointer.as_str()), Bound::Unbounded))
+        .next()
+        .is_some_and(|w| w.starts_with(pointer.as_str()));
+    pointer.pop();
+    below
 }
 
 impl MarkedEventReceiver for Walker<'_> {
@@ -229,7 +228,7 @@ impl Walker<'_> {
                     // The document itself: `#`.
                     None => {}
                 }
-                if !self.wanted_under() {
+                if !wanted_below(self.wanted, &mut self.pointer) {
                     self.skipping = 1;
                     return;
                 }
