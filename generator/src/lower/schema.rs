@@ -313,7 +313,8 @@ const MAX_LIST_NESTING: usize = 32;
 
 /// What names a schema's type if one must be made and the schema has no name of its own: a
 /// name, or a closure that makes one, called only then. Most schemas are `$ref`s to types
-/// already made or plain values, and making their names (with `heck`) was a fifth of lowering.
+/// already made or plain values, and making a name (with `heck`) for each of them was a tenth
+/// of lowering.
 pub(crate) trait Hint {
     /// The name.
     fn name(&self) -> String;
