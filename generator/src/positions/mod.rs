@@ -137,19 +137,19 @@ impl<'a> Walker<'a> {
 
     /// Records the current pointer's position, if it is wanted.
     fn record(&mut self, mark: Marker) {
-        if self.found.len() < self.wanted.len()
-            && self.wanted.contains(&self.pointer)
-            && !self.found.contains_key(&self.pointer)
-        {
-            let position = self.lines.position(mark);
-            self.found.insert(self.pointer.clone(), position);
-        }
+        let pointer = std::mem::take(&mut self.pointer);
+        self.record_pointer(&pointer, mark);
+        self.pointer = pointer;
     }
 
-    fn record_pointer(&mut self, pointer: String, mark: Marker) {
-        if self.wanted.contains(&pointer) && !self.found.contains_key(&pointer) {
+    /// Records `pointer`'s position, if it is wanted and not found yet.
+    fn record_pointer(&mut self, pointer: &str, mark: Marker) {
+        if self.found.len() < self.wanted.len()
+            && self.wanted.contains(pointer)
+            && !self.found.contains_key(pointer)
+        {
             let position = self.lines.position(mark);
-            self.found.insert(pointer, position);
+            self.found.insert(pointer.to_owned(), position);
         }
     }
 
@@ -184,7 +184,7 @@ impl Walker<'_> {
         match event {
             Event::Scalar(text, ..) => {
                 if let Some(pointer) = self.pending.take() {
-                    self.record_pointer(pointer, mark);
+                    self.record_pointer(&pointer, mark);
                 }
                 if self.skipping > 0 {
                     return;
