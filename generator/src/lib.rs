@@ -42,9 +42,9 @@ pub fn generate(config: &Config, spec: &SpecInput) -> Result<GeneratedFiles, Dia
     generate_beside(config, spec, || ()).0
 }
 
-/// [`generate`], with `beside` run on the calling thread while the spec is parsed and lowered
-/// on another (that thread would otherwise wait; the `apigen` command reads the crate directory
-/// there, see [`OnDisk`]).
+/// [`generate`], with `beside` run on the calling thread while the spec is lowered on another,
+/// and parsed unless parsing takes both cores (that thread would otherwise wait; the `apigen`
+/// command reads the crate directory there, see [`OnDisk`]).
 pub fn generate_beside<U>(
     config: &Config,
     spec: &SpecInput,
@@ -53,34 +53,28 @@ pub fn generate_beside<U>(
     if let Err(errors) = config.validate() {
         return (Err(errors), beside());
     }
-    let text = std::str::from_utf8(&spec.bytes).ok();
     let big = spec.bytes.len() >= BIG_SPEC;
     // A big spec's document is dropped on the lowering thread, which ends with it: the allocator
     // (mimalloc) then hands its memory on to the emitting threads, where a waiting thread would
     // keep it to itself (peak memory on GitHub's spec: 118 → 101 MB). A small one's is dropped
     // beside emission, where freeing it (a millisecond for Circle's) does not hold emission up.
-    let lower = || {
-        lower_unplaced(spec, config, Keep::ForEmission)
+    let (parsed, cores_free) = std::sync::mpsc::channel::<()>();
+    let lower = move || {
+        lower_unplaced(spec, config, Keep::ForEmission, move || drop(parsed))
             .map(|(document, api, warnings)| (api, warnings, (!big).then_some(document)))
     };
-    // Meanwhile this thread hashes the spec and, as warnings need lines and columns, reads a big
-    // YAML spec a second time for them; then does what the caller asked.
+    // Meanwhile this thread hashes the spec and does what the caller asked; a spec parsed in two
+    // halves takes both cores while it is parsed, so then that waits until lowering starts.
+    let halves = load::parses_in_halves(spec);
     let meanwhile = || {
-        let sha256 = spec_sha256(&spec.bytes);
-        let events = text
-            .filter(|text| positions::read_ahead_pays(text))
-            .map(positions::Events::read);
-        (sha256, events, beside())
-    };
-    let (lowered, (spec_sha256, events, beside)) = on_lowering_thread(lower, meanwhile);
-    let place = move |diagnostics: Diagnostics| -> Diagnostics {
-        match (text, &events) {
-            (Some(text), Some(events)) => diagnostics
-                .in_file(&spec.name)
-                .place_with(&spec.name, |wanted| events.locate(text, wanted)),
-            _ => placed(spec, diagnostics),
+        if halves {
+            // Err once the lowering thread is past parsing, however it got there.
+            let _ = cores_free.recv();
         }
+        (spec_sha256(&spec.bytes), beside())
     };
+    let (lowered, (spec_sha256, beside)) = on_lowering_thread(lower, meanwhile);
+    let place = |diagnostics: Diagnostics| placed(spec, diagnostics);
     let (api, warnings, document) = match lowered {
         Ok(lowered) => lowered,
         Err(errors) => return (Err(place(errors)), beside),
@@ -219,16 +213,19 @@ fn lower_with(
     spec: &SpecInput,
     config: &Config,
 ) -> Result<(load::Document, ir::Api, Diagnostics), Diagnostics> {
-    on_lowering_thread(|| lower_unplaced(spec, config, Keep::Everything), || ())
-        .0
-        .map(|(doc, api, warnings)| (doc, api, placed(spec, warnings)))
-        .map_err(|d| placed(spec, d))
+    on_lowering_thread(
+        || lower_unplaced(spec, config, Keep::Everything, || ()),
+        || (),
+    )
+    .0
+    .map(|(doc, api, warnings)| (doc, api, placed(spec, warnings)))
+    .map_err(|d| placed(spec, d))
 }
 
 /// Stack for lowering: it recurses once per nested schema, up to `lower::MAX_NESTING` levels
 /// through `$ref`s, using a few kilobytes a level (5 in a debug build). Only the pages touched
 /// become memory.
-const LOWERING_STACK: usize = 64 << 20;
+pub(crate) const LOWERING_STACK: usize = 64 << 20;
 
 /// Runs `work` (parsing and lowering) on a thread of its own with [`LOWERING_STACK`]: the
 /// caller's thread may have as little as 2 MB (a test's, a worker's), which a chain of a few
@@ -263,12 +260,16 @@ enum Keep {
     ForEmission,
 }
 
+/// Parses and lowers `spec`, calling `parsed` once it is parsed (or fails to parse).
 fn lower_unplaced(
     spec: &SpecInput,
     config: &Config,
     keep: Keep,
+    parsed: impl FnOnce(),
 ) -> Result<(load::Document, ir::Api, Diagnostics), Diagnostics> {
-    let mut doc = stages::parse(spec)?;
+    let doc = stages::parse(spec);
+    parsed();
+    let mut doc = doc?;
     if keep == Keep::ForEmission {
         doc.drop_named_examples();
     }
@@ -359,14 +360,15 @@ mod tests {
         // The example's `$ref` still counts as resolving once the examples are gone.
         let spec = spec_with_named_example(false);
         let (doc, _, warnings) =
-            super::lower_unplaced(&spec, &config, super::Keep::ForEmission).unwrap();
+            super::lower_unplaced(&spec, &config, super::Keep::ForEmission, || ()).unwrap();
         assert!(!warnings.has_errors());
         assert_eq!(doc.raw["components"]["examples"], serde_json::json!({}));
         assert!(crate::generate(&config, &spec).is_ok());
         // Checking examples keeps them, and the types of schema positions.
         let checks = crate::example_checks(&config, &spec).unwrap();
         assert!(!checks.is_empty());
-        let (doc, api, _) = super::lower_unplaced(&spec, &config, super::Keep::Everything).unwrap();
+        let (doc, api, _) =
+            super::lower_unplaced(&spec, &config, super::Keep::Everything, || ()).unwrap();
         assert_eq!(doc.raw["components"]["examples"]["one"]["value"]["n"], 1);
         assert!(!api.schema_sites.is_empty());
         // A dangling `$ref` keeps everything for lowering to report it where it is.

@@ -404,3 +404,22 @@ fn every_public_spec_generates_and_compiles_clean_except_openapi_3_1() {
     apigen_tests::cargo_in_env(&root, &doc, &[("RUSTDOCFLAGS", "-D warnings")])
         .unwrap_or_else(|e| panic!("{e}"));
 }
+
+#[test]
+fn big_yaml_specs_read_in_halves_read_as_in_one_piece() {
+    let mut in_halves = 0;
+    for (name, path) in apigen_tests::corpus::all_shared_specs() {
+        let spec = apigen_tests::corpus::shared_spec(&name, &path);
+        if !apigen::load::parses_in_halves(&spec) {
+            continue;
+        }
+        in_halves += 1;
+        let halves = apigen::load::read_tree(&name, &spec.bytes).map_err(|e| e.to_string());
+        let one_piece =
+            apigen::load::read_tree_in_one_piece(&name, &spec.bytes).map_err(|e| e.to_string());
+        assert!(halves == one_piece, "{name}");
+    }
+    println!("{in_halves} specs read in halves");
+    // Each version's bundle and its bigger parts, and the big public YAML specs.
+    assert!(in_halves > 100, "only {in_halves} specs read in halves");
+}

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 mod bounds;
 mod bundle;
 mod locate;
+mod split;
 mod tree;
 
 /// A parsed spec.
@@ -118,6 +119,15 @@ impl SpecInput {
                 .into()),
         }
     }
+}
+
+/// Whether [`parse`] reads `spec` in two halves side by side (a big YAML text that can be cut
+/// at a top-level key), so taking both cores while it parses.
+pub fn parses_in_halves(spec: &SpecInput) -> bool {
+    std::str::from_utf8(&spec.bytes).is_ok_and(|text| {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        !looks_like_json(&spec.name, text) && split::halves(text).is_some()
+    })
 }
 
 /// Parses a spec into a [`Document`].
@@ -243,6 +253,21 @@ fn invalid(message: impl std::fmt::Display, at: &Pointer) -> Diagnostic {
 /// The bytes of a YAML or JSON file as a JSON tree, as the generator reads it (integers beyond
 /// 64 bits as floats, merge keys applied, keys as strings); errors carry line and column.
 pub fn read_tree(file: &str, bytes: &[u8]) -> Result<Value, Box<Diagnostic>> {
+    read_tree_by(file, bytes, tree::parse_yaml)
+}
+
+/// [`read_tree`] with a big YAML text parsed in one piece on this thread rather than in two
+/// halves side by side: what `read_tree` falls back to when halves do not parse alone. For tests
+/// and benchmarks that compare the two.
+pub fn read_tree_in_one_piece(file: &str, bytes: &[u8]) -> Result<Value, Box<Diagnostic>> {
+    read_tree_by(file, bytes, tree::parse_yaml_whole)
+}
+
+fn read_tree_by(
+    file: &str,
+    bytes: &[u8],
+    parse_yaml: fn(&str) -> Result<Value, serde_yaml::Error>,
+) -> Result<Value, Box<Diagnostic>> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_col_of_offset(bytes, e.valid_up_to());
         Box::new(
@@ -262,7 +287,7 @@ pub fn read_tree(file: &str, bytes: &[u8]) -> Result<Value, Box<Diagnostic>> {
             Box::new(Diagnostic::error(format!("invalid JSON: {e}")).at_line(e.line(), e.column()))
         })
     } else {
-        tree::parse_yaml(text).map_err(|e| {
+        parse_yaml(text).map_err(|e| {
             let message = e.to_string();
             let d = if message.contains("more than one document") {
                 // serde_yaml does not say where; the second document starts at a `---` line

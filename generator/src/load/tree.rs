@@ -18,10 +18,44 @@ use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
 use std::fmt;
 
-/// Parses YAML text into a JSON tree.
+/// Parses YAML text into a JSON tree: a big one in two halves side by side where it can be cut
+/// (see [`super::split`]), else in one piece.
 pub(super) fn parse_yaml(text: &str) -> Result<Value, serde_yaml::Error> {
+    super::split::halves(text)
+        .and_then(|(head, tail)| parse_halves(head, tail))
+        .map_or_else(|| parse_yaml_whole(text), Ok)
+}
+
+/// Parses YAML text into a JSON tree on this thread.
+pub(super) fn parse_yaml_whole(text: &str) -> Result<Value, serde_yaml::Error> {
     let deserializer = serde_yaml::Deserializer::from_str(text);
     TreeVisitor::YAML.deserialize(deserializer)
+}
+
+/// The tree of `head` followed by `tail`, each a mapping of whole top-level entries, parsed side
+/// by side; `None` if either does not parse on its own or they share a key, for the whole text
+/// to be parsed and any error reported where it is.
+fn parse_halves(head: &str, tail: &str) -> Option<Value> {
+    let (head, tail) = std::thread::scope(|scope| {
+        // serde_yaml stops at 128 levels of nesting; the stack is the lowering thread's, as
+        // parsing a half there would have used.
+        let tail = std::thread::Builder::new()
+            .name("apigen-parse".to_owned())
+            .stack_size(crate::LOWERING_STACK)
+            .spawn_scoped(scope, || parse_yaml_whole(tail))
+            .ok()?;
+        Some((parse_yaml_whole(head), crate::joined(tail)))
+    })?;
+    let (Ok(Value::Object(head)), Ok(Value::Object(tail))) = (head, tail) else {
+        return None;
+    };
+    let mut whole = Map::with_capacity(head.len() + tail.len());
+    for (key, value) in head.into_iter().chain(tail) {
+        if whole.insert(key, value).is_some() {
+            return None;
+        }
+    }
+    Some(Value::Object(whole))
 }
 
 /// Parses JSON text into a JSON tree.
@@ -285,6 +319,49 @@ mod tests {
         ] {
             let list = tree["l"].as_array().unwrap();
             assert_eq!((list.len(), list.capacity()), (100, 100));
+        }
+    }
+
+    /// A text of about `size` bytes whose second half starts with the key `components`.
+    fn big(head: &str, tail: &str, size: usize) -> String {
+        let mut text = format!("{head}paths:\n");
+        for n in 0..size / 60 {
+            text.push_str(&format!("  /p{n}:\n    get: {{operationId: op{n}}}\n"));
+        }
+        text.push_str("components:\n");
+        for n in 0..size / 60 {
+            text.push_str(&format!("  S{n}:\n    type: [string, {n}]\n"));
+        }
+        text + tail
+    }
+
+    #[test]
+    fn halves_read_as_the_whole_does() {
+        let text = big("openapi: 3.0.0\n", "x-end: {a: 1}\n", 200_000);
+        let (head, tail) = super::super::split::halves(&text).expect("cut");
+        assert!(tail.starts_with("components:"));
+        let whole = parse_yaml_whole(&text).unwrap();
+        assert_eq!(parse_halves(head, tail).as_ref(), Some(&whole));
+        assert_eq!(parse_yaml(&text).unwrap(), whole);
+        let keys: Vec<_> = whole.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["openapi", "paths", "components", "x-end"]);
+    }
+
+    #[test]
+    fn halves_that_do_not_stand_alone_are_read_as_a_whole() {
+        let cases = [
+            // An alias in one half of an anchor in the other.
+            big("x-base: &b {a: 1}\n", "x-copy: *b\n", 200_000),
+            // A key in both halves: the whole text's error.
+            big("x-twice: 1\n", "x-twice: 2\n", 200_000),
+            // A quoted scalar a lenient parser reads on at column 0.
+            big("x-quoted: \"a\n", "b: c\"\n", 200_000),
+        ];
+        for text in cases {
+            let (head, tail) = super::super::split::halves(&text).expect("cut");
+            assert_eq!(parse_halves(head, tail), None);
+            let split = parse_yaml(&text).map_err(|e| e.to_string());
+            assert_eq!(split, parse_yaml_whole(&text).map_err(|e| e.to_string()));
         }
     }
 

@@ -2,15 +2,18 @@
 //!
 //! `serde_yaml` and `openapiv3` know positions only for syntax errors. Everything found later
 //! (a dangling `$ref`, an unsupported construct) carries a JSON pointer, which this module maps
-//! back to a line and column by replaying the text through `yaml-rust2`'s marked event parser;
-//! a JSON text is walked by the `json` module instead, in a fraction of the time and memory. It
-//! runs only when there is something to report, and only for the pointers asked for.
+//! back to a line and column through `yaml-rust2`'s marked event parser. In a YAML text, the
+//! `narrow` module first finds by indentation the few lines that hold each pointer and parses
+//! only those; the whole text is walked only for what that leaves. A JSON text is walked by the
+//! `json` module instead, in a fraction of the time and memory. It runs only when there is
+//! something to report, and only for the pointers asked for.
 
 use std::collections::{BTreeMap, BTreeSet};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
 mod json;
+mod narrow;
 
 /// A place in the text, 1-based, with the byte offset of its start.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,22 +38,27 @@ pub fn locate(text: &str, pointers: &BTreeSet<String>) -> BTreeMap<String, Posit
             return found;
         }
     }
-    let mut walker = Walker::new(text, pointers);
-    let mut parser = Parser::new_from_str(text);
-    // A text that does not parse has had its syntax error reported already, with a position.
-    let _ = parser.load(&mut walker, false);
-    walker.found
+    let (mut found, left) = narrow::locate(text, pointers);
+    if !left.is_empty() {
+        let left: BTreeSet<String> = left.into_iter().map(str::to_owned).collect();
+        let mut walker = Walker::new(text, &left);
+        let mut parser = Parser::new_from_str(text);
+        // A text that does not parse has had its syntax error reported already, with a position.
+        let _ = parser.load(&mut walker, false);
+        found.extend(walker.found);
+    }
+    found
 }
 
-/// Whether reading [`Events`] ahead pays for `text`: a big YAML text. A JSON text is located
-/// directly, in one pass that is quicker than reading its events.
-pub fn read_ahead_pays(text: &str) -> bool {
-    text.len() >= READ_AHEAD_FROM && !looks_like_json(text)
+/// What [`locate`] places in a YAML text by indentation alone, reading only the lines that
+/// hold each pointer (it walks the whole text for the rest). Public for the tests that check
+/// that both ways agree on real specs.
+pub fn locate_by_indentation(
+    text: &str,
+    pointers: &BTreeSet<String>,
+) -> BTreeMap<String, Position> {
+    narrow::locate(text, pointers).0
 }
-
-/// From this size on (bytes), reading a YAML text's events takes long enough to be worth doing
-/// on another thread while the spec is loaded.
-const READ_AHEAD_FROM: usize = 256 * 1024;
 
 /// JSON's own walk applies: the text is an object (a YAML text written as a flow mapping falls
 /// back to the YAML walk when it is not JSON).
@@ -59,9 +67,9 @@ fn looks_like_json(text: &str) -> bool {
         .starts_with('{')
 }
 
-/// The marked events of a text, read once and replayed for any set of pointers. Reading is
-/// most of the cost of [`locate`], and this way it can start before the pointers are known (on
-/// another thread, while the spec is loaded and lowered).
+/// The marked events of a whole text, read once and replayed for any set of pointers: the walk
+/// that [`locate`] falls back on for what narrowing by indentation leaves, and which the tests
+/// hold narrowing and the JSON walk to.
 pub struct Events {
     recorded: Vec<(Event, Marker)>,
 }
