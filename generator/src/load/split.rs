@@ -22,14 +22,18 @@ pub(super) fn halves(text: &str) -> Option<(&str, &str)> {
     let middle = text.len() / 2;
     let mut best: Option<usize> = None;
     let mut seen_content = false;
-    let mut start = 0;
-    for line in text.split_inclusive('\n') {
-        let at = start;
-        start += line.len();
-        let first = line.as_bytes().first().copied();
-        if matches!(first, Some(b' ' | b'\t' | b'\r' | b'\n' | b'#') | None) {
+    let bytes = text.as_bytes();
+    // Only lines that start at column 0 matter: most lines are passed over a byte at a time.
+    let starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', bytes).map(|at| at + 1));
+    for at in starts {
+        if matches!(
+            bytes.get(at),
+            Some(b' ' | b'\t' | b'\r' | b'\n' | b'#') | None
+        ) {
             continue;
         }
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |n| at + n + 1);
+        let line = &text[at..end];
         if line.starts_with("---") || line.starts_with("...") {
             // A document start is allowed only before anything else, and only bare.
             if seen_content || line.starts_with("...") || !line[3..].trim().is_empty() {
