@@ -69,6 +69,20 @@ fn stages_of(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("parse_floor", name), &bytes, |b, bytes| {
             b.iter(|| floor(bytes, json))
         });
+        // The JSON tree alone, the bulk of loading: a big YAML spec in two halves side by side
+        // (as generation reads it), and in one piece on one thread.
+        group.bench_with_input(BenchmarkId::new("tree", name), &spec, |b, spec| {
+            b.iter(|| apigen::load::read_tree(&spec.name, &spec.bytes).expect("reads"))
+        });
+        group.bench_with_input(
+            BenchmarkId::new("tree_in_one_piece", name),
+            &spec,
+            |b, spec| {
+                b.iter(|| {
+                    apigen::load::read_tree_in_one_piece(&spec.name, &spec.bytes).expect("reads")
+                })
+            },
+        );
         group.bench_with_input(BenchmarkId::new("load", name), &spec, |b, spec| {
             b.iter(|| stages::parse(spec).expect("loads"))
         });
