@@ -1,12 +1,13 @@
 //! Narrowing a YAML text down to the few lines that hold a pointer, by indentation alone, so
-//! that only those lines go through the event parser (Circle's spec: a warning placed in 20 µs
-//! instead of the 5 ms it takes to parse the whole text again).
+//! that only those lines go through the event parser (Circle's spec: its warnings placed in well
+//! under a millisecond, most of it a table of the text's lines, instead of the 5 ms it takes to
+//! parse the whole text again).
 //!
 //! In a block mapping whose keys sit at column `c`, every other line of a value is indented
 //! past `c` (block scalars, multi-line flow nodes and quoted scalars included), so a line at
 //! column `c` that reads `key:` starts an entry and the entry runs to the next line at `c` or
 //! left of it. Narrowing goes down such entries as far as the pointer's keys lead, and stops at
-//! an entry whose value is on its own line (`key: {a: 1}`), a list, or the pointer's end; that
+//! an entry whose value is on the key's line (`key: {a: 1}`), a list, or the pointer's end; that
 //! entry's lines are then walked as a text of their own. Whatever it cannot place this way (a
 //! key written in a way it does not read, a value that an alias or merge key brings in, lines a
 //! lenient parser reads other than YAML says) it hands back for the whole text to be walked.
