@@ -54,11 +54,12 @@ pub fn generate_beside<U>(
         return (Err(errors), beside());
     }
     let big = spec.bytes.len() >= BIG_SPEC;
+    // Dropped (closed) by the lowering thread once the spec is parsed.
+    let (parsed, cores_free) = std::sync::mpsc::channel::<()>();
     // A big spec's document is dropped on the lowering thread, which ends with it: the allocator
     // (mimalloc) then hands its memory on to the emitting threads, where a waiting thread would
     // keep it to itself (peak memory on GitHub's spec: 118 → 101 MB). A small one's is dropped
     // beside emission, where freeing it (a millisecond for Circle's) does not hold emission up.
-    let (parsed, cores_free) = std::sync::mpsc::channel::<()>();
     let lower = move || {
         lower_unplaced(spec, config, Keep::ForEmission, move || drop(parsed))
             .map(|(document, api, warnings)| (api, warnings, (!big).then_some(document)))
