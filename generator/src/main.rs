@@ -301,8 +301,9 @@ fn finish(
         )
     };
     suit_allocator(spec.bytes.len());
-    // The crate directory is read while the spec is parsed and lowered, when one core has
-    // little to do. Not beside a big spec, whose memory counts more than its time.
+    // The crate directory is read while the spec is lowered (and parsed, unless it is parsed in
+    // halves on both cores), when one core has little to do. Not beside a big spec, whose memory
+    // counts more than its time.
     let read_ahead = spec.bytes.len() < apigen::BIG_SPEC;
     let (generated, before) =
         apigen::generate_beside(config, spec, || read_ahead.then(|| OnDisk::read(out)));
