@@ -41,13 +41,19 @@ pub fn locate(text: &str, pointers: &BTreeSet<String>) -> BTreeMap<String, Posit
     let (mut found, left) = narrow::locate(text, pointers);
     if !left.is_empty() {
         let left: BTreeSet<String> = left.into_iter().map(str::to_owned).collect();
-        let mut walker = Walker::new(text, &left);
-        let mut parser = Parser::new_from_str(text);
         // A text that does not parse has had its syntax error reported already, with a position.
-        let _ = parser.load(&mut walker, false);
-        found.extend(walker.found);
+        let (placed, _parsed) = walk(text, &left);
+        found.extend(placed);
     }
     found
+}
+
+/// Walks `text`'s events once for the `wanted` pointers: the positions found (those before a
+/// syntax error too), and whether the whole text parsed.
+fn walk(text: &str, wanted: &BTreeSet<String>) -> (BTreeMap<String, Position>, bool) {
+    let mut walker = Walker::new(text, wanted);
+    let parsed = Parser::new_from_str(text).load(&mut walker, false).is_ok();
+    (walker.found, parsed)
 }
 
 /// What [`locate`] places in a YAML text by indentation alone, reading only the lines that

@@ -12,9 +12,8 @@
 //! key written in a way it does not read, a value that an alias or merge key brings in, lines a
 //! lenient parser reads other than YAML says) it hands back for the whole text to be walked.
 
-use super::{Position, Walker};
+use super::Position;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use yaml_rust2::parser::Parser;
 
 /// The positions of the `wanted` pointers that narrowing places in `text`, and the pointers it
 /// leaves to a walk of the whole text.
@@ -235,9 +234,8 @@ impl<'a> Lines<'a> {
                 .get(end)
                 .map_or(self.text.len(), |next| next.start);
             let entry = &self.text[start..end];
-            let mut walker = Walker::new(entry, &inner_wanted);
-            let read = Parser::new_from_str(entry).load(&mut walker, false);
-            read.is_ok().then_some(walker.found)
+            let (placed, parsed) = super::walk(entry, &inner_wanted);
+            parsed.then_some(placed)
         };
         // A pointer to the key itself needs only the key's line, unless its value goes on.
         let only_keys = pointers
