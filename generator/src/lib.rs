@@ -25,6 +25,7 @@ pub mod names;
 pub mod output;
 pub mod positions;
 pub mod render;
+mod threads;
 
 pub use config::{ClientEntry, Config, PaginationNames, Project};
 pub use diagnostics::{Diagnostic, Diagnostics, Pointer, Severity};
@@ -236,10 +237,10 @@ fn on_lowering_thread<T: Send, U>(
     meanwhile: impl FnOnce() -> U,
 ) -> (Result<T, Diagnostics>, U) {
     std::thread::scope(|scope| {
-        let spawned = std::thread::Builder::new()
+        let builder = std::thread::Builder::new()
             .name("apigen-lower".to_owned())
-            .stack_size(LOWERING_STACK)
-            .spawn_scoped(scope, work);
+            .stack_size(LOWERING_STACK);
+        let spawned = threads::spawn_beside(scope, builder, work);
         let beside = meanwhile();
         let lowered = match spawned {
             Ok(handle) => joined(handle),

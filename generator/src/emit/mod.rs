@@ -275,13 +275,28 @@ fn side_by_side<A: Send, B: Send, C: Send>(
             .and_then(|mut work| work.take())
             .map(|work| work())
     };
+    let first = std::sync::Mutex::new(Some(first));
+    let take_first = || {
+        first
+            .lock()
+            .ok()
+            .and_then(|mut work| work.take())
+            .map(|work| work())
+    };
     let ((a, third_on_a), (b, third_on_b)) = std::thread::scope(|scope| {
-        let a = scope.spawn(|| (first(), take_third()));
+        let beside = crate::threads::spawn_beside(scope, std::thread::Builder::new(), || {
+            (take_first(), take_third())
+        });
         let b = (second(), take_third());
-        (crate::joined(a), b)
+        // A thread that could not be started leaves its pieces to this one.
+        (beside.map_or((None, None), crate::joined), b)
     });
+    let a = a
+        .or_else(take_first)
+        .unwrap_or_else(|| unreachable!("the first piece ran on one of the two threads"));
     let c = third_on_b
         .or(third_on_a)
+        .or_else(take_third)
         .unwrap_or_else(|| unreachable!("one of the two threads took the third piece"));
     (a, b, c)
 }

@@ -39,11 +39,10 @@ fn parse_halves(head: &str, tail: &str) -> Option<Value> {
     let (head, tail) = std::thread::scope(|scope| {
         // serde_yaml stops at 128 levels of nesting; the stack is the lowering thread's, as
         // parsing a half there would have used.
-        let tail = std::thread::Builder::new()
+        let builder = std::thread::Builder::new()
             .name("apigen-parse".to_owned())
-            .stack_size(crate::LOWERING_STACK)
-            .spawn_scoped(scope, || parse_yaml_whole(tail))
-            .ok()?;
+            .stack_size(crate::LOWERING_STACK);
+        let tail = crate::threads::spawn_beside(scope, builder, || parse_yaml_whole(tail)).ok()?;
         Some((parse_yaml_whole(head), crate::joined(tail)))
     })?;
     let (Ok(Value::Object(head)), Ok(Value::Object(tail))) = (head, tail) else {
