@@ -11,28 +11,62 @@
 //! (0.3 ms from spawn to start for the parsing thread; 2 and 3 runs of 100 in the test
 //! program). Elsewhere, and where the parent may use only one CPU, it is started as usual.
 
+use std::sync::mpsc::{Receiver, RecvError, TryRecvError};
 use std::thread::{Builder, Scope, ScopedJoinHandle};
+use std::time::{Duration, Instant};
 
-/// Spawns `work` on a thread of `scope` made by `builder`, on another CPU than this thread's
-/// where it may (see the module docs).
-pub(crate) fn spawn_beside<'scope, T: Send + 'scope>(
+/// Where [`spawn`] starts a thread.
+#[derive(Clone, Copy)]
+pub(crate) enum Place {
+    /// On another CPU than this thread's, where it may: the new thread works beside this one.
+    Beside,
+    /// On this thread's CPU, for a thread that is to wait next: the new one then runs at once,
+    /// where a CPU idle until now would first have to wake (see [`receive`]).
+    Here,
+}
+
+/// Spawns `work` on a thread of `scope` made by `builder`, started at `place` (see the module
+/// docs; elsewhere than on Linux, wherever the scheduler puts it).
+pub(crate) fn spawn<'scope, T: Send + 'scope>(
     scope: &'scope Scope<'scope, '_>,
     builder: Builder,
+    place: Place,
     work: impl FnOnce() -> T + Send + 'scope,
 ) -> std::io::Result<ScopedJoinHandle<'scope, T>> {
     #[cfg(target_os = "linux")]
     {
-        linux::spawn_beside(scope, builder, work)
+        linux::spawn_on(scope, builder, work, place)
     }
     #[cfg(not(target_os = "linux"))]
     {
+        let _ = place;
         builder.spawn_scoped(scope, work)
     }
 }
 
+/// How long [`receive`] keeps its CPU busy before it blocks.
+const RECEIVE_SPIN: Duration = Duration::from_millis(2);
+
+/// The next value on `rx`, yielding the CPU to any other thread meanwhile but not letting it
+/// go idle for the first [`RECEIVE_SPIN`]: on a VM an idle vCPU halts, and a thread woken on it
+/// waited for it to wake, 0.3 ms as a rule and several when the host was busy. Two halves of a
+/// spec that end close together are the case: the thread that waits takes the other's result
+/// at once.
+pub(crate) fn receive<T>(rx: &Receiver<T>) -> Result<T, RecvError> {
+    let waited = Instant::now();
+    while waited.elapsed() < RECEIVE_SPIN {
+        match rx.try_recv() {
+            Ok(value) => return Ok(value),
+            Err(TryRecvError::Disconnected) => return Err(RecvError),
+            Err(TryRecvError::Empty) => std::thread::yield_now(),
+        }
+    }
+    rx.recv()
+}
+
 #[cfg(target_os = "linux")]
 mod linux {
-    use super::{Builder, Scope, ScopedJoinHandle};
+    use super::{Builder, Place, Scope, ScopedJoinHandle};
     use std::sync::Arc;
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::time::{Duration, Instant};
@@ -108,39 +142,68 @@ mod linux {
         usize::try_from(cpu).ok()
     }
 
-    pub(super) fn spawn_beside<'scope, T: Send + 'scope>(
+    pub(super) fn spawn_on<'scope, T: Send + 'scope>(
         scope: &'scope Scope<'scope, '_>,
         builder: Builder,
         work: impl FnOnce() -> T + Send + 'scope,
+        place: Place,
     ) -> std::io::Result<ScopedJoinHandle<'scope, T>> {
-        match CpuSet::of_this_thread().zip(this_cpu()) {
-            Some((allowed, here)) => spawn_away_from(scope, builder, work, allowed, here),
-            None => builder.spawn_scoped(scope, work),
+        let Some((allowed, here)) = CpuSet::of_this_thread().zip(this_cpu()) else {
+            return builder.spawn_scoped(scope, work);
+        };
+        match place {
+            Place::Beside => match allowed.other_than(here) {
+                Some(other) => spawn_pinned(scope, builder, work, allowed, other),
+                None => builder.spawn_scoped(scope, work),
+            },
+            Place::Here => spawn_inheriting(scope, builder, work, allowed, here),
         }
     }
 
-    /// [`spawn_beside`] for a thread that may run on `allowed` and runs on CPU `here`.
-    ///
-    /// The new thread moves itself: a scoped thread's handle does not give the `pthread_t`
-    /// that pinning it from here takes. This thread yields to it, so that it runs at once even
-    /// when queued here.
-    fn spawn_away_from<'scope, T: Send + 'scope>(
+    /// Spawns a thread that runs `work` on CPU `here`, this thread's, then with the CPU set
+    /// `allowed`. A new thread starts with its parent's CPU set, so this thread takes the one
+    /// CPU it is on for the moment (which does not move it) and the new one is queued there.
+    fn spawn_inheriting<'scope, T: Send + 'scope>(
         scope: &'scope Scope<'scope, '_>,
         builder: Builder,
         work: impl FnOnce() -> T + Send + 'scope,
         allowed: CpuSet,
         here: usize,
     ) -> std::io::Result<ScopedJoinHandle<'scope, T>> {
-        let Some(elsewhere) = allowed.other_than(here) else {
-            return builder.spawn_scoped(scope, work);
-        };
+        let pinned = CpuSet::only(here).set_for_this_thread();
+        let handle = builder.spawn_scoped(scope, move || {
+            if pinned {
+                allowed.set_for_this_thread();
+            }
+            work()
+        });
+        if pinned {
+            allowed.set_for_this_thread();
+        }
+        handle
+    }
+
+    /// Spawns a thread that runs `work` on CPU `target`, then with the CPU set `allowed`, and
+    /// yields to it in case it was queued on this thread's CPU, where it would wait for this
+    /// one, busy.
+    ///
+    /// The new thread moves itself: a scoped thread's handle does not give the `pthread_t`
+    /// that pinning it from here takes, and a CPU set inherited from this thread would move
+    /// this one.
+    fn spawn_pinned<'scope, T: Send + 'scope>(
+        scope: &'scope Scope<'scope, '_>,
+        builder: Builder,
+        work: impl FnOnce() -> T + Send + 'scope,
+        allowed: CpuSet,
+        target: usize,
+    ) -> std::io::Result<ScopedJoinHandle<'scope, T>> {
         let started = Arc::new(AtomicBool::new(false));
         let handle = builder.spawn_scoped(scope, {
             let started = Arc::clone(&started);
             move || {
                 started.store(true, Ordering::Release);
                 // On failure the thread stays where it is, which is allowed.
-                if CpuSet::only(elsewhere).set_for_this_thread() {
+                if CpuSet::only(target).set_for_this_thread() {
                     allowed.set_for_this_thread();
                 }
                 work()
@@ -182,17 +245,40 @@ mod linux {
             let here = this_cpu().expect("sched_getcpu works on Linux");
             let (ran_on, set_after) = std::thread::scope(|scope| {
                 let work = || (this_cpu(), CpuSet::of_this_thread());
-                // This thread may move meanwhile: where the new one goes follows from `here`.
-                let handle = spawn_away_from(scope, Builder::new(), work, allowed, here)
+                // This thread may move meanwhile: the new one goes where it is told.
+                let target = allowed.other_than(here).unwrap_or(here);
+                let handle = spawn_pinned(scope, Builder::new(), work, allowed, target)
                     .expect("a thread starts");
                 crate::joined(handle)
             });
             let set_after = set_after.expect("sched_getaffinity works on Linux");
             let same = |cpu| allowed.contains(cpu) == set_after.contains(cpu);
             assert!((0..libc::CPU_SETSIZE as usize).all(same));
-            if let Some(elsewhere) = allowed.other_than(here) {
-                assert_eq!(ran_on, Some(elsewhere));
-            }
+            assert_eq!(ran_on, allowed.other_than(here).or(Some(here)));
+        }
+
+        /// A thread started here runs here, with its parent's whole CPU set, which its parent
+        /// has back too.
+        #[test]
+        fn a_thread_started_here_runs_here_and_both_get_the_whole_set_back() {
+            let allowed = CpuSet::of_this_thread().expect("sched_getaffinity works on Linux");
+            let (ran_on, set_after, here) = std::thread::scope(|scope| {
+                let work = || (this_cpu(), CpuSet::of_this_thread());
+                let here = this_cpu().expect("sched_getcpu works on Linux");
+                let handle = spawn_inheriting(scope, Builder::new(), work, allowed, here)
+                    .expect("a thread starts");
+                let (ran_on, set_after) = crate::joined(handle);
+                (ran_on, set_after, here)
+            });
+            let same = |set: CpuSet| {
+                (0..libc::CPU_SETSIZE as usize)
+                    .all(|cpu| allowed.contains(cpu) == set.contains(cpu))
+            };
+            assert!(same(set_after.expect("sched_getaffinity works on Linux")));
+            assert!(same(
+                CpuSet::of_this_thread().expect("sched_getaffinity works on Linux")
+            ));
+            assert_eq!(ran_on, Some(here));
         }
     }
 }

@@ -15,9 +15,11 @@ mod validate;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::ir::{Api, Primitive, TypeKind, TypeRef};
+use crate::threads::Place;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use std::collections::BTreeMap;
+use std::thread::Builder;
 
 pub(crate) use validate::validated_types;
 
@@ -284,9 +286,8 @@ fn side_by_side<A: Send, B: Send, C: Send>(
             .map(|work| work())
     };
     let ((a, third_on_a), (b, third_on_b)) = std::thread::scope(|scope| {
-        let beside = crate::threads::spawn_beside(scope, std::thread::Builder::new(), || {
-            (take_first(), take_third())
-        });
+        let work = || (take_first(), take_third());
+        let beside = crate::threads::spawn(scope, Builder::new(), Place::Beside, work);
         let b = (second(), take_third());
         // A thread that could not be started leaves its pieces to this one.
         (beside.map_or((None, None), crate::joined), b)

@@ -16,6 +16,8 @@ mod locate;
 mod split;
 mod tree;
 
+pub(crate) use tree::{Tail, TailParse};
+
 /// A parsed spec.
 #[derive(Debug)]
 pub struct Document {
@@ -124,16 +126,36 @@ impl SpecInput {
 /// Whether [`parse`] reads `spec` in two halves side by side (a big YAML text that can be cut
 /// at a top-level key), so taking both cores while it parses.
 pub fn parses_in_halves(spec: &SpecInput) -> bool {
-    std::str::from_utf8(&spec.bytes).is_ok_and(|text| {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        !looks_like_json(&spec.name, text) && split::halves(text).is_some()
-    })
+    yaml_text(&spec.name, &spec.bytes).is_some_and(|text| split::halves(text).is_some())
+}
+
+/// The text of a file read as YAML: UTF-8 without a byte order mark, not JSON. `None` for
+/// anything else, which [`read_tree`] reads otherwise or refuses.
+fn yaml_text<'a>(file: &str, bytes: &'a [u8]) -> Option<&'a str> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    (!looks_like_json(file, text)).then_some(text)
+}
+
+/// `spec` cut in halves, if [`parses_in_halves`]: the second half as [`parse_with`] takes it,
+/// and its parse, to be started on a thread meanwhile.
+pub(crate) fn cut_in_halves(spec: &SpecInput) -> Option<(Tail, TailParse<'_>)> {
+    Tail::cut(yaml_text(&spec.name, &spec.bytes)?)
 }
 
 /// Parses a spec into a [`Document`].
 pub fn parse(input: &SpecInput) -> Result<Document, Diagnostics> {
+    std::thread::scope(|scope| {
+        let tail = yaml_text(&input.name, &input.bytes).and_then(|text| Tail::start(scope, text));
+        parse_with(input, tail)
+    })
+}
+
+/// [`parse`], with the second half of a big YAML spec parsed by `tail` (see [`cut_in_halves`]).
+pub(crate) fn parse_with(input: &SpecInput, tail: Option<Tail>) -> Result<Document, Diagnostics> {
     let file = input.name.as_str();
-    let mut raw = read_tree(file, &input.bytes).map_err(|d| Diagnostics::from(d.in_file(file)))?;
+    let mut raw = read_tree_by(file, &input.bytes, |text| tree::parse_yaml_with(text, tail))
+        .map_err(|d| Diagnostics::from(d.in_file(file)))?;
     check_version(&raw).map_err(|d| d.in_file(file))?;
     bundle::bundle(&mut raw, input.base_dir.as_deref()).map_err(|d| d.in_file(file))?;
     let mut warnings = Diagnostics::new();
@@ -266,7 +288,7 @@ pub fn read_tree_in_one_piece(file: &str, bytes: &[u8]) -> Result<Value, Box<Dia
 fn read_tree_by(
     file: &str,
     bytes: &[u8],
-    parse_yaml: fn(&str) -> Result<Value, serde_yaml::Error>,
+    parse_yaml: impl FnOnce(&str) -> Result<Value, serde_yaml::Error>,
 ) -> Result<Value, Box<Diagnostic>> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_col_of_offset(bytes, e.valid_up_to());

@@ -21,9 +21,7 @@ use std::fmt;
 /// Parses YAML text into a JSON tree: a big one in two halves side by side where it can be cut
 /// (see [`super::split`]), else in one piece.
 pub(super) fn parse_yaml(text: &str) -> Result<Value, serde_yaml::Error> {
-    super::split::halves(text)
-        .and_then(|(head, tail)| parse_halves(head, tail))
-        .map_or_else(|| parse_yaml_whole(text), Ok)
+    std::thread::scope(|scope| parse_yaml_with(text, Tail::start(scope, text)))
 }
 
 /// Parses YAML text into a JSON tree on this thread.
@@ -32,19 +30,89 @@ pub(super) fn parse_yaml_whole(text: &str) -> Result<Value, serde_yaml::Error> {
     TreeVisitor::YAML.deserialize(deserializer)
 }
 
-/// The tree of `head` followed by `tail`, each a mapping of whole top-level entries, parsed side
-/// by side; `None` if either does not parse on its own or they share a key, for the whole text
-/// to be parsed and any error reported where it is.
-fn parse_halves(head: &str, tail: &str) -> Option<Value> {
-    let (head, tail) = std::thread::scope(|scope| {
+/// The second half of a big YAML text, parsed on a thread of its own while the first is parsed
+/// by the thread that holds this.
+pub(crate) struct Tail {
+    /// The text cut (where it starts, how long it is), and where it was cut.
+    text: (usize, usize),
+    cut: usize,
+    parsed: std::sync::mpsc::Receiver<Result<Value, serde_yaml::Error>>,
+}
+
+/// The parse of a [`Tail`], to be started on a thread.
+pub(crate) struct TailParse<'a> {
+    tail: &'a str,
+    send: std::sync::mpsc::SyncSender<Result<Value, serde_yaml::Error>>,
+}
+
+impl Tail {
+    /// `text` cut in halves, if it is big enough and can be (see [`super::split`]): the second
+    /// half as it will be taken, and its parse, to be started.
+    pub(crate) fn cut(text: &str) -> Option<(Tail, TailParse<'_>)> {
+        let (head, tail) = super::split::halves(text)?;
+        let (send, parsed) = std::sync::mpsc::sync_channel(1);
+        let taken = Tail {
+            text: (text.as_ptr() as usize, text.len()),
+            cut: head.len(),
+            parsed,
+        };
+        Some((taken, TailParse { tail, send }))
+    }
+
+    /// Starts parsing the second half of `text` beside this thread (on another CPU), if it is
+    /// cut and a thread starts.
+    pub(crate) fn start<'scope>(
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        text: &'scope str,
+    ) -> Option<Tail> {
+        let (tail, parse) = Tail::cut(text)?;
+        parse
+            .start(scope, crate::threads::Place::Beside)
+            .then_some(tail)
+    }
+}
+
+impl<'a> TailParse<'a> {
+    /// Starts the parse on a thread of `scope` at `place`; whether it started.
+    pub(crate) fn start<'scope>(
+        self,
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        place: crate::threads::Place,
+    ) -> bool
+    where
+        'a: 'scope,
+    {
         // serde_yaml stops at 128 levels of nesting; the stack is the lowering thread's, as
         // parsing a half there would have used.
         let builder = std::thread::Builder::new()
             .name("apigen-parse".to_owned())
             .stack_size(crate::LOWERING_STACK);
-        let tail = crate::threads::spawn_beside(scope, builder, || parse_yaml_whole(tail)).ok()?;
-        Some((parse_yaml_whole(head), crate::joined(tail)))
-    })?;
+        let TailParse { tail, send } = self;
+        // The result is sent, not returned: the thread that waits for it need not wait for this
+        // one to end as well.
+        let work = move || drop(send.send(parse_yaml_whole(tail)));
+        crate::threads::spawn(scope, builder, place, work).is_ok()
+    }
+}
+
+/// Parses YAML text into a JSON tree: the first half here and the second from `tail`, if it was
+/// started on this text, else in one piece.
+pub(super) fn parse_yaml_with(text: &str, tail: Option<Tail>) -> Result<Value, serde_yaml::Error> {
+    tail.filter(|tail| tail.text == (text.as_ptr() as usize, text.len()))
+        .and_then(|tail| {
+            let head = parse_yaml_whole(&text[..tail.cut]);
+            joined_halves(head, crate::threads::receive(&tail.parsed).ok()?)
+        })
+        .map_or_else(|| parse_yaml_whole(text), Ok)
+}
+
+/// The tree of a first half followed by a second, each a mapping of whole top-level entries;
+/// `None` if either did not parse on its own or they share a key, for the whole text to be
+/// parsed and any error reported where it is.
+fn joined_halves(
+    head: Result<Value, serde_yaml::Error>,
+    tail: Result<Value, serde_yaml::Error>,
+) -> Option<Value> {
     let (Ok(Value::Object(head)), Ok(Value::Object(tail))) = (head, tail) else {
         return None;
     };
@@ -340,7 +408,8 @@ mod tests {
         let (head, tail) = super::super::split::halves(&text).expect("cut");
         assert!(tail.starts_with("components:"));
         let whole = parse_yaml_whole(&text).unwrap();
-        assert_eq!(parse_halves(head, tail).as_ref(), Some(&whole));
+        let halves = joined_halves(parse_yaml_whole(head), parse_yaml_whole(tail));
+        assert_eq!(halves.as_ref(), Some(&whole));
         assert_eq!(parse_yaml(&text).unwrap(), whole);
         let keys: Vec<_> = whole.as_object().unwrap().keys().collect();
         assert_eq!(keys, ["openapi", "paths", "components", "x-end"]);
@@ -358,10 +427,26 @@ mod tests {
         ];
         for text in cases {
             let (head, tail) = super::super::split::halves(&text).expect("cut");
-            assert_eq!(parse_halves(head, tail), None);
+            let halves = joined_halves(parse_yaml_whole(head), parse_yaml_whole(tail));
+            assert_eq!(halves, None);
             let split = parse_yaml(&text).map_err(|e| e.to_string());
             assert_eq!(split, parse_yaml_whole(&text).map_err(|e| e.to_string()));
         }
+    }
+
+    /// A second half started on one text is not taken for another, even of the same length.
+    #[test]
+    fn a_tail_is_taken_only_for_its_own_text() {
+        let text = big("openapi: 3.0.0\n", "x-end: {a: 1}\n", 200_000);
+        let other = text.replace("x-end", "x-fin");
+        let whole = parse_yaml_whole(&other).unwrap();
+        let read = std::thread::scope(|scope| {
+            let tail = Tail::start(scope, &text).expect("cut");
+            parse_yaml_with(&other, Some(tail))
+        });
+        assert_eq!(read.unwrap(), whole);
+        let read = std::thread::scope(|scope| parse_yaml_with(&text, Tail::start(scope, &text)));
+        assert_eq!(read.unwrap(), parse_yaml_whole(&text).unwrap());
     }
 
     #[test]
