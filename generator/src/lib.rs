@@ -74,25 +74,29 @@ pub fn generate_beside<U>(
         }
         (spec_sha256(&spec.bytes), beside())
     };
-    let (lowered, (spec_sha256, beside)) = on_lowering_thread(spec, lower, meanwhile);
     let place = |diagnostics: Diagnostics| placed(spec, diagnostics);
-    let (api, warnings, document) = match lowered {
-        Ok(lowered) => lowered,
-        Err(errors) => return (Err(place(errors)), beside),
-    };
-    let (files, warnings) = std::thread::scope(|scope| {
-        let placing = scope.spawn(move || {
-            drop(document);
-            place(warnings)
+    let emit = |lowered, (spec_sha256, beside)| {
+        let (api, warnings, document) = match lowered {
+            Ok(lowered) => lowered,
+            Err(errors) => return (Err(place(errors)), beside),
+        };
+        let (files, warnings) = std::thread::scope(|scope| {
+            let placing = scope.spawn(move || {
+                drop(document);
+                place(warnings)
+            });
+            let files = stages::emit_files(&api, config, spec, big, spec_sha256);
+            (files, joined(placing))
         });
-        let files = stages::emit_files(&api, config, spec, big, spec_sha256);
-        (files, joined(placing))
-    });
-    let generated = files.map(|mut files| {
-        files.warnings = warnings;
-        files
-    });
-    (generated, beside)
+        let generated = files.map(|mut files| {
+            files.warnings = warnings;
+            files
+        });
+        (generated, beside)
+    };
+    // A small spec is emitted as soon as it is lowered, while the lowering thread ends.
+    let lowering_ends = if big { Ends::Before } else { Ends::Beside };
+    on_lowering_thread(spec, lower, meanwhile, lowering_ends, emit)
 }
 
 /// The size from which a spec is big: generation then spends a little time to keep less memory.
@@ -218,8 +222,9 @@ fn lower_with(
         spec,
         |tail| lower_unplaced(spec, config, Keep::Everything, tail, || ()),
         |_| (),
+        Ends::Before,
+        |lowered, ()| lowered,
     )
-    .0
     .map(|(doc, api, warnings)| (doc, api, placed(spec, warnings)))
     .map_err(|d| placed(spec, d))
 }
@@ -232,34 +237,61 @@ pub(crate) const LOWERING_STACK: usize = 64 << 20;
 /// Runs `work` (parsing and lowering `spec`) on a thread of its own with [`LOWERING_STACK`]:
 /// the caller's thread may have as little as 2 MB (a test's, a worker's), which a chain of a few
 /// hundred `$ref`s overflows. The caller's thread does `meanwhile` while it waits, told whether
-/// the spec is parsed in halves.
+/// the spec is parsed in halves, then `then` with both results, once the lowering thread has
+/// ended or meanwhile (`ends`).
 ///
 /// A spec parsed in halves takes both CPUs: the lowering thread parses the first half on
 /// another CPU than this thread's, and the second half is parsed on this one, where it starts
 /// at once as `meanwhile` waits. `meanwhile` is then woken on this CPU (the scheduler's choice
 /// for a thread that slept), free again, not on the lowering thread's, where it would take
 /// turns with lowering: placed the other way round, lowering took 8.8 ms instead of 4.7.
-fn on_lowering_thread<T: Send, U>(
+fn on_lowering_thread<T: Send, U, R>(
     spec: &SpecInput,
     work: impl FnOnce(Option<load::Tail>) -> Result<T, Diagnostics> + Send,
     meanwhile: impl FnOnce(bool) -> U,
-) -> (Result<T, Diagnostics>, U) {
+    ends: Ends,
+    then: impl FnOnce(Result<T, Diagnostics>, U) -> R,
+) -> R {
     std::thread::scope(|scope| {
         let (tail, parse) = load::cut_in_halves(spec).unzip();
         let builder = std::thread::Builder::new()
             .name("apigen-lower".to_owned())
             .stack_size(LOWERING_STACK);
-        let spawned = threads::spawn(scope, builder, threads::Place::Beside, move || work(tail));
+        // The result is sent, not returned, for `Ends::Beside`.
+        let (send, lowered) = std::sync::mpsc::sync_channel(1);
+        let work = move || drop(send.send(work(tail)));
+        let spawned = threads::spawn(scope, builder, threads::Place::Beside, work);
         let halves = parse.is_some_and(|parse| parse.start(scope, threads::Place::Here));
         let beside = meanwhile(halves);
         let lowered = match spawned {
-            Ok(handle) => joined(handle),
+            Ok(handle) => {
+                let lowered = threads::receive(&lowered);
+                if matches!(ends, Ends::Before) || lowered.is_err() {
+                    // A panic on the lowering thread goes on here.
+                    joined(handle);
+                }
+                lowered.unwrap_or_else(|_| {
+                    Err(Diagnostics::from(Diagnostic::error(
+                        "internal error: lowering ended without a result; please report it \
+                         with the spec",
+                    )))
+                })
+            }
             Err(e) => Err(Diagnostics::from(Diagnostic::error(format!(
                 "could not start a thread to read the spec on: {e}"
             )))),
         };
-        (lowered, beside)
+        then(lowered, beside)
     })
+}
+
+/// When [`on_lowering_thread`] goes on with what the lowering thread made.
+#[derive(Clone, Copy)]
+enum Ends {
+    /// Once the thread has ended: what it freed as it ended is free for what follows.
+    Before,
+    /// At once, while the thread ends.
+    Beside,
 }
 
 /// What parsing and lowering keep of a spec.
