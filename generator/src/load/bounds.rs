@@ -10,12 +10,14 @@ use serde_json::{Number, Value};
 
 const CODE: &str = "integer-bound-clamped";
 
-/// Clamps, in place, every integer bound of `raw` that `i64` cannot hold.
-pub(super) fn clamp_integer_bounds(raw: &mut Value, warnings: &mut Diagnostics) {
+/// Clamps, in place, every integer bound of `raw` that `i64` cannot hold; whether there was one.
+pub(super) fn clamp_integer_bounds(raw: &mut Value, warnings: &mut Diagnostics) -> bool {
     // The walk that tracks pointers only runs when there is something to clamp.
-    if any_oversized(raw) {
+    let oversized = any_oversized(raw);
+    if oversized {
         walk(raw, &Pointer::root(), warnings);
     }
+    oversized
 }
 
 fn any_oversized(value: &Value) -> bool {

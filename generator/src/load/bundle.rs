@@ -12,12 +12,13 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Bundles every external `$ref` of `raw` (read from the directory `base`). Errors name the
-/// place of the `$ref`; one error per bad reference.
-pub(super) fn bundle(raw: &mut Value, base: Option<&Path>) -> Result<(), Diagnostics> {
+/// Bundles every external `$ref` of `raw` (read from the directory `base`), returning whether it
+/// changed anything (it does where there is one). Errors name the place of the `$ref`; one
+/// error per bad reference.
+pub(super) fn bundle(raw: &mut Value, base: Option<&Path>) -> Result<bool, Diagnostics> {
     // Most specs are one file: a walk without pointers finds that out cheaply.
     if !any_external_ref(raw) {
-        return Ok(());
+        return Ok(false);
     }
     let mut bundler = Bundler {
         base: base.map(Path::to_path_buf),
@@ -33,7 +34,7 @@ pub(super) fn bundle(raw: &mut Value, base: Option<&Path>) -> Result<(), Diagnos
     }
     if !bundler.additions.is_empty() {
         let Value::Object(root) = raw else {
-            return Ok(());
+            return Ok(true);
         };
         let components = root
             .entry("components")
@@ -42,7 +43,7 @@ pub(super) fn bundle(raw: &mut Value, base: Option<&Path>) -> Result<(), Diagnos
             *components = Value::Object(Map::new());
         }
         let Value::Object(components) = components else {
-            return Ok(());
+            return Ok(true);
         };
         for (section, name, node) in bundler.additions {
             let entries = components
@@ -53,7 +54,7 @@ pub(super) fn bundle(raw: &mut Value, base: Option<&Path>) -> Result<(), Diagnos
             }
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 struct Bundler {

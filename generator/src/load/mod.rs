@@ -6,7 +6,7 @@
 //! tree, and the named examples, which are only checked.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pointer};
-use openapiv3::{Example, OpenAPI, PathItem, ReferenceOr};
+use openapiv3::{Components, Example, OpenAPI, PathItem, ReferenceOr};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -154,14 +154,23 @@ pub fn parse(input: &SpecInput) -> Result<Document, Diagnostics> {
 /// [`parse`], with the second half of a big YAML spec parsed by `tail` (see [`cut_in_halves`]).
 pub(crate) fn parse_with(input: &SpecInput, tail: Option<Tail>) -> Result<Document, Diagnostics> {
     let file = input.name.as_str();
-    let mut raw = read_tree_by(file, &input.bytes, |text| tree::parse_yaml_with(text, tail))
+    let mut components = None;
+    let parse_yaml = |text: &str| {
+        let (tree, typed) = tree::parse_yaml_with(text, tail);
+        components = typed;
+        tree
+    };
+    let mut raw = read_tree_by(file, &input.bytes, parse_yaml)
         .map_err(|d| Diagnostics::from(d.in_file(file)))?;
     check_version(&raw).map_err(|d| d.in_file(file))?;
-    bundle::bundle(&mut raw, input.base_dir.as_deref()).map_err(|d| d.in_file(file))?;
+    let bundled =
+        bundle::bundle(&mut raw, input.base_dir.as_deref()).map_err(|d| d.in_file(file))?;
     let mut warnings = Diagnostics::new();
-    bounds::clamp_integer_bounds(&mut raw, &mut warnings);
+    let clamped = bounds::clamp_integer_bounds(&mut raw, &mut warnings);
+    // Typed as they were read: of no use if bundling or clamping changed the tree since.
+    let components = components.filter(|_| !bundled && !clamped);
 
-    let api = match typed_without_bulk(&mut raw) {
+    let api = match typed_without_bulk(&mut raw, components) {
         Some(api) => api,
         // Tracking the path costs on every value; it is only needed to say where a failure is.
         None => match serde_path_to_error::deserialize::<_, OpenAPI>(&raw) {
@@ -204,11 +213,28 @@ pub(crate) fn parse_with(input: &SpecInput, tail: Option<Tail>) -> Result<Docume
 /// typing each here as well, to check it, took a tenth of the time of generating from GitHub's
 /// spec. The named examples (`components/examples`) are only checked: nothing reads them typed,
 /// and on GitHub's spec they would take 3.5 MB.
-fn typed_without_bulk(raw: &mut Value) -> Option<OpenAPI> {
+///
+/// `components`: the document's `components`, already typed as here (see [`typed_components`]).
+fn typed_without_bulk(raw: &mut Value, components: Option<Components>) -> Option<OpenAPI> {
     let paths = set_aside(raw, PATHS);
-    let examples = set_aside(raw, NAMED_EXAMPLES);
-    let api = <OpenAPI as serde::Deserialize>::deserialize(&*raw).ok();
-    for (pointer, taken) in [(PATHS, paths), (NAMED_EXAMPLES, examples)] {
+    let (examples, whole) = match components {
+        Some(_) => (None, set_aside(raw, COMPONENTS)),
+        None => (set_aside(raw, NAMED_EXAMPLES), None),
+    };
+    let api = <OpenAPI as serde::Deserialize>::deserialize(&*raw)
+        .ok()
+        .map(|api| match components {
+            Some(components) => OpenAPI {
+                components: Some(components),
+                ..api
+            },
+            None => api,
+        });
+    for (pointer, taken) in [
+        (PATHS, paths),
+        (NAMED_EXAMPLES, examples),
+        (COMPONENTS, whole),
+    ] {
         if let (Some(slot), Some(taken)) = (raw.pointer_mut(pointer), taken) {
             *slot = taken;
         }
@@ -221,7 +247,21 @@ fn typed_without_bulk(raw: &mut Value) -> Option<OpenAPI> {
 }
 
 const PATHS: &str = "/paths";
+const COMPONENTS: &str = "/components";
 const NAMED_EXAMPLES: &str = "/components/examples";
+
+/// The `components` of a part of a document (a half parsed on its own, see [`tree::Tail`]),
+/// typed as [`typed_without_bulk`] types them: without the named examples. `None` if there are
+/// none or they do not parse, which typing the whole then reports where it is.
+fn typed_components(part: &mut Value) -> Option<Components> {
+    let components = part.get_mut("components")?;
+    let examples = set_aside(components, "/examples");
+    let typed = <Components as serde::Deserialize>::deserialize(&*components).ok();
+    if let (Some(slot), Some(taken)) = (components.get_mut("examples"), examples) {
+        *slot = taken;
+    }
+    typed
+}
 
 /// Takes the object at `pointer` out of `raw`, leaving an empty one. Anything but an object
 /// stays in place, for typing to refuse.
@@ -458,6 +498,48 @@ mod tests {
     }
 
     const MINIMAL: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+
+    /// A spec big enough to be parsed in halves, cut before `components`; `extra` goes into
+    /// one component schema.
+    fn big_spec(extra: &str) -> String {
+        let mut text = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n");
+        for n in 0..800 {
+            text.push_str(&format!(
+                "  /things{n}:\n    get:\n      operationId: get{n}\n      responses:\n        \
+                 '200': {{description: ok, content: {{application/json: {{schema: \
+                 {{$ref: '#/components/schemas/S{n}'}}}}}}}}\n"
+            ));
+        }
+        text.push_str("components:\n  examples:\n    e: {value: 1}\n  schemas:\n");
+        for n in 0..800 {
+            text.push_str(&format!(
+                "    S{n}:\n      type: object\n      x-n: {n}\n      properties:\n        \
+                 a: {{type: integer{extra}}}\n"
+            ));
+        }
+        text
+    }
+
+    /// The components typed with the second half make the same document as typing the whole,
+    /// and are not taken once clamping has changed them.
+    #[test]
+    fn components_typed_with_the_second_half_are_those_of_the_whole() {
+        for extra in ["", ", maximum: 18446744073709552000"] {
+            let spec = SpecInput::new("t.yaml", big_spec(extra));
+            assert!(parses_in_halves(&spec));
+            let typed = |doc: Document| serde_json::to_value(doc.api).unwrap();
+            let in_halves = parse(&spec).unwrap();
+            assert_eq!(in_halves.warnings.is_empty(), extra.is_empty());
+            let whole = parse_with(&spec, None).unwrap();
+            assert_eq!(in_halves.raw, whole.raw);
+            assert_eq!(typed(in_halves), typed(whole));
+        }
+        let mut half = serde_json::json!({"components": {"schemas": {"S": {"type": "string"}}}});
+        let components = typed_components(&mut half).expect("typed");
+        assert!(components.schemas.contains_key("S"));
+        let mut wrong = serde_json::json!({"components": {"schemas": []}});
+        assert!(typed_components(&mut wrong).is_none());
+    }
 
     #[test]
     fn parses_yaml_with_integer_status_keys() {

@@ -21,7 +21,7 @@ use std::fmt;
 /// Parses YAML text into a JSON tree: a big one in two halves side by side where it can be cut
 /// (see [`super::split`]), else in one piece.
 pub(super) fn parse_yaml(text: &str) -> Result<Value, serde_yaml::Error> {
-    std::thread::scope(|scope| parse_yaml_with(text, Tail::start(scope, text)))
+    std::thread::scope(|scope| parse_yaml_with(text, Tail::start(scope, text)).0)
 }
 
 /// Parses YAML text into a JSON tree on this thread.
@@ -36,13 +36,19 @@ pub(crate) struct Tail {
     /// The text cut (where it starts, how long it is), and where it was cut.
     text: (usize, usize),
     cut: usize,
-    parsed: std::sync::mpsc::Receiver<Result<Value, serde_yaml::Error>>,
+    parsed: std::sync::mpsc::Receiver<TailTree>,
 }
+
+/// The tree of a second half, and its `components` typed (see [`super::typed_components`]).
+type TailTree = (
+    Result<Value, serde_yaml::Error>,
+    Option<openapiv3::Components>,
+);
 
 /// The parse of a [`Tail`], to be started on a thread.
 pub(crate) struct TailParse<'a> {
     tail: &'a str,
-    send: std::sync::mpsc::SyncSender<Result<Value, serde_yaml::Error>>,
+    send: std::sync::mpsc::SyncSender<TailTree>,
 }
 
 impl Tail {
@@ -89,21 +95,38 @@ impl<'a> TailParse<'a> {
             .stack_size(crate::LOWERING_STACK);
         let TailParse { tail, send } = self;
         // The result is sent, not returned: the thread that waits for it need not wait for this
-        // one to end as well.
-        let work = move || drop(send.send(parse_yaml_whole(tail)));
+        // one to end as well. The second half of an OpenAPI document is mostly `components`
+        // (Circle's: all of it), typed here while the first half is still being parsed.
+        let work = move || {
+            let mut tree = parse_yaml_whole(tail);
+            let components = tree.as_mut().ok().and_then(super::typed_components);
+            drop(send.send((tree, components)))
+        };
         crate::threads::spawn(scope, builder, place, work).is_ok()
     }
 }
 
 /// Parses YAML text into a JSON tree: the first half here and the second from `tail`, if it was
-/// started on this text, else in one piece.
-pub(super) fn parse_yaml_with(text: &str, tail: Option<Tail>) -> Result<Value, serde_yaml::Error> {
-    tail.filter(|tail| tail.text == (text.as_ptr() as usize, text.len()))
+/// started on this text, else in one piece. With the tree, its `components` as typed with the
+/// second half, if they were.
+pub(super) fn parse_yaml_with(
+    text: &str,
+    tail: Option<Tail>,
+) -> (
+    Result<Value, serde_yaml::Error>,
+    Option<openapiv3::Components>,
+) {
+    let halves = tail
+        .filter(|tail| tail.text == (text.as_ptr() as usize, text.len()))
         .and_then(|tail| {
             let head = parse_yaml_whole(&text[..tail.cut]);
-            joined_halves(head, crate::threads::receive(&tail.parsed).ok()?)
-        })
-        .map_or_else(|| parse_yaml_whole(text), Ok)
+            let (tree, components) = crate::threads::receive(&tail.parsed).ok()?;
+            Some((joined_halves(head, tree)?, components))
+        });
+    match halves {
+        Some((tree, components)) => (Ok(tree), components),
+        None => (parse_yaml_whole(text), None),
+    }
 }
 
 /// The tree of a first half followed by a second, each a mapping of whole top-level entries;
@@ -444,9 +467,9 @@ mod tests {
             let tail = Tail::start(scope, &text).expect("cut");
             parse_yaml_with(&other, Some(tail))
         });
-        assert_eq!(read.unwrap(), whole);
+        assert_eq!(read.0.unwrap(), whole);
         let read = std::thread::scope(|scope| parse_yaml_with(&text, Tail::start(scope, &text)));
-        assert_eq!(read.unwrap(), parse_yaml_whole(&text).unwrap());
+        assert_eq!(read.0.unwrap(), parse_yaml_whole(&text).unwrap());
     }
 
     #[test]
