@@ -268,23 +268,8 @@ fn side_by_side<A: Send, B: Send, C: Send>(
     second: impl FnOnce() -> B + Send,
     third: impl FnOnce() -> C + Send,
 ) -> (A, B, C) {
-    let third = std::sync::Mutex::new(Some(third));
-    // The lock is held only to take the piece, not while it runs.
-    let take_third = || {
-        third
-            .lock()
-            .ok()
-            .and_then(|mut work| work.take())
-            .map(|work| work())
-    };
-    let first = std::sync::Mutex::new(Some(first));
-    let take_first = || {
-        first
-            .lock()
-            .ok()
-            .and_then(|mut work| work.take())
-            .map(|work| work())
-    };
+    let (first, third) = (Piece::new(first), Piece::new(third));
+    let (take_first, take_third) = (|| first.take_and_run(), || third.take_and_run());
     let ((a, third_on_a), (b, third_on_b)) = std::thread::scope(|scope| {
         let work = || (take_first(), take_third());
         let beside = crate::threads::spawn(scope, Builder::new(), Place::Beside, work);
@@ -300,6 +285,21 @@ fn side_by_side<A: Send, B: Send, C: Send>(
         .or_else(take_third)
         .unwrap_or_else(|| unreachable!("one of the two threads took the third piece"));
     (a, b, c)
+}
+
+/// A piece of [`side_by_side`]'s work, run by whichever thread takes it first.
+struct Piece<F>(std::sync::Mutex<Option<F>>);
+
+impl<T, F: FnOnce() -> T> Piece<F> {
+    fn new(work: F) -> Self {
+        Piece(std::sync::Mutex::new(Some(work)))
+    }
+
+    /// Runs the piece if no thread took it before; the lock is held only to take it.
+    fn take_and_run(&self) -> Option<T> {
+        let work = self.0.lock().ok().and_then(|mut work| work.take());
+        work.map(|work| work())
+    }
 }
 
 /// Items laid out together by [`Context::rust_file_in_parts`].
