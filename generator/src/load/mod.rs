@@ -140,13 +140,14 @@ fn yaml_text<'a>(file: &str, bytes: &'a [u8]) -> Option<&'a str> {
 /// `spec` cut in halves, if [`parses_in_halves`]: the second half as [`parse_with`] takes it,
 /// and its parse, to be started on a thread meanwhile.
 pub(crate) fn cut_in_halves(spec: &SpecInput) -> Option<(Tail, TailParse<'_>)> {
-    Tail::cut(yaml_text(&spec.name, &spec.bytes)?)
+    Tail::cut(yaml_text(&spec.name, &spec.bytes)?, true)
 }
 
 /// Parses a spec into a [`Document`].
 pub fn parse(input: &SpecInput) -> Result<Document, Diagnostics> {
     std::thread::scope(|scope| {
-        let tail = yaml_text(&input.name, &input.bytes).and_then(|text| Tail::start(scope, text));
+        let text = yaml_text(&input.name, &input.bytes);
+        let tail = text.and_then(|text| Tail::start(scope, text, true));
         parse_with(input, tail)
     })
 }

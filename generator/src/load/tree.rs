@@ -21,7 +21,7 @@ use std::fmt;
 /// Parses YAML text into a JSON tree: a big one in two halves side by side where it can be cut
 /// (see [`super::split`]), else in one piece.
 pub(super) fn parse_yaml(text: &str) -> Result<Value, serde_yaml::Error> {
-    std::thread::scope(|scope| parse_yaml_with(text, Tail::start(scope, text)).0)
+    std::thread::scope(|scope| parse_yaml_with(text, Tail::start(scope, text, false)).0)
 }
 
 /// Parses YAML text into a JSON tree on this thread.
@@ -49,12 +49,15 @@ type TailTree = (
 pub(crate) struct TailParse<'a> {
     tail: &'a str,
     send: std::sync::mpsc::SyncSender<TailTree>,
+    /// Whether to type the half's `components` too: wanted for a document, not for a tree.
+    components: bool,
 }
 
 impl Tail {
     /// `text` cut in halves, if it is big enough and can be (see [`super::split`]): the second
-    /// half as it will be taken, and its parse, to be started.
-    pub(crate) fn cut(text: &str) -> Option<(Tail, TailParse<'_>)> {
+    /// half as it will be taken, and its parse (typing its `components` too if `components`),
+    /// to be started.
+    pub(crate) fn cut(text: &str, components: bool) -> Option<(Tail, TailParse<'_>)> {
         let (head, tail) = super::split::halves(text)?;
         let (send, parsed) = std::sync::mpsc::sync_channel(1);
         let taken = Tail {
@@ -62,16 +65,22 @@ impl Tail {
             cut: head.len(),
             parsed,
         };
-        Some((taken, TailParse { tail, send }))
+        let parse = TailParse {
+            tail,
+            send,
+            components,
+        };
+        Some((taken, parse))
     }
 
     /// Starts parsing the second half of `text` beside this thread (on another CPU), if it is
-    /// cut and a thread starts.
+    /// cut and a thread starts; see [`Tail::cut`] for `components`.
     pub(crate) fn start<'scope>(
         scope: &'scope std::thread::Scope<'scope, '_>,
         text: &'scope str,
+        components: bool,
     ) -> Option<Tail> {
-        let (tail, parse) = Tail::cut(text)?;
+        let (tail, parse) = Tail::cut(text, components)?;
         parse
             .start(scope, crate::threads::Place::Beside)
             .then_some(tail)
@@ -93,13 +102,21 @@ impl<'a> TailParse<'a> {
         let builder = std::thread::Builder::new()
             .name("apigen-parse".to_owned())
             .stack_size(crate::LOWERING_STACK);
-        let TailParse { tail, send } = self;
+        let TailParse {
+            tail,
+            send,
+            components,
+        } = self;
         // The result is sent, not returned: the thread that waits for it need not wait for this
         // one to end as well. The second half of an OpenAPI document is mostly `components`
         // (Circle's: all of it), typed here while the first half is still being parsed.
         let work = move || {
             let mut tree = parse_yaml_whole(tail);
-            let components = tree.as_mut().ok().and_then(super::typed_components);
+            let components = tree
+                .as_mut()
+                .ok()
+                .filter(|_| components)
+                .and_then(super::typed_components);
             drop(send.send((tree, components)))
         };
         crate::threads::spawn(scope, builder, place, work).is_ok()
@@ -464,11 +481,12 @@ mod tests {
         let other = text.replace("x-end", "x-fin");
         let whole = parse_yaml_whole(&other).unwrap();
         let read = std::thread::scope(|scope| {
-            let tail = Tail::start(scope, &text).expect("cut");
+            let tail = Tail::start(scope, &text, false).expect("cut");
             parse_yaml_with(&other, Some(tail))
         });
         assert_eq!(read.0.unwrap(), whole);
-        let read = std::thread::scope(|scope| parse_yaml_with(&text, Tail::start(scope, &text)));
+        let read =
+            std::thread::scope(|scope| parse_yaml_with(&text, Tail::start(scope, &text, false)));
         assert_eq!(read.0.unwrap(), parse_yaml_whole(&text).unwrap());
     }
 
