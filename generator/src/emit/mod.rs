@@ -9,6 +9,7 @@ mod example;
 mod manifest;
 mod markdown;
 mod operations;
+mod syntax;
 mod types;
 mod validate;
 
@@ -95,9 +96,9 @@ impl Context<'_> {
     /// thread (as text, since token streams are not `Send`) gained nothing on two cores, where
     /// the models, the operations and the Markdown pages already share both, and cost a
     /// fresh heap (Circle v2.15: 55 → 45 MB resident; GitHub: 140 → 124 MB).
-    fn rust_file_in_parts<T>(
+    fn rust_file_in_parts<T, M: Made>(
         &self,
-        parts: Parts<'_, T>,
+        parts: Parts<'_, T, M>,
         file: &str,
     ) -> Result<String, Diagnostics> {
         let Parts {
@@ -110,10 +111,6 @@ impl Context<'_> {
         // Each chunk is laid out inside its own copy of the container; its first and last lines
         // (`impl Client {`, `}`) are written once, around all of them.
         let inside = within.is_some();
-        let chunk_tokens = |chunk: Vec<TokenStream>| match &within {
-            Some(container) => quote!(#container { #(#chunk)* }),
-            None => quote!(#(#chunk)*),
-        };
         let mut patterns = validate::Patterns::default();
         let (mut open, mut close) = (String::new(), String::new());
         // The laid-out chunks, kept apart so that each can be dropped as soon as it is copied
@@ -125,13 +122,13 @@ impl Context<'_> {
             // The docs of a chunk's items are dropped once it is laid out (the head's, made
             // before, stay): all of a big file's at once were 5 MB of GitHub's 35 MB heap peak.
             let docs_before = doc::put_aside();
-            let chunk: Vec<TokenStream> = items
+            let chunk: Vec<M> = items
                 .by_ref()
                 .take(CHUNK_ITEMS)
                 .map(|item| make(item, &mut patterns))
                 .collect();
             let (start, laid_out, end) =
-                split_container(layout(chunk_tokens(chunk), file)?, inside);
+                split_container(print(M::file(chunk, within.as_ref()), file)?, inside);
             if body.is_empty() {
                 (open, close) = (start, end);
             }
@@ -306,21 +303,56 @@ impl<T, F: FnOnce() -> T> Piece<F> {
 const CHUNK_ITEMS: usize = 64;
 
 /// Makes one item of [`Parts`] from what it is made from.
-type MakeItem<'a, T> = Box<dyn FnMut(T, &mut validate::Patterns) -> TokenStream + 'a>;
+type MakeItem<'a, T, M> = Box<dyn FnMut(T, &mut validate::Patterns) -> M + 'a>;
 
-/// A file of many items, made and laid out in parts by [`Context::rust_file_in_parts`].
-struct Parts<'a, T> {
+/// A file of many items, made (as `M`) and laid out in parts by
+/// [`Context::rust_file_in_parts`].
+struct Parts<'a, T, M = TokenStream> {
     /// What the items are made from, in order.
     items: Vec<T>,
     /// Makes one item; what the items share at the top of the file (compiled patterns) is
     /// gathered as they are made.
-    make: MakeItem<'a, T>,
+    make: MakeItem<'a, T, M>,
     /// Module docs and imports; the statics the items gathered follow them.
     head: TokenStream,
     /// What the items sit in, e.g. `impl Client` (`None`: at the top of the file).
     within: Option<TokenStream>,
     /// Lines prettyplease prints that are to be replaced by text laid out by hand.
     verbatim: BTreeMap<String, String>,
+}
+
+/// What [`Parts`] makes its items as: how a chunk of them becomes a syntax tree to lay out.
+trait Made: Sized {
+    fn file(chunk: Vec<Self>, within: Option<&TokenStream>) -> syn::Result<syn::File>;
+}
+
+/// Items as tokens, parsed a chunk at a time.
+impl Made for TokenStream {
+    fn file(chunk: Vec<Self>, within: Option<&TokenStream>) -> syn::Result<syn::File> {
+        syn::parse2(match within {
+            Some(container) => quote!(#container { #(#chunk)* }),
+            None => quote!(#(#chunk)*),
+        })
+    }
+}
+
+/// Members of the container (`within`: an `impl`) made as syntax trees, most of them without
+/// parsing (see [`syntax`]).
+impl Made for syn::Result<Vec<syn::ImplItem>> {
+    fn file(chunk: Vec<Self>, within: Option<&TokenStream>) -> syn::Result<syn::File> {
+        let mut file: syn::File = syn::parse2(quote!(#within {}))?;
+        let members = chunk.into_iter().collect::<syn::Result<Vec<_>>>()?;
+        match file.items.as_mut_slice() {
+            [syn::Item::Impl(container)] => {
+                container.items.extend(members.into_iter().flatten());
+                Ok(file)
+            }
+            _ => Err(syn::Error::new(
+                Span::call_site(),
+                "members of an `impl` made outside one",
+            )),
+        }
+    }
 }
 
 /// The lines of the one item's body in `item`, laid out by prettyplease and dedented: code
@@ -342,7 +374,12 @@ pub(crate) fn body_lines(item: TokenStream) -> Option<Vec<String>> {
 
 /// Tokens laid out by prettyplease.
 fn layout(tokens: TokenStream, file: &str) -> Result<String, Diagnostics> {
-    let parsed = syn::parse2::<syn::File>(tokens).map_err(|e| {
+    print(syn::parse2(tokens), file)
+}
+
+/// A syntax tree laid out by prettyplease.
+fn print(parsed: syn::Result<syn::File>, file: &str) -> Result<String, Diagnostics> {
+    let parsed = parsed.map_err(|e| {
         Diagnostics::from(Diagnostic::error(format!(
             "internal error: the generated {file} does not parse ({e}); please report it \
              with the spec"

@@ -9,6 +9,7 @@
 //! `cargo check` of Circle's whole client.)
 
 use super::doc::{DocBuilder, code};
+use super::syntax::{self, Part, boolean, slice, string, variable};
 use super::validate::{self, Patterns};
 use super::{Context, Scope, ident, rust_type};
 use crate::ir::{
@@ -16,10 +17,13 @@ use crate::ir::{
     TypeDef, TypeKind, TypeRef,
 };
 use crate::names::{suffixed, unraw};
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-pub(super) fn operations_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, &'a Operation> {
+/// What makes one operation's methods.
+type Methods = syn::Result<Vec<syn::ImplItem>>;
+
+pub(super) fn operations_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, &'a Operation, Methods> {
     let module_doc = DocBuilder::new()
         .line("The operations of the API, as methods on [`Client`].")
         .inner();
@@ -46,64 +50,73 @@ pub(super) fn operations_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, &'a Ope
     }
 }
 
-fn operation(cx: &Context<'_>, op: &Operation, patterns: &mut Patterns) -> TokenStream {
+fn operation(cx: &Context<'_>, op: &Operation, patterns: &mut Patterns) -> Methods {
     let api = cx.api;
     let method = ident(&op.method_name);
     let with_response = format_ident!("{}", suffixed(&op.method_name, "with_response"));
-    let operation_id = &op.operation_id;
 
     let sig = Signature::of(api, op);
     let (args, arg_names) = (&sig.args, &sig.arg_names);
     let (success, errors) = (&sig.success, &sig.errors);
     let send = match &op.success {
-        Body::Json(_) => quote!(send_json),
-        Body::Empty => quote!(send_empty),
-        Body::Text => quote!(send_text),
-        Body::Binary | Body::Form(_) | Body::Multipart(_) => quote!(send_bytes),
-        Body::ByStatus(_) => quote!(send_by_status),
+        Body::Json(_) => "send_json",
+        Body::Empty => "send_empty",
+        Body::Text => "send_text",
+        Body::Binary | Body::Form(_) | Body::Multipart(_) => "send_bytes",
+        Body::ByStatus(_) => "send_by_status",
     };
 
-    let checks = argument_checks(api, op, patterns);
-    let path = build_path(api, op);
-    let template = op.path.raw.as_str();
-    let mut statements = Vec::new();
-    let http_method = format_ident!("{}", op.method.as_str());
+    // The request's statements, after its `let`.
+    let mut statements = argument_checks(api, op, patterns)?;
+    statements.extend(build_path(api, op)?);
     if let Some(server) = &op.server {
-        statements.push(quote!(request.server(#server);));
+        statements.extend(syntax::stmts(
+            "request.server(__0);",
+            &[string(server).into()],
+        )?);
     }
     if let Some(security) = security(op) {
-        statements.push(security);
+        statements.extend(syntax::stmts("request.security(__0);", &[security.into()])?);
     }
     if let Some(params) = op.params.and_then(|id| api.types.get(&id)) {
-        statements.extend(params_statements(api, params));
+        statements.extend(params_statements(api, params)?);
     }
     if let Some(body) = &op.body {
         let checked = body
             .body
             .typed()
             .is_some_and(|ty| contains(ty, &cx.validated));
-        statements.push(body_statement(body, checked));
+        statements.extend(body_statement(body, checked)?);
     }
     // `send_json` asks for JSON itself; successes by status ask when one of them is JSON.
     if let Body::ByStatus(id) = &op.success {
         if let Some(TypeKind::Successes(set)) = api.types.get(id).map(|def| &def.kind) {
             if set.variants.iter().any(|v| matches!(v.body, Body::Json(_))) {
-                statements.push(quote!(request.accept("application/json");));
+                statements.extend(syntax::stmts(
+                    r#"request.accept("application/json");"#,
+                    &[],
+                )?);
             }
         }
     }
-    let request_mut = if checks.is_empty() && path.is_empty() && statements.is_empty() {
-        quote!()
+    let new_request = if statements.is_empty() {
+        "let request = Request::new(__0, Method::__1, __2);"
     } else {
-        quote!(mut)
+        "let mut request = Request::new(__0, Method::__1, __2);"
     };
-    let send_request = quote! {
-        let #request_mut request = Request::new(#operation_id, Method::#http_method, #template);
-        #checks
-        #(#path)*
-        #(#statements)*
-        runtime::#send(self, request)
-    };
+    let mut send_request = syntax::stmts(
+        new_request,
+        &[
+            string(&op.operation_id).into(),
+            Ident::new(op.method.as_str(), Span::call_site()).into(),
+            string(&op.path.raw).into(),
+        ],
+    )?;
+    send_request.extend(statements);
+    send_request.extend(syntax::stmts(
+        "runtime::__0(self, request)",
+        &[Ident::new(send, Span::call_site()).into()],
+    )?);
 
     let doc = operation_doc(cx, op);
     let with_response_doc = DocBuilder::new()
@@ -113,16 +126,15 @@ fn operation(cx: &Context<'_>, op: &Operation, patterns: &mut Patterns) -> Token
         ))
         .outer();
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let call = syntax::expr("self.__0()", &[with_response.clone().into()])?;
+    let call = syntax::with_args(call, arg_names.iter().cloned().map(variable));
     // A deprecated method calls its deprecated twin; that call is not the user's to be warned of.
-    let allow_deprecated = op.deprecated.then(|| quote!(#[allow(deprecated)]));
-    let plain_body = match allow_deprecated {
-        Some(allow) => quote! {
-            #allow
-            let call = self.#with_response(#(#arg_names),*);
-            runtime::into_inner(call)
-        },
-        None => quote!(runtime::into_inner(self.#with_response(#(#arg_names),*))),
+    let plain_body = if op.deprecated {
+        "#[allow(deprecated)] let call = __0; runtime::into_inner(call)"
+    } else {
+        "runtime::into_inner(__0)"
     };
+    let plain_body = syntax::stmts(plain_body, &[call.into()])?;
     let stream = stream_method(cx, op);
     // An anonymous list of maps of maps, say, inside `impl Future<Output = Result<…>>`: a type
     // alias of our own would need a name no schema gave it.
@@ -132,24 +144,37 @@ fn operation(cx: &Context<'_>, op: &Operation, patterns: &mut Patterns) -> Token
     let many = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let plain_output = call_output(success, errors);
     let with_response_output = call_output(&quote!(ResponseValue<#success>), errors);
-    quote! {
-        #doc
-        #complex
-        #many
-        pub fn #method(&self, #(#args),*) -> #plain_output {
-            #plain_body
-        }
-
-        #with_response_doc
-        #deprecated
-        #complex
-        #many
-        pub fn #with_response(&self, #(#args),*) -> #with_response_output {
-            #send_request
-        }
-
-        #stream
+    // The signatures are parsed, the bodies made as syntax trees (see `syntax`).
+    let with_body = |tokens: TokenStream, stmts: Vec<syn::Stmt>| {
+        let mut method: syn::ImplItemFn = syn::parse2(tokens)?;
+        method.block.stmts = stmts;
+        Ok::<_, syn::Error>(syn::ImplItem::Fn(method))
+    };
+    let mut methods = vec![
+        with_body(
+            quote! {
+                #doc
+                #complex
+                #many
+                pub fn #method(&self, #(#args),*) -> #plain_output {}
+            },
+            plain_body,
+        )?,
+        with_body(
+            quote! {
+                #with_response_doc
+                #deprecated
+                #complex
+                #many
+                pub fn #with_response(&self, #(#args),*) -> #with_response_output {}
+            },
+            send_request,
+        )?,
+    ];
+    if let Some(stream) = stream {
+        methods.push(syn::parse2(stream)?);
     }
+    Ok(methods)
 }
 
 /// Whether an operation's methods take or return a list or map of lists or maps, which the
@@ -181,7 +206,7 @@ pub(crate) struct Signature {
     /// `name: Type`, in order: path parameters in template order, the parameter struct, the body.
     pub args: Vec<TokenStream>,
     /// The argument names alone.
-    pub arg_names: Vec<TokenStream>,
+    pub arg_names: Vec<Ident>,
     /// What a success returns.
     pub success: TokenStream,
     /// The operation's error set.
@@ -196,12 +221,12 @@ impl Signature {
             let name = ident(&param.name);
             let ty = path_arg_type(api, &param.ty);
             args.push(quote!(#name: #ty));
-            arg_names.push(quote!(#name));
+            arg_names.push(name);
         }
         if let Some(params) = op.params.and_then(|id| api.types.get(&id)) {
             let ty = ident(&params.name);
             args.push(quote!(params: &models::#ty));
-            arg_names.push(quote!(params));
+            arg_names.push(ident("params"));
         }
         if let Some(body) = &op.body {
             let ty = match &body.body {
@@ -219,10 +244,10 @@ impl Signature {
                 quote!(Option<#ty>)
             };
             args.push(quote!(body: #ty));
-            arg_names.push(quote!(body));
+            arg_names.push(ident("body"));
             if !body.media_choices.is_empty() {
                 args.push(quote!(content_type: &str));
-                arg_names.push(quote!(content_type));
+                arg_names.push(ident("content_type"));
             }
         }
         let errors = api
@@ -387,7 +412,12 @@ fn contains(ty: &TypeRef, validated: &std::collections::BTreeSet<crate::ir::Type
 }
 
 /// Checks of path arguments and parameters against the spec's limits, before anything is sent.
-fn argument_checks(api: &Api, op: &Operation, patterns: &mut Patterns) -> TokenStream {
+/// (Parsed from tokens: they have many shapes, and few operations have them.)
+fn argument_checks(
+    api: &Api,
+    op: &Operation,
+    patterns: &mut Patterns,
+) -> syn::Result<Vec<syn::Stmt>> {
     let mut statements = Vec::new();
     for param in &op.path_params {
         if validate::has_checks(&param.ty, &param.constraints) {
@@ -426,13 +456,14 @@ fn argument_checks(api: &Api, op: &Operation, patterns: &mut Patterns) -> TokenS
         }
     }
     if statements.is_empty() {
-        return quote!();
+        return Ok(Vec::new());
     }
-    quote! {
+    let checks = syn::parse2::<syntax::Stmts>(quote! {
         let problems = &mut Vec::new();
         #(#statements)*
         request.check_arguments(std::mem::take(problems));
-    }
+    })?;
+    Ok(checks.0)
 }
 
 /// The parts a multipart body's spec describes, as a nested list under the `body` argument.
@@ -481,78 +512,100 @@ fn path_arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
 
 /// The path, piece by piece from the parsed template: literal pieces as they are, each parameter
 /// percent-encoded by the runtime. Parameter names never reach a format string.
-fn build_path(api: &Api, op: &Operation) -> Vec<TokenStream> {
-    op.path
-        .segments
-        .iter()
-        .map(|segment| match segment {
-            PathSegment::Literal(literal) => quote!(request.path(#literal);),
-            PathSegment::Param(wire) => {
-                let param = op.path_params.iter().find(|p| &p.wire == wire);
-                // A `oneOf` of a uuid and a name (Nexus's `NameOrId`), an object: the text of
-                // its JSON form, which the runtime makes. A list of scalars is comma-separated.
-                let json = |ty: &TypeRef| match ty {
-                    TypeRef::Array(item) => is_json(api, item),
-                    ty => is_json(api, ty),
-                };
-                let Some(param) = param else {
-                    return quote!(request.path_param(#wire, ""););
-                };
-                let name = ident(&param.name);
-                match param.style {
-                    // Prefixed styles go by the JSON form whatever the type: the runtime writes
-                    // the delimiters around each value.
-                    ParamStyle::Label { explode } | ParamStyle::Matrix { explode } => {
-                        let matrix = matches!(param.style, ParamStyle::Matrix { .. });
-                        let value = match &param.ty {
-                            TypeRef::Primitive(p) if p.is_copy() => quote!(&#name),
-                            _ => quote!(#name),
-                        };
-                        quote!(request.path_param_prefixed(#wire, #value, #matrix, #explode);)
-                    }
-                    _ if json(&param.ty) => {
-                        let explode = param.style == ParamStyle::Exploded;
-                        quote!(request.path_param_json(#wire, #name, #explode);)
-                    }
-                    _ => {
-                        let value = path_text(&param.ty, quote!(#name));
-                        quote!(request.path_param(#wire, #value);)
-                    }
-                }
+fn build_path(api: &Api, op: &Operation) -> syn::Result<Vec<syn::Stmt>> {
+    let mut statements = Vec::new();
+    for segment in &op.path.segments {
+        let wire = match segment {
+            PathSegment::Literal(literal) => {
+                statements.extend(syntax::stmts(
+                    "request.path(__0);",
+                    &[string(literal).into()],
+                )?);
+                continue;
             }
-        })
-        .collect()
+            PathSegment::Param(wire) => wire,
+        };
+        let param = op.path_params.iter().find(|p| &p.wire == wire);
+        // A `oneOf` of a uuid and a name (Nexus's `NameOrId`), an object: the text of its JSON
+        // form, which the runtime makes. A list of scalars is comma-separated.
+        let json = |ty: &TypeRef| match ty {
+            TypeRef::Array(item) => is_json(api, item),
+            ty => is_json(api, ty),
+        };
+        let Some(param) = param else {
+            statements.extend(syntax::stmts(
+                r#"request.path_param(__0, "");"#,
+                &[string(wire).into()],
+            )?);
+            continue;
+        };
+        let name = ident(&param.name);
+        let added = match param.style {
+            // Prefixed styles go by the JSON form whatever the type: the runtime writes the
+            // delimiters around each value.
+            ParamStyle::Label { explode } | ParamStyle::Matrix { explode } => {
+                let matrix = matches!(param.style, ParamStyle::Matrix { .. });
+                let value = match &param.ty {
+                    TypeRef::Primitive(p) if p.is_copy() => syntax::expr("&__0", &[name.into()])?,
+                    _ => variable(name),
+                };
+                syntax::stmts(
+                    "request.path_param_prefixed(__0, __1, __2, __3);",
+                    &[
+                        string(wire).into(),
+                        value.into(),
+                        boolean(matrix).into(),
+                        boolean(explode).into(),
+                    ],
+                )?
+            }
+            _ if json(&param.ty) => {
+                let explode = param.style == ParamStyle::Exploded;
+                syntax::stmts(
+                    "request.path_param_json(__0, __1, __2);",
+                    &[string(wire).into(), name.into(), boolean(explode).into()],
+                )?
+            }
+            _ => syntax::stmts(
+                "request.path_param(__0, __1);",
+                &[string(wire).into(), path_text(&param.ty, name)?.into()],
+            )?,
+        };
+        statements.extend(added);
+    }
+    Ok(statements)
 }
 
 /// A `&str` of a path argument.
-fn path_text(ty: &TypeRef, value: TokenStream) -> TokenStream {
+fn path_text(ty: &TypeRef, value: Ident) -> syn::Result<syn::Expr> {
     match ty {
-        TypeRef::Primitive(Primitive::String) => value,
+        TypeRef::Primitive(Primitive::String) => Ok(variable(value)),
         TypeRef::Array(item) if **item == TypeRef::Primitive(Primitive::String) => {
-            quote!(&#value.join(","))
+            syntax::expr(r#"&__0.join(",")"#, &[value.into()])
         }
         TypeRef::Array(item) => {
-            let each = text(item, quote!(value));
-            quote!(&#value.iter().map(|value| #each).collect::<Vec<_>>().join(","))
+            let each = text(item, ident("value"))?;
+            syntax::expr(
+                r#"&__0.iter().map(|value| __1).collect::<Vec<_>>().join(",")"#,
+                &[value.into(), each.into()],
+            )
         }
-        _ => {
-            let text = text(ty, value);
-            quote!(&#text)
-        }
+        _ => syntax::expr("&__0", &[text(ty, value)?.into()]),
     }
 }
 
 /// A `String` of a value given by reference, in the form used in URLs and headers.
-fn text(ty: &TypeRef, value: TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::Primitive(Primitive::String) => quote!(#value.clone()),
+fn text(ty: &TypeRef, value: Ident) -> syn::Result<syn::Expr> {
+    let template = match ty {
+        TypeRef::Primitive(Primitive::String) => "__0.clone()",
         TypeRef::Primitive(Primitive::DateTime) => {
-            quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+            "__0.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)"
         }
-        TypeRef::Primitive(_) => quote!(#value.to_string()),
+        TypeRef::Primitive(_) => "__0.to_string()",
         // Enums print their wire value (anything else goes through `is_json`'s adders).
-        TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Array(_) => quote!(#value.to_string()),
-    }
+        TypeRef::Named(_) | TypeRef::Map(_) | TypeRef::Array(_) => "__0.to_string()",
+    };
+    syntax::expr(template, &[value.into()])
 }
 
 /// Whether the value has a plain text form (`Display`), or gets one from its JSON form (the
@@ -574,34 +627,29 @@ fn is_json(api: &Api, ty: &TypeRef) -> bool {
 }
 
 /// Statements that add the parameters of the parameter struct.
-fn params_statements(api: &Api, params: &TypeDef) -> Vec<TokenStream> {
+fn params_statements(api: &Api, params: &TypeDef) -> syn::Result<Vec<syn::Stmt>> {
     let TypeKind::Params(p) = &params.kind else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
-    p.params
-        .iter()
-        .map(|param| {
-            let field = ident(&param.name);
-            let add = add_param(api, param);
-            if param.required {
-                quote! {
-                    let value = &params.#field;
-                    #add
-                }
-            } else {
-                quote! {
-                    if let Some(value) = &params.#field {
-                        #add
-                    }
-                }
-            }
-        })
-        .collect()
+    let mut statements = Vec::new();
+    for param in &p.params {
+        let template = if param.required {
+            "let value = &params.__0; __1;"
+        } else {
+            "if let Some(value) = &params.__0 { __1; }"
+        };
+        let add = add_param(api, param)?;
+        statements.extend(syntax::stmts(
+            template,
+            &[ident(&param.name).into(), add.into()],
+        )?);
+    }
+    Ok(statements)
 }
 
 /// Adds one parameter held in `value` (a reference).
-fn add_param(api: &Api, param: &Param) -> TokenStream {
-    let wire = &param.wire;
+fn add_param(api: &Api, param: &Param) -> syn::Result<Vec<syn::Stmt>> {
+    let wire = Part::from(string(&param.wire));
     let adder = match param.location {
         ParamLocation::Query | ParamLocation::Path => "query",
         ParamLocation::Header => "header",
@@ -611,22 +659,25 @@ fn add_param(api: &Api, param: &Param) -> TokenStream {
         // Query lists are exploded (`a=1&a=2`) unless their style joins them; header and
         // cookie lists are comma-separated.
         TypeRef::Array(item) if !is_json(api, item) => {
-            let adder = format_ident!("{adder}");
-            let each = text(item, quote!(value));
+            let adder = Part::from(ident(adder));
+            let each = text(item, ident("value"))?;
             match param.list_separator() {
-                None => quote! {
-                    for value in value {
-                        request.#adder(#wire, #each);
-                    }
-                },
+                None => syntax::stmts(
+                    "for value in value { request.__0(__1, __2); }",
+                    &[adder, wire, each.into()],
+                ),
                 Some(separator) => {
-                    let separator = separator.to_string();
+                    let separator = string(&separator.to_string()).into();
                     if **item == TypeRef::Primitive(Primitive::String) {
-                        quote!(request.#adder(#wire, value.join(#separator));)
+                        syntax::stmts(
+                            "request.__0(__1, value.join(__2));",
+                            &[adder, wire, separator],
+                        )
                     } else {
-                        quote! {
-                            request.#adder(#wire, value.iter().map(|value| #each).collect::<Vec<_>>().join(#separator));
-                        }
+                        syntax::stmts(
+                            "request.__0(__1, value.iter().map(|value| __2).collect::<Vec<_>>().join(__3));",
+                            &[adder, wire, each.into(), separator],
+                        )
                     }
                 }
             }
@@ -635,76 +686,93 @@ fn add_param(api: &Api, param: &Param) -> TokenStream {
         // parameter's style says (the runtime keeps the error if one cannot be serialized).
         ty if is_json(api, ty) => match (param.location, param.style) {
             (ParamLocation::Query, ParamStyle::Exploded) => {
-                quote!(request.query_json(#wire, value);)
+                syntax::stmts("request.query_json(__0, value);", &[wire])
             }
             (ParamLocation::Query, ParamStyle::Deep) => {
-                quote!(request.query_json_deep(#wire, value);)
+                syntax::stmts("request.query_json_deep(__0, value);", &[wire])
             }
             (ParamLocation::Query, ParamStyle::Joined(separator)) => {
-                let separator = separator.to_string();
-                quote!(request.query_json_joined(#wire, value, #separator);)
+                let separator = string(&separator.to_string()).into();
+                syntax::stmts(
+                    "request.query_json_joined(__0, value, __1);",
+                    &[wire, separator],
+                )
             }
             (_, style) => {
-                let adder = format_ident!("{adder}_json");
-                let explode = style == ParamStyle::Exploded;
-                quote!(request.#adder(#wire, value, #explode);)
+                let adder = format_ident!("{adder}_json").into();
+                let explode = boolean(style == ParamStyle::Exploded).into();
+                syntax::stmts("request.__0(__1, value, __2);", &[adder, wire, explode])
             }
         },
         ty => {
-            let adder = format_ident!("{adder}");
-            let value = text(ty, quote!(value));
-            quote!(request.#adder(#wire, #value);)
+            let value = text(ty, ident("value"))?.into();
+            syntax::stmts(
+                "request.__0(__1, __2);",
+                &[ident(adder).into(), wire, value],
+            )
         }
     }
 }
 
-fn body_statement(body: &crate::ir::RequestBody, checked: bool) -> TokenStream {
-    let media_type = &body.media_type;
-    let check = checked.then(|| quote!(request.validate_body(body);));
-    let send = match (&body.body, &body.idempotency_key) {
-        (Body::Json(_), Some(key)) => quote! {
-            request.json_with_idempotency_key(#media_type, body, #key, || {
+fn body_statement(body: &crate::ir::RequestBody, checked: bool) -> syn::Result<Vec<syn::Stmt>> {
+    let media_type = Part::from(string(&body.media_type));
+    let mut statements = if checked {
+        syntax::stmts("request.validate_body(body);", &[])?
+    } else {
+        Vec::new()
+    };
+    statements.extend(match (&body.body, &body.idempotency_key) {
+        (Body::Json(_), Some(key)) => syntax::stmts(
+            "request.json_with_idempotency_key(__0, body, __1, || {
                 uuid::Uuid::new_v4().to_string()
-            });
-        },
-        (Body::Json(_), None) => quote!(request.json(#media_type, body);),
-        (Body::Form(_), _) => quote!(request.form(#media_type, body);),
+            });",
+            &[media_type, string(key).into()],
+        )?,
+        (Body::Json(_), None) => syntax::stmts("request.json(__0, body);", &[media_type])?,
+        (Body::Form(_), _) => syntax::stmts("request.form(__0, body);", &[media_type])?,
         (Body::Text | Body::Binary, _) if !body.media_choices.is_empty() => {
-            let choices = &body.media_choices;
+            let choices = slice(body.media_choices.iter().map(|choice| string(choice)));
             let bytes = match body.body {
-                Body::Text => quote!(body.as_bytes().to_vec()),
-                _ => quote!(body),
+                Body::Text => syntax::expr("body.as_bytes().to_vec()", &[])?,
+                _ => variable(ident("body")),
             };
-            quote!(request.raw_body_as(&[#(#choices),*], content_type, #bytes);)
+            syntax::stmts(
+                "request.raw_body_as(__0, content_type, __1);",
+                &[choices.into(), bytes.into()],
+            )?
         }
-        (Body::Text, _) => quote!(request.raw_body(#media_type, body.as_bytes().to_vec());),
+        (Body::Text, _) => syntax::stmts(
+            "request.raw_body(__0, body.as_bytes().to_vec());",
+            &[media_type],
+        )?,
         (Body::Multipart(parts), _) => {
-            let required = parts.iter().filter(|p| p.required).map(|p| &p.name);
-            quote!(request.multipart(#media_type, body, &[#(#required),*]);)
+            let required = parts.iter().filter(|p| p.required).map(|p| string(&p.name));
+            syntax::stmts(
+                "request.multipart(__0, body, __1);",
+                &[media_type, slice(required).into()],
+            )?
         }
         (Body::Binary | Body::Empty | Body::ByStatus(_), _) => {
-            quote!(request.raw_body(#media_type, body);)
+            syntax::stmts("request.raw_body(__0, body);", &[media_type])?
         }
-    };
+    });
     if body.required {
-        quote!(#check #send)
+        Ok(statements)
     } else {
-        quote! {
-            if let Some(body) = body {
-                #check
-                #send
-            }
-        }
+        syntax::stmts("if let Some(body) = body { __0; }", &[statements.into()])
     }
 }
 
-/// `request.security(&[&["scheme"], ...])`, if the operation has any requirement.
-fn security(op: &Operation) -> Option<TokenStream> {
+/// `&[&["scheme"], ...]`, for `request.security`, if the operation has any requirement.
+fn security(op: &Operation) -> Option<syn::Expr> {
     if op.security.iter().all(Vec::is_empty) {
         return None;
     }
-    let alternatives = op.security.iter().map(|schemes| quote!(&[#(#schemes),*]));
-    Some(quote!(request.security(&[#(#alternatives),*]);))
+    let alternatives = op
+        .security
+        .iter()
+        .map(|schemes| slice(schemes.iter().map(|scheme| string(scheme))));
+    Some(slice(alternatives))
 }
 
 fn operation_doc(cx: &Context<'_>, op: &Operation) -> TokenStream {

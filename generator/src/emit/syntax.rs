@@ -1,0 +1,344 @@
+//! Syntax trees made from templates: Rust written once as text, with `__0`, `__1`… where the
+//! parts that vary go, parsed the first time a thread uses it and cloned after that.
+//!
+//! prettyplease lays out syntax trees. Code written as tokens (`quote`) is parsed back by `syn`
+//! first, which was a quarter of a run's instructions for Circle's spec; the statements of the
+//! operations' methods, a few shapes over and over, were a third of that parsing. Made here,
+//! they are cloned instead, into the same trees the parse would give, so the code laid out is
+//! the same.
+
+use proc_macro2::{Ident, Span};
+use std::any::{Any, TypeId};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use syn::visit_mut::{self, VisitMut};
+
+/// What takes the place of a template's placeholder.
+#[derive(Clone)]
+pub(crate) enum Part {
+    /// An expression, where the placeholder is one (`__0.to_string()`).
+    Expr(syn::Expr),
+    /// A name: of a method, a field, a variable (`request.__0(...)`, `&params.__0`).
+    Ident(Ident),
+    /// Statements, for a placeholder statement (`__0;`) in a block.
+    Stmts(Vec<syn::Stmt>),
+}
+
+impl From<syn::Expr> for Part {
+    fn from(expr: syn::Expr) -> Self {
+        Part::Expr(expr)
+    }
+}
+
+impl From<Ident> for Part {
+    fn from(ident: Ident) -> Self {
+        Part::Ident(ident)
+    }
+}
+
+impl From<Vec<syn::Stmt>> for Part {
+    fn from(stmts: Vec<syn::Stmt>) -> Self {
+        Part::Stmts(stmts)
+    }
+}
+
+/// The placeholders, by the index of the part that replaces them.
+const PLACEHOLDERS: [&str; 6] = ["__0", "__1", "__2", "__3", "__4", "__5"];
+
+/// What a template may be parsed as.
+pub(crate) trait Template: syn::parse::Parse + Clone + 'static {
+    /// Walks the tree with `filler`.
+    fn fill_with(&mut self, filler: &mut Filler<'_>);
+}
+
+impl Template for syn::Expr {
+    fn fill_with(&mut self, filler: &mut Filler<'_>) {
+        filler.visit_expr_mut(self);
+    }
+}
+
+/// Statements, as in a block without its braces.
+#[derive(Clone)]
+pub(crate) struct Stmts(pub Vec<syn::Stmt>);
+
+impl syn::parse::Parse for Stmts {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        syn::Block::parse_within(input).map(Stmts)
+    }
+}
+
+impl Template for Stmts {
+    fn fill_with(&mut self, filler: &mut Filler<'_>) {
+        filler.fill_stmts(&mut self.0);
+    }
+}
+
+/// A template: its text's address and length, and the type it is parsed as.
+type Key = (usize, usize, TypeId);
+
+thread_local! {
+    /// The templates this thread parsed.
+    static PARSED: RefCell<HashMap<Key, Rc<dyn Any>>> = RefCell::new(HashMap::new());
+}
+
+/// `template`, parsed as a `T`, with `__0`, `__1`… replaced by `parts` in order. An error is
+/// ours: a template that does not parse, or a part of the wrong kind for its place.
+pub(crate) fn fill<T: Template>(template: &'static str, parts: &[Part]) -> syn::Result<T> {
+    let key = (
+        template.as_ptr() as usize,
+        template.len(),
+        TypeId::of::<T>(),
+    );
+    let cached = PARSED.with(|parsed| {
+        parsed
+            .borrow()
+            .get(&key)
+            .and_then(|tree| tree.downcast_ref::<T>().cloned())
+    });
+    let mut tree = match cached {
+        Some(tree) => tree,
+        None => {
+            let tree = syn::parse_str::<T>(template)?;
+            PARSED.with(|parsed| parsed.borrow_mut().insert(key, Rc::new(tree.clone())));
+            tree
+        }
+    };
+    let mut filler = Filler {
+        parts,
+        misfit: None,
+    };
+    tree.fill_with(&mut filler);
+    match filler.misfit {
+        None => Ok(tree),
+        Some(index) => Err(syn::Error::new(
+            Span::call_site(),
+            format!("part {index} of the template `{template}` does not fit its place"),
+        )),
+    }
+}
+
+/// Statements from `template` (see [`fill`]).
+pub(crate) fn stmts(template: &'static str, parts: &[Part]) -> syn::Result<Vec<syn::Stmt>> {
+    fill::<Stmts>(template, parts).map(|Stmts(stmts)| stmts)
+}
+
+/// An expression from `template` (see [`fill`]).
+pub(crate) fn expr(template: &'static str, parts: &[Part]) -> syn::Result<syn::Expr> {
+    fill(template, parts)
+}
+
+/// A string literal, as `quote` writes a `&str`.
+pub(crate) fn string(text: &str) -> syn::Expr {
+    literal(syn::Lit::Str(syn::LitStr::new(text, Span::call_site())))
+}
+
+/// `true` or `false`.
+pub(crate) fn boolean(value: bool) -> syn::Expr {
+    literal(syn::Lit::Bool(syn::LitBool::new(value, Span::call_site())))
+}
+
+fn literal(lit: syn::Lit) -> syn::Expr {
+    syn::Expr::Lit(syn::ExprLit {
+        attrs: Vec::new(),
+        lit,
+    })
+}
+
+/// A variable (or any one-word path) as an expression.
+pub(crate) fn variable(name: Ident) -> syn::Expr {
+    syn::Expr::Path(syn::ExprPath {
+        attrs: Vec::new(),
+        qself: None,
+        path: syn::Path::from(name),
+    })
+}
+
+/// `call` (a method call or a call) with `args` added to its arguments.
+pub(crate) fn with_args(
+    mut call: syn::Expr,
+    args: impl IntoIterator<Item = syn::Expr>,
+) -> syn::Expr {
+    match &mut call {
+        syn::Expr::MethodCall(call) => call.args.extend(args),
+        syn::Expr::Call(call) => call.args.extend(args),
+        _ => {}
+    }
+    call
+}
+
+/// `&[a, b, ...]`.
+pub(crate) fn slice(items: impl IntoIterator<Item = syn::Expr>) -> syn::Expr {
+    syn::Expr::Reference(syn::ExprReference {
+        attrs: Vec::new(),
+        and_token: Default::default(),
+        mutability: None,
+        expr: Box::new(syn::Expr::Array(syn::ExprArray {
+            attrs: Vec::new(),
+            bracket_token: Default::default(),
+            elems: items.into_iter().collect(),
+        })),
+    })
+}
+
+/// Replaces the placeholders of a tree with their parts.
+pub(crate) struct Filler<'a> {
+    parts: &'a [Part],
+    /// The index of a part found in a place it cannot take.
+    misfit: Option<usize>,
+}
+
+impl Filler<'_> {
+    /// The part that `ident`, a placeholder, stands for.
+    fn part(&self, ident: &Ident) -> Option<(usize, &Part)> {
+        PLACEHOLDERS
+            .iter()
+            .zip(self.parts)
+            .enumerate()
+            .find(|(_, (placeholder, _))| ident == *placeholder)
+            .map(|(index, (_, part))| (index, part))
+    }
+
+    /// The part that a placeholder expression (`__0`) stands for.
+    fn part_of_expr(&self, expr: &syn::Expr) -> Option<(usize, &Part)> {
+        match expr {
+            syn::Expr::Path(path) if path.qself.is_none() && path.attrs.is_empty() => {
+                path.path.get_ident().and_then(|ident| self.part(ident))
+            }
+            _ => None,
+        }
+    }
+
+    /// Fills a list of statements, splicing [`Part::Stmts`] in for placeholder statements.
+    fn fill_stmts(&mut self, stmts: &mut Vec<syn::Stmt>) {
+        let spliced = stmts.iter().any(|stmt| self.stmts_part(stmt).is_some());
+        if spliced {
+            let mut filled = Vec::with_capacity(stmts.len());
+            for stmt in std::mem::take(stmts) {
+                match self.stmts_part(&stmt) {
+                    Some(parts) => filled.extend(parts.iter().cloned()),
+                    None => filled.push(stmt),
+                }
+            }
+            *stmts = filled;
+        }
+        for stmt in stmts {
+            self.visit_stmt_mut(stmt);
+        }
+    }
+
+    /// The statements a placeholder statement (`__0;`) stands for.
+    fn stmts_part(&self, stmt: &syn::Stmt) -> Option<&[syn::Stmt]> {
+        match stmt {
+            syn::Stmt::Expr(expr, Some(_)) => match self.part_of_expr(expr) {
+                Some((_, Part::Stmts(stmts))) => Some(stmts),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+impl VisitMut for Filler<'_> {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        self.fill_stmts(&mut block.stmts);
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        match self
+            .part_of_expr(expr)
+            .map(|(index, part)| (index, part.clone()))
+        {
+            Some((_, Part::Expr(part))) => *expr = part,
+            Some((_, Part::Ident(ident))) => {
+                if let syn::Expr::Path(path) = expr {
+                    path.path = syn::Path::from(ident);
+                }
+            }
+            Some((index, Part::Stmts(_))) => self.misfit = Some(index),
+            None => visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    fn visit_ident_mut(&mut self, ident: &mut Ident) {
+        match self.part(ident).map(|(index, part)| (index, part.clone())) {
+            Some((_, Part::Ident(part))) => *ident = part,
+            Some((index, _)) => self.misfit = Some(index),
+            None => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::{ToTokens, quote};
+
+    /// A template filled gives the tree that the same code, parsed, gives.
+    fn same(made: &impl ToTokens, parsed: proc_macro2::TokenStream) {
+        assert_eq!(made.to_token_stream().to_string(), parsed.to_string());
+    }
+
+    #[test]
+    fn parts_fill_expressions_names_and_statements() {
+        let name = Ident::new("page_size", Span::call_site());
+        let made = stmts(
+            "if let Some(value) = &params.__0 { __1; request.__2(__3, __4); }",
+            &[
+                name.into(),
+                stmts("let a = 1;", &[]).unwrap().into(),
+                Ident::new("query", Span::call_site()).into(),
+                string("pageSize").into(),
+                expr(
+                    "__0.to_string()",
+                    &[Ident::new("value", Span::call_site()).into()],
+                )
+                .unwrap()
+                .into(),
+            ],
+        )
+        .unwrap();
+        same(
+            &Stmts(made),
+            quote! {
+                if let Some(value) = &params.page_size {
+                    let a = 1;
+                    request.query("pageSize", value.to_string());
+                }
+            },
+        );
+    }
+
+    impl ToTokens for Stmts {
+        fn to_tokens(&self, tokens: &mut proc_macro2::TokenStream) {
+            for stmt in &self.0 {
+                stmt.to_tokens(tokens);
+            }
+        }
+    }
+
+    #[test]
+    fn a_template_is_parsed_once_per_thread_and_each_use_gets_its_own_parts() {
+        const TEMPLATE: &str = "__0.to_string()";
+        let value = |name: &str| Part::Ident(Ident::new(name, Span::call_site()));
+        let first = expr(TEMPLATE, &[value("a")]).unwrap();
+        let second = expr(TEMPLATE, &[value("b")]).unwrap();
+        same(&first, quote!(a.to_string()));
+        same(&second, quote!(b.to_string()));
+        let cached = PARSED.with(|parsed| parsed.borrow().len());
+        assert_eq!(cached, 1);
+    }
+
+    #[test]
+    fn a_part_out_of_its_place_and_a_broken_template_are_errors() {
+        assert!(expr("__0.to_string()", &[Part::Stmts(Vec::new())]).is_err());
+        assert!(stmts("request.__0();", &[string("x").into()]).is_err());
+        assert!(stmts("let = ;", &[]).is_err());
+    }
+
+    #[test]
+    fn literals_and_slices_are_what_quote_writes() {
+        let made = slice([string("a\"b"), boolean(true)]);
+        same(&made, quote!(&["a\"b", true]));
+    }
+}
