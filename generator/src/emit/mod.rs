@@ -90,83 +90,58 @@ impl Context<'_> {
     }
 
     /// Like [`Context::rust_file`] for a file of many items, made and laid out a chunk at a
-    /// time, so that the token streams and syntax trees of a huge spec are never all in memory
-    /// at once. prettyplease lays out each item on its own, so the chunks join into the same
-    /// text as the whole. The chunks stay on this thread: handing every other one to a second
-    /// thread (as text, since token streams are not `Send`) gained nothing on two cores, where
-    /// the models, the operations and the Markdown pages already share both, and cost a
-    /// fresh heap (Circle v2.15: 55 → 45 MB resident; GitHub: 140 → 124 MB).
-    fn rust_file_in_parts<T, M: Made>(
+    /// time on this thread, so that the token streams and syntax trees of a huge spec are never
+    /// all in memory at once. (For a spec of usual size, [`emit`] shares the chunks of all files
+    /// between two threads instead.)
+    fn rust_file_in_parts<T: Copy + Sync, M: Made>(
         &self,
         parts: Parts<'_, T, M>,
         file: &str,
     ) -> Result<String, Diagnostics> {
-        let Parts {
-            items,
-            mut make,
-            head,
-            within,
-            verbatim,
-        } = parts;
-        // Each chunk is laid out inside its own copy of the container; its first and last lines
-        // (`impl Client {`, `}`) are written once, around all of them.
-        let inside = within.is_some();
-        let mut patterns = validate::Patterns::default();
-        let (mut open, mut close) = (String::new(), String::new());
-        // The laid-out chunks, kept apart so that each can be dropped as soon as it is copied
-        // into the file: one joined body beside the file was a whole file's size more at the
-        // heap's peak (2 MB for GitHub's operations).
-        let mut body: Vec<String> = Vec::new();
-        let mut items = items.into_iter().peekable();
-        while items.peek().is_some() {
-            // The docs of a chunk's items are dropped once it is laid out (the head's, made
-            // before, stay): all of a big file's at once were 5 MB of GitHub's 35 MB heap peak.
-            let docs_before = doc::put_aside();
-            let chunk: Vec<M> = items
-                .by_ref()
-                .take(CHUNK_ITEMS)
-                .map(|item| make(item, &mut patterns))
-                .collect();
-            let (start, laid_out, end) =
-                split_container(print(M::file(chunk, within.as_ref()), file)?, inside);
-            if body.is_empty() {
-                (open, close) = (start, end);
-            }
-            body.push(laid_out);
-            doc::forget_since(docs_before);
+        let chunks = (0..parts.chunks())
+            .map(|index| parts.lay_out_chunk(index, file))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.assemble(&parts, chunks, file)
+    }
+
+    /// The text of a file of [`Parts`] from its chunks laid out, in order: the head, then the
+    /// chunks, inside the container (if any) written once around all of them.
+    fn assemble<T: Copy + Sync, M: Made>(
+        &self,
+        parts: &Parts<'_, T, M>,
+        chunks: Vec<LaidOut>,
+        file: &str,
+    ) -> Result<String, Diagnostics> {
+        let (mut open, mut close) = match chunks.first() {
+            Some(first) => (first.open.clone(), first.close.clone()),
+            None => (String::new(), String::new()),
+        };
+        if let (Some(container), true) = (parts.within, chunks.is_empty()) {
+            let container = container();
+            let (start, _, end) = split_container(layout(quote!(#container {}), file)?, true);
+            (open, close) = (start, end);
         }
-        if let (Some(container), true) = (&within, body.is_empty()) {
-            open = layout(quote!(#container {}), file)?;
-        }
-        let statics = patterns.statics();
+        let statics = parts.patterns().statics();
+        let head = (parts.head)();
         let head = layout(quote!(#head #statics), file);
         doc::forget();
         let head = head?;
-        let size =
-            head.len() + open.len() + close.len() + body.iter().map(String::len).sum::<usize>();
-        let mut text = self.rust_start(size + size / 8);
+        let size = head.len()
+            + open.len()
+            + close.len()
+            + chunks.iter().map(|chunk| chunk.body.len()).sum::<usize>();
+        // (The blank lines between chunks are not counted.)
+        let mut text = self.rust_start(size + size / 64);
         let mut spacer = Spacer::default();
-        let mut replaced = 0;
-        for part in [head, open].into_iter().chain(body).chain([close]) {
-            for line in part.lines() {
-                let line = verbatim
-                    .get(line)
-                    .inspect(|_| replaced += 1)
-                    .map_or(line, String::as_str);
-                for line in line.split('\n') {
-                    spacer.push(&mut text, line.strip_suffix('\r').unwrap_or(line));
-                }
-            }
+        spacer.push_lines(&mut text, &head);
+        spacer.push_lines(&mut text, &open);
+        // Each chunk is dropped as soon as it is copied into the file: one joined body beside
+        // the file was a whole file's size more at the heap's peak (2 MB for GitHub's
+        // operations).
+        for chunk in chunks {
+            spacer.push_spaced(&mut text, &chunk.body);
         }
-        // A placeholder printed other than as expected would leave code that does not compile.
-        if replaced != verbatim.len() {
-            return Err(Diagnostics::from(Diagnostic::error(format!(
-                "internal error: {} of the {} placeholders of the generated {file} were not \
-                 found once laid out; please report it with the spec",
-                verbatim.len() - replaced.min(verbatim.len()),
-                verbatim.len()
-            ))));
-        }
+        spacer.push_lines(&mut text, &close);
         Ok(text)
     }
 
@@ -181,10 +156,7 @@ impl Context<'_> {
     /// A Rust file: the header, then `code` with blank lines between items.
     fn rust_text(&self, code: &str) -> String {
         let mut text = self.rust_start(code.len() + code.len() / 16);
-        let mut spacer = Spacer::default();
-        for line in code.lines() {
-            spacer.push(&mut text, line);
-        }
+        Spacer::default().push_lines(&mut text, code);
         text
     }
 }
@@ -206,14 +178,12 @@ fn split_container(text: String, inside: bool) -> (String, String, String) {
     )
 }
 
-/// Emits every file of the crate, keyed by path relative to the crate root. The three big
-/// pieces of work (the models, the operations, the Markdown pages; laying out Rust with syn +
-/// prettyplease is most of it) are shared by two threads ([`side_by_side`]). For a big spec
-/// ([`Context::one_thread`]) they are made one after another instead.
+/// Emits every file of the crate, keyed by path relative to the crate root. The work (the
+/// chunks of the models and of the operations, the Markdown pages with the small files; laying
+/// out Rust with syn + prettyplease is most of it) is shared by two threads
+/// ([`side_by_side`]). For a big spec ([`Context::one_thread`]) the files are made one after
+/// another instead.
 pub(crate) fn emit(cx: &Context<'_>) -> Result<BTreeMap<String, String>, Diagnostics> {
-    let models = || cx.rust_file_in_parts(types::models_rs(cx), "models.rs");
-    let operations = || cx.rust_file_in_parts(operations::operations_rs(cx), "operations.rs");
-    // The small Rust files go with the pages, the smallest piece, to the thread free first.
     let rest = || {
         let pages = markdown::pages(cx);
         let lib = cx.rust_file(manifest::lib_rs(cx), "lib.rs");
@@ -221,9 +191,35 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<BTreeMap<String, String>, Diagnos
         (pages, lib, client)
     };
     let (models, operations, (docs, lib, client)) = if cx.one_thread {
-        (models(), operations(), rest())
+        (
+            cx.rust_file_in_parts(types::models_rs(cx), "models.rs"),
+            cx.rust_file_in_parts(operations::operations_rs(cx), "operations.rs"),
+            rest(),
+        )
     } else {
-        side_by_side(models, operations, rest)
+        let (models, operations) = (types::models_rs(cx), operations::operations_rs(cx));
+        let model_chunks = Slots::new(models.chunks());
+        let operation_chunks = Slots::new(operations.chunks());
+        let rest_files = std::sync::OnceLock::new();
+        // The largest piece first (the pages: a third of the work for Circle's spec), then
+        // chunks of about a tenth each, so that the two threads end close together. The
+        // operations come last: the pages make each operation's example, which their docs
+        // show too, and the two would otherwise wait for each other's.
+        let mut jobs: Vec<Job<'_>> = vec![Box::new(|| drop(rest_files.set(rest())))];
+        jobs.extend(model_chunks.jobs(&models, "models.rs"));
+        jobs.extend(operation_chunks.jobs(&operations, "operations.rs"));
+        side_by_side(jobs);
+        (
+            model_chunks
+                .laid_out("models.rs")
+                .and_then(|chunks| cx.assemble(&models, chunks, "models.rs")),
+            operation_chunks
+                .laid_out("operations.rs")
+                .and_then(|chunks| cx.assemble(&operations, chunks, "operations.rs")),
+            rest_files
+                .into_inner()
+                .ok_or_else(|| not_run("the Markdown pages"))?,
+        )
     };
     let mut files = docs;
     files.insert("Cargo.toml".to_owned(), manifest::cargo_toml(cx));
@@ -256,32 +252,63 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<BTreeMap<String, String>, Diagnos
     Ok(files)
 }
 
-/// Runs three pieces of work on two threads, largest first: each thread takes the next piece
-/// when it is done with its last, so the smallest goes to whichever finishes first. On two
-/// cores, three threads side by side each ran at two thirds of a core, and the largest piece
-/// (Circle's models: half of the work) finished last, alone.
-fn side_by_side<A: Send, B: Send, C: Send>(
-    first: impl FnOnce() -> A + Send,
-    second: impl FnOnce() -> B + Send,
-    third: impl FnOnce() -> C + Send,
-) -> (A, B, C) {
-    let (first, third) = (Piece::new(first), Piece::new(third));
-    let (take_first, take_third) = (|| first.take_and_run(), || third.take_and_run());
-    let ((a, third_on_a), (b, third_on_b)) = std::thread::scope(|scope| {
-        let work = || (take_first(), take_third());
+/// A piece of [`emit`]'s work, which puts its result where it was told to.
+type Job<'a> = Box<dyn FnOnce() + Send + 'a>;
+
+/// Runs `jobs` on two threads, this one and one beside it, in order: each thread takes the next
+/// job when it is done with its last, so that they end close together. (On two cores, one
+/// thread per piece of work ran each at two thirds of a core.)
+fn side_by_side(jobs: Vec<Job<'_>>) {
+    let jobs: Vec<Piece<Job<'_>>> = jobs.into_iter().map(Piece::new).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        while let Some(job) = jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+            job.take_and_run();
+        }
+    };
+    std::thread::scope(|scope| {
+        // A thread that could not be started leaves all the jobs to this one.
         let beside = crate::threads::spawn(scope, Builder::new(), Place::Beside, work);
-        let b = (second(), take_third());
-        // A thread that could not be started leaves its pieces to this one.
-        (beside.map_or((None, None), crate::joined), b)
+        work();
+        if let Ok(beside) = beside {
+            crate::joined(beside);
+        }
     });
-    let a = a
-        .or_else(take_first)
-        .unwrap_or_else(|| unreachable!("the first piece ran on one of the two threads"));
-    let c = third_on_b
-        .or(third_on_a)
-        .or_else(take_third)
-        .unwrap_or_else(|| unreachable!("one of the two threads took the third piece"));
-    (a, b, c)
+}
+
+/// Where the laid-out chunks of a [`Parts`] are put by the jobs that make them.
+struct Slots(Vec<std::sync::OnceLock<Result<LaidOut, Diagnostics>>>);
+
+impl Slots {
+    fn new(chunks: usize) -> Self {
+        Slots((0..chunks).map(|_| std::sync::OnceLock::new()).collect())
+    }
+
+    /// A job per chunk, each laying it out into its slot.
+    fn jobs<'a, T: Copy + Sync, M: Made>(
+        &'a self,
+        parts: &'a Parts<'_, T, M>,
+        file: &'a str,
+    ) -> impl Iterator<Item = Job<'a>> {
+        self.0.iter().enumerate().map(move |(index, slot)| {
+            Box::new(move || drop(slot.set(parts.lay_out_chunk(index, file)))) as Job<'a>
+        })
+    }
+
+    /// The chunks laid out, in order, or the first error.
+    fn laid_out(self, file: &str) -> Result<Vec<LaidOut>, Diagnostics> {
+        self.0
+            .into_iter()
+            .map(|slot| slot.into_inner().unwrap_or_else(|| Err(not_run(file))))
+            .collect()
+    }
+}
+
+/// The error for a piece of work that no thread ran (which cannot happen).
+fn not_run(what: &str) -> Diagnostics {
+    Diagnostics::from(Diagnostic::error(format!(
+        "internal error: part of {what} was never made; please report it with the spec"
+    )))
 }
 
 /// A piece of [`side_by_side`]'s work, run by whichever thread takes it first.
@@ -299,26 +326,102 @@ impl<T, F: FnOnce() -> T> Piece<F> {
     }
 }
 
-/// Items laid out together by [`Context::rust_file_in_parts`].
-const CHUNK_ITEMS: usize = 64;
+/// Makes one item of [`Parts`] from what it is made from, on any thread.
+type MakeItem<'a, T, M> = Box<dyn Fn(T, &mut validate::Patterns) -> M + Send + Sync + 'a>;
 
-/// Makes one item of [`Parts`] from what it is made from.
-type MakeItem<'a, T, M> = Box<dyn FnMut(T, &mut validate::Patterns) -> M + 'a>;
-
-/// A file of many items, made (as `M`) and laid out in parts by
-/// [`Context::rust_file_in_parts`].
+/// A file of many items, made (as `M`) and laid out a chunk at a time, on any thread, then
+/// joined by [`Context::assemble`]. Nothing is made before a chunk needs it.
 struct Parts<'a, T, M = TokenStream> {
     /// What the items are made from, in order.
     items: Vec<T>,
-    /// Makes one item; what the items share at the top of the file (compiled patterns) is
-    /// gathered as they are made.
+    /// How many items are laid out together: chunks of about the same work.
+    chunk_items: usize,
+    /// Makes one item.
     make: MakeItem<'a, T, M>,
-    /// Module docs and imports; the statics the items gathered follow them.
-    head: TokenStream,
+    /// A line prettyplease prints for an item that is to be replaced by text laid out by hand.
+    verbatim: Box<dyn Fn(T) -> Option<(String, String)> + Send + Sync + 'a>,
+    /// Gathers the compiled patterns the items use, in item order, so that each is named the
+    /// same whichever chunk, on whichever thread, uses it first.
+    gather: Box<dyn Fn() -> validate::Patterns + Send + Sync + 'a>,
+    /// The patterns, once gathered.
+    patterns: std::sync::OnceLock<validate::Patterns>,
+    /// Module docs and imports; the patterns' statics follow them.
+    head: Box<dyn Fn() -> TokenStream + Send + Sync + 'a>,
     /// What the items sit in, e.g. `impl Client` (`None`: at the top of the file).
-    within: Option<TokenStream>,
-    /// Lines prettyplease prints that are to be replaced by text laid out by hand.
-    verbatim: BTreeMap<String, String>,
+    within: Option<fn() -> TokenStream>,
+}
+
+/// A chunk of [`Parts`] laid out: its lines spaced as in the file, inside its own copy of the
+/// container, if there is one, whose first and last lines (`impl Client {`, `}`) are kept apart.
+struct LaidOut {
+    open: String,
+    body: String,
+    close: String,
+}
+
+impl<T: Copy + Sync, M: Made> Parts<'_, T, M> {
+    fn chunks(&self) -> usize {
+        self.items.len().div_ceil(self.chunk_items)
+    }
+
+    fn patterns(&self) -> &validate::Patterns {
+        self.patterns.get_or_init(|| (self.gather)())
+    }
+
+    /// Makes and lays out chunk `index`, on this thread (where its docs wait to be expanded).
+    fn lay_out_chunk(&self, index: usize, file: &str) -> Result<LaidOut, Diagnostics> {
+        let internal = |what: String| {
+            Diagnostics::from(Diagnostic::error(format!(
+                "internal error: {what} of the generated {file}; please report it with the spec"
+            )))
+        };
+        let items = || {
+            self.items
+                .iter()
+                .skip(index * self.chunk_items)
+                .take(self.chunk_items)
+        };
+        // The docs of a chunk's items are dropped once it is laid out: all of a big file's at
+        // once were 5 MB of GitHub's 35 MB heap peak.
+        let docs_before = doc::put_aside();
+        let gathered = self.patterns();
+        let mut patterns = gathered.clone();
+        let chunk: Vec<M> = items()
+            .map(|&item| (self.make)(item, &mut patterns))
+            .collect();
+        let within = self.within.map(|container| container());
+        let laid_out = print(M::file(chunk, within.as_ref()), file);
+        doc::forget_since(docs_before);
+        if patterns.len() != gathered.len() {
+            return Err(internal(
+                "a pattern not gathered beforehand is used".to_owned(),
+            ));
+        }
+        let (open, laid_out, close) = split_container(laid_out?, within.is_some());
+        let verbatim: BTreeMap<String, String> =
+            items().filter_map(|&item| (self.verbatim)(item)).collect();
+        let mut body = String::with_capacity(laid_out.len() + laid_out.len() / 8);
+        let mut spacer = Spacer::default();
+        let mut replaced = 0;
+        for line in laid_out.lines() {
+            let line = verbatim
+                .get(line)
+                .inspect(|_| replaced += 1)
+                .map_or(line, String::as_str);
+            for line in line.split('\n') {
+                spacer.push(&mut body, line.strip_suffix('\r').unwrap_or(line));
+            }
+        }
+        // A placeholder printed other than as expected would leave code that does not compile.
+        if replaced != verbatim.len() {
+            return Err(internal(format!(
+                "{} of the {} placeholders were not found once laid out",
+                verbatim.len() - replaced.min(verbatim.len()),
+                verbatim.len()
+            )));
+        }
+        Ok(LaidOut { open, body, close })
+    }
 }
 
 /// What [`Parts`] makes its items as: how a chunk of them becomes a syntax tree to lay out.
@@ -414,19 +517,52 @@ struct LastLine {
 
 impl Spacer {
     fn push(&mut self, out: &mut String, line: &str) {
-        let indent = line.len() - line.trim_start().len();
-        let this = line.trim();
-        if let Some(last) = &self.last {
-            let continues = this.starts_with(['}', ')'])
-                || this.starts_with("else")
-                || (last.is_use && this.starts_with("use "));
-            let ends_item = last.ends_item && last.indent == indent && !continues;
-            if ends_item || (last.is_module_doc && !this.starts_with("//!")) {
-                out.push('\n');
-            }
+        if self.blank_before(line) {
+            out.push('\n');
         }
         out.push_str(line);
         out.push('\n');
+        self.note(line);
+    }
+
+    /// Writes each line of `text`.
+    fn push_lines(&mut self, out: &mut String, text: &str) {
+        for line in text.lines() {
+            self.push(out, line);
+        }
+    }
+
+    /// Writes `text`, lines written by a `Spacer` of its own, as if they were written here one
+    /// by one: only the blank line before its first line is left to decide.
+    fn push_spaced(&mut self, out: &mut String, text: &str) {
+        let (Some(first), Some(last)) = (text.lines().next(), text.lines().next_back()) else {
+            return;
+        };
+        if self.blank_before(first) {
+            out.push('\n');
+        }
+        out.push_str(text);
+        self.note(last);
+    }
+
+    /// Whether a blank line goes between the last line and `line`.
+    fn blank_before(&self, line: &str) -> bool {
+        let Some(last) = &self.last else {
+            return false;
+        };
+        let indent = line.len() - line.trim_start().len();
+        let this = line.trim();
+        let continues = this.starts_with(['}', ')'])
+            || this.starts_with("else")
+            || (last.is_use && this.starts_with("use "));
+        let ends_item = last.ends_item && last.indent == indent && !continues;
+        ends_item || (last.is_module_doc && !this.starts_with("//!"))
+    }
+
+    /// Remembers `line`, just written.
+    fn note(&mut self, line: &str) {
+        let indent = line.len() - line.trim_start().len();
+        let this = line.trim();
         self.last = Some(LastLine {
             indent,
             ends_item: !this.starts_with("//")
@@ -578,48 +714,49 @@ pub(crate) fn estimated_size(api: &Api, ty: &TypeRef, depth: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::side_by_side;
-    use std::sync::mpsc;
+    use super::{Job, side_by_side};
+    use std::sync::{Mutex, mpsc};
     use std::thread::{ThreadId, current};
     use std::time::Duration;
 
-    /// `side_by_side` where `waiting` (the first piece or the second) cannot finish until the
-    /// third has run: the third must go to the other thread. Returns the results, whether the
-    /// waiting piece saw the third run, and the thread each of the three ran on.
-    fn third_runs_while(first_waits: bool) -> ((u8, bool), (u8, bool), ThreadId, [ThreadId; 2]) {
-        let (ran, wait) = mpsc::channel();
-        let waiting = move || wait.recv_timeout(Duration::from_secs(10)).is_ok();
-        let (first, second, third) = if first_waits {
-            side_by_side(
-                move || ((1, waiting()), current().id()),
-                || ((2, true), current().id()),
-                move || {
-                    ran.send(()).ok();
-                    current().id()
-                },
-            )
-        } else {
-            side_by_side(
-                || ((1, true), current().id()),
-                move || ((2, waiting()), current().id()),
-                move || {
-                    ran.send(()).ok();
-                    current().id()
-                },
-            )
-        };
-        (first.0, second.0, third, [first.1, second.1])
-    }
-
+    /// Each job runs once, on one of two threads, in order: a job that waits for a later one
+    /// is not left waiting, the later one goes to the other thread.
     #[test]
-    fn the_third_piece_goes_to_the_thread_that_is_free() {
-        let (first, second, third, [on_first, on_second]) = third_runs_while(true);
-        assert_eq!((first, second), ((1, true), (2, true)));
-        assert_ne!(on_first, on_second, "the first two run side by side");
-        assert_eq!(third, on_second);
-
-        let (first, second, third, [on_first, _]) = third_runs_while(false);
-        assert_eq!((first, second), ((1, true), (2, true)));
-        assert_eq!(third, on_first);
+    fn jobs_are_taken_in_order_by_whichever_thread_is_free() {
+        let (ran, wait) = mpsc::channel();
+        let threads: Vec<Mutex<Option<ThreadId>>> = (0..4).map(|_| Mutex::new(None)).collect();
+        let record = |index: usize| *threads[index].lock().unwrap() = Some(current().id());
+        let waited = Mutex::new(false);
+        let (record, waited_for) = (&record, &waited);
+        let jobs: Vec<Job<'_>> = vec![
+            Box::new(move || {
+                record(0);
+                *waited_for.lock().unwrap() = wait.recv_timeout(Duration::from_secs(10)).is_ok();
+            }),
+            Box::new(|| record(1)),
+            Box::new(|| record(2)),
+            Box::new(move || {
+                record(3);
+                ran.send(()).ok();
+            }),
+        ];
+        side_by_side(jobs);
+        assert!(
+            *waited.lock().unwrap(),
+            "the last job ran while the first waited"
+        );
+        let on: Vec<ThreadId> = threads
+            .iter()
+            .map(|thread| thread.lock().unwrap().expect("every job ran"))
+            .collect();
+        assert_ne!(
+            on[0], on[3],
+            "the waiting job and the one it waits for run side by side"
+        );
+        assert_eq!(
+            on[1], on[3],
+            "the jobs after the first go to the thread that is free"
+        );
+        assert_eq!(on[2], on[3]);
     }
 }

@@ -24,29 +24,44 @@ use quote::{format_ident, quote};
 type Methods = syn::Result<Vec<syn::ImplItem>>;
 
 pub(super) fn operations_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, &'a Operation, Methods> {
-    let module_doc = DocBuilder::new()
-        .line("The operations of the API, as methods on [`Client`].")
-        .inner();
-    let needs_runtime = !cx.api.operations.is_empty();
-    let imports = if needs_runtime {
+    let head = move || {
+        let module_doc = DocBuilder::new()
+            .line("The operations of the API, as methods on [`Client`].")
+            .inner();
+        let imports = if cx.api.operations.is_empty() {
+            quote!(
+                use crate::runtime::Client;
+            )
+        } else {
+            quote! {
+                use crate::models;
+                use crate::runtime::{self, Client, Error, Method, Request, ResponseValue};
+            }
+        };
         quote! {
-            use crate::models;
-            use crate::runtime::{self, Client, Error, Method, Request, ResponseValue};
+            #module_doc
+            #imports
         }
-    } else {
-        quote!(
-            use crate::runtime::Client;
-        )
+    };
+    // The checks' patterns, in the order the operations use them.
+    let gather = move || {
+        let mut patterns = Patterns::default();
+        for op in &cx.api.operations {
+            argument_check_tokens(cx.api, op, &mut patterns);
+        }
+        patterns
     };
     super::Parts {
         items: cx.api.operations.iter().collect(),
+        // An operation is about three times the work of a model; small chunks come last, and
+        // the two threads end within one of each other.
+        chunk_items: 8,
         make: Box::new(move |op, patterns: &mut Patterns| operation(cx, op, patterns)),
-        head: quote! {
-            #module_doc
-            #imports
-        },
-        within: Some(quote!(impl Client)),
-        verbatim: std::collections::BTreeMap::new(),
+        verbatim: Box::new(|_| None),
+        gather: Box::new(gather),
+        patterns: std::sync::OnceLock::new(),
+        head: Box::new(head),
+        within: Some(|| quote!(impl Client)),
     }
 }
 
@@ -418,6 +433,15 @@ fn argument_checks(
     op: &Operation,
     patterns: &mut Patterns,
 ) -> syn::Result<Vec<syn::Stmt>> {
+    let checks = argument_check_tokens(api, op, patterns);
+    if checks.is_empty() {
+        return Ok(Vec::new());
+    }
+    syn::parse2::<syntax::Stmts>(checks).map(|checks| checks.0)
+}
+
+/// [`argument_checks`] as tokens (none if there is nothing to check).
+fn argument_check_tokens(api: &Api, op: &Operation, patterns: &mut Patterns) -> TokenStream {
     let mut statements = Vec::new();
     for param in &op.path_params {
         if validate::has_checks(&param.ty, &param.constraints) {
@@ -456,14 +480,13 @@ fn argument_checks(
         }
     }
     if statements.is_empty() {
-        return Ok(Vec::new());
+        return TokenStream::new();
     }
-    let checks = syn::parse2::<syntax::Stmts>(quote! {
+    quote! {
         let problems = &mut Vec::new();
         #(#statements)*
         request.check_arguments(std::mem::take(problems));
-    })?;
-    Ok(checks.0)
+    }
 }
 
 /// The parts a multipart body's spec describes, as a nested list under the `body` argument.

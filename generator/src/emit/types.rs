@@ -16,32 +16,49 @@ const BOX_PAYLOAD_OVER: usize = 128;
 
 /// `models.rs`: the module's docs, imports and statics, then one item (and its checks) per type.
 pub(super) fn models_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, (&'a TypeId, &'a TypeDef)> {
-    let module_doc = DocBuilder::new()
-        .line(format!(
-            "The data types of {}: its schemas, the parameters of each operation, and the \
-             error responses each operation documents.",
-            cx.api_name()
-        ))
-        .inner();
+    let head = move || {
+        let module_doc = DocBuilder::new()
+            .line(format!(
+                "The data types of {}: its schemas, the parameters of each operation, and the \
+                 error responses each operation documents.",
+                cx.api_name()
+            ))
+            .inner();
+        let runtime = (!cx.validated.is_empty()).then(|| {
+            quote!(
+                use crate::runtime;
+            )
+        });
+        quote! {
+            #module_doc
+            #runtime
+        }
+    };
     let mut defs: Vec<(&TypeId, &TypeDef)> = cx.api.types.iter().collect();
     defs.sort_by(|a, b| a.1.name.cmp(&b.1.name));
-    let runtime = (!cx.validated.is_empty()).then(|| {
-        quote!(
-            use crate::runtime;
-        )
-    });
-    let verbatim = cx
-        .api
-        .types
-        .iter()
-        .filter_map(|(id, def)| match &def.kind {
+    // The checks' patterns, in the order the items use them (their code is made again there).
+    let gather = {
+        let defs = defs.clone();
+        move || {
+            let mut patterns = Patterns::default();
+            for (id, _) in &defs {
+                if cx.validated.contains(id) {
+                    validate::validate_impl(cx, **id, &mut patterns);
+                }
+            }
+            patterns
+        }
+    };
+    super::Parts {
+        items: defs,
+        chunk_items: 64,
+        verbatim: Box::new(|(id, def): (&TypeId, &TypeDef)| match &def.kind {
             TypeKind::Enum(e) => Some((placeholder_line(*id), enum_conversions(def, e))),
             TypeKind::Struct(s) => Some((placeholder_line(*id), object_serde(def, s))),
             _ => None,
-        })
-        .collect();
-    super::Parts {
-        items: defs,
+        }),
+        gather: Box::new(gather),
+        patterns: std::sync::OnceLock::new(),
         make: Box::new(move |(id, def), patterns: &mut Patterns| {
             let item = match &def.kind {
                 TypeKind::Struct(s) => struct_item(cx, *id, def, s),
@@ -58,12 +75,8 @@ pub(super) fn models_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, (&'a TypeId
                 .then(|| validate::validate_impl(cx, *id, patterns));
             quote!(#item #checks)
         }),
-        head: quote! {
-            #module_doc
-            #runtime
-        },
+        head: Box::new(head),
         within: None,
-        verbatim,
     }
 }
 

@@ -70,12 +70,17 @@ pub(super) fn has_checks(ty: &TypeRef, constraints: &Constraints) -> bool {
 }
 
 /// Compiled `pattern`s of one file, each a `static` so it is compiled once.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(super) struct Patterns {
     by_text: BTreeMap<String, usize>,
 }
 
 impl Patterns {
+    /// How many patterns there are.
+    pub(super) fn len(&self) -> usize {
+        self.by_text.len()
+    }
+
     fn static_for(&mut self, pattern: &str) -> proc_macro2::Ident {
         let next = self.by_text.len();
         let n = *self.by_text.entry(pattern.to_owned()).or_insert(next);
