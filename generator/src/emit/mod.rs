@@ -439,6 +439,50 @@ impl Made for TokenStream {
     }
 }
 
+/// An item of a file: tokens, or a syntax tree made without parsing (see [`syntax`]).
+pub(crate) enum Item {
+    Tokens(TokenStream),
+    Syntax(syn::Result<Box<syn::Item>>),
+}
+
+/// What stands for an [`Item::Syntax`] among the tokens, until they are parsed.
+const ITEM_PLACEHOLDER: &str = "__apigen_item";
+
+/// Items of both kinds, at the top of the file: the tokens are parsed at once, with a
+/// placeholder for each syntax tree, which then takes its place.
+impl Made for Vec<Item> {
+    fn file(chunk: Vec<Self>, within: Option<&TokenStream>) -> syn::Result<syn::File> {
+        let mut tokens = TokenStream::new();
+        let mut made = Vec::new();
+        for item in chunk.into_iter().flatten() {
+            match item {
+                Item::Tokens(item) => tokens.extend(item),
+                Item::Syntax(item) => {
+                    made.push(item?);
+                    let placeholder = Ident::new(ITEM_PLACEHOLDER, Span::call_site());
+                    tokens.extend(quote!(#placeholder!();));
+                }
+            }
+        }
+        let mut file = TokenStream::file(vec![tokens], within)?;
+        let mut made = made.into_iter();
+        for item in &mut file.items {
+            if matches!(item, syn::Item::Macro(m) if m.mac.path.is_ident(ITEM_PLACEHOLDER)) {
+                *item = *made.next().ok_or_else(|| {
+                    syn::Error::new(Span::call_site(), "an item placeholder without its item")
+                })?;
+            }
+        }
+        match made.next() {
+            None => Ok(file),
+            Some(_) => Err(syn::Error::new(
+                Span::call_site(),
+                "an item whose placeholder was not found (inside a container?)",
+            )),
+        }
+    }
+}
+
 /// Members of the container (`within`: an `impl`) made as syntax trees, most of them without
 /// parsing (see [`syntax`]).
 impl Made for syn::Result<Vec<syn::ImplItem>> {
@@ -714,7 +758,84 @@ pub(crate) fn estimated_size(api: &Api, ty: &TypeRef, depth: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::{Job, side_by_side};
+    use super::{Item, Job, Made, Spacer, side_by_side};
+    use quote::quote;
+
+    /// Items made as syntax trees take their places among the items parsed from tokens.
+    #[test]
+    fn items_of_both_kinds_keep_their_order() {
+        let tree = |tokens| Item::Syntax(syn::parse2(tokens).map(Box::new));
+        let chunk = vec![
+            vec![
+                Item::Tokens(quote!(
+                    struct A;
+                )),
+                tree(quote!(
+                    struct B;
+                )),
+            ],
+            vec![
+                tree(quote!(
+                    struct C;
+                )),
+                Item::Tokens(quote!(
+                    struct D;
+                )),
+            ],
+        ];
+        let file = Vec::<Item>::file(chunk, None).expect("parses");
+        let names: Vec<String> = file
+            .items
+            .iter()
+            .map(|item| match item {
+                syn::Item::Struct(s) => s.ident.to_string(),
+                _ => "not a struct".to_owned(),
+            })
+            .collect();
+        assert_eq!(names, ["A", "B", "C", "D"]);
+        let broken = vec![vec![tree(quote!(struct;))]];
+        assert!(Vec::<Item>::file(broken, None).is_err());
+    }
+
+    /// Lines spaced in chunks, each by a `Spacer` of its own, then joined, are spaced as if
+    /// written one by one.
+    #[test]
+    fn chunks_spaced_apart_join_as_lines_spaced_together() {
+        let lines = [
+            "//! Module docs.",
+            "use a::b;",
+            "use c::d;",
+            "/// A struct.",
+            "pub struct A {",
+            "    pub x: u8,",
+            "}",
+            "impl A {}",
+            "pub struct B;",
+            "crate::runtime::object!(B {",
+            "});",
+            "pub enum C {",
+            "    X,",
+            "}",
+        ];
+        let mut together = String::new();
+        let mut spacer = Spacer::default();
+        for line in lines {
+            spacer.push(&mut together, line);
+        }
+        for cut in 1..lines.len() {
+            let mut joined = String::new();
+            let mut spacer = Spacer::default();
+            for part in [&lines[..cut], &lines[cut..]] {
+                let mut spaced = String::new();
+                let mut own = Spacer::default();
+                for line in part {
+                    own.push(&mut spaced, line);
+                }
+                spacer.push_spaced(&mut joined, &spaced);
+            }
+            assert_eq!(joined, together, "cut before line {cut}");
+        }
+    }
     use std::sync::{Mutex, mpsc};
     use std::thread::{ThreadId, current};
     use std::time::Duration;

@@ -23,6 +23,14 @@ pub(crate) enum Part {
     Ident(Ident),
     /// Statements, for a placeholder statement (`__0;`) in a block.
     Stmts(Vec<syn::Stmt>),
+    /// A pattern (`__0 => ...`).
+    Pat(syn::Pat),
+}
+
+impl From<syn::Pat> for Part {
+    fn from(pat: syn::Pat) -> Self {
+        Part::Pat(pat)
+    }
 }
 
 impl From<syn::Expr> for Part {
@@ -55,6 +63,18 @@ pub(crate) trait Template: syn::parse::Parse + Clone + 'static {
 impl Template for syn::Expr {
     fn fill_with(&mut self, filler: &mut Filler<'_>) {
         filler.visit_expr_mut(self);
+    }
+}
+
+impl Template for syn::Arm {
+    fn fill_with(&mut self, filler: &mut Filler<'_>) {
+        filler.visit_arm_mut(self);
+    }
+}
+
+impl Template for syn::Item {
+    fn fill_with(&mut self, filler: &mut Filler<'_>) {
+        filler.visit_item_mut(self);
     }
 }
 
@@ -131,6 +151,14 @@ pub(crate) fn expr(template: &'static str, parts: &[Part]) -> syn::Result<syn::E
 /// A string literal, as `quote` writes a `&str`.
 pub(crate) fn string(text: &str) -> syn::Expr {
     literal(syn::Lit::Str(syn::LitStr::new(text, Span::call_site())))
+}
+
+/// An integer literal without a suffix (`401`), as `quote` writes one.
+pub(crate) fn integer(value: u16) -> syn::Expr {
+    literal(syn::Lit::Int(syn::LitInt::new(
+        &value.to_string(),
+        Span::call_site(),
+    )))
 }
 
 /// `true` or `false`.
@@ -255,8 +283,28 @@ impl VisitMut for Filler<'_> {
                     path.path = syn::Path::from(ident);
                 }
             }
-            Some((index, Part::Stmts(_))) => self.misfit = Some(index),
+            Some((index, Part::Stmts(_) | Part::Pat(_))) => self.misfit = Some(index),
             None => visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    fn visit_pat_mut(&mut self, pat: &mut syn::Pat) {
+        let part = match pat {
+            syn::Pat::Ident(binding)
+                if binding.by_ref.is_none()
+                    && binding.mutability.is_none()
+                    && binding.subpat.is_none() =>
+            {
+                self.part(&binding.ident)
+                    .map(|(index, part)| (index, part.clone()))
+            }
+            _ => None,
+        };
+        match part {
+            Some((_, Part::Pat(part))) => *pat = part,
+            // A name bound by the pattern.
+            Some((_, Part::Ident(_))) | None => visit_mut::visit_pat_mut(self, pat),
+            Some((index, _)) => self.misfit = Some(index),
         }
     }
 
@@ -334,6 +382,26 @@ mod tests {
         assert!(expr("__0.to_string()", &[Part::Stmts(Vec::new())]).is_err());
         assert!(stmts("request.__0();", &[string("x").into()]).is_err());
         assert!(stmts("let = ;", &[]).is_err());
+    }
+
+    #[test]
+    fn patterns_fill_pattern_places_and_names_stay_bindings() {
+        let arm: syn::Arm = fill(
+            "__0 => Some(__1),",
+            &[
+                syn::Pat::Lit(match integer(404) {
+                    syn::Expr::Lit(lit) => lit,
+                    _ => unreachable!(),
+                })
+                .into(),
+                string("missing").into(),
+            ],
+        )
+        .unwrap();
+        same(&arm, quote!(404 => Some("missing"),));
+        let name = Ident::new("value", Span::call_site());
+        let bound = stmts("if let Some(__0) = x {}", &[name.into()]).unwrap();
+        same(&Stmts(bound), quote!(if let Some(value) = x {}));
     }
 
     #[test]

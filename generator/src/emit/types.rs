@@ -2,8 +2,9 @@
 //! and the checks of request bodies.
 
 use super::doc::{DocBuilder, code};
+use super::syntax::{self, integer};
 use super::validate::{self, Patterns};
-use super::{Context, Scope, estimated_size, ident, rust_type};
+use super::{Context, Item, Scope, estimated_size, ident, rust_type};
 use crate::ir::{
     Body, Field, IntEnum, OneOf, Param, ParamLocation, Params, StatusMatch, StatusSet, StringEnum,
     Struct, TypeDef, TypeId, TypeKind,
@@ -15,7 +16,9 @@ use quote::quote;
 const BOX_PAYLOAD_OVER: usize = 128;
 
 /// `models.rs`: the module's docs, imports and statics, then one item (and its checks) per type.
-pub(super) fn models_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, (&'a TypeId, &'a TypeDef)> {
+pub(super) fn models_rs<'a>(
+    cx: &'a Context<'a>,
+) -> super::Parts<'a, (&'a TypeId, &'a TypeDef), Vec<Item>> {
     let head = move || {
         let module_doc = DocBuilder::new()
             .line(format!(
@@ -60,20 +63,20 @@ pub(super) fn models_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, (&'a TypeId
         gather: Box::new(gather),
         patterns: std::sync::OnceLock::new(),
         make: Box::new(move |(id, def), patterns: &mut Patterns| {
-            let item = match &def.kind {
-                TypeKind::Struct(s) => struct_item(cx, *id, def, s),
-                TypeKind::Enum(e) => enum_item(*id, def, e),
-                TypeKind::IntEnum(e) => int_enum_item(def, e),
-                TypeKind::OneOf(o) => one_of_item(cx, def, o),
-                TypeKind::Params(p) => params_item(cx, def, p),
+            let tokens = |item| vec![Item::Tokens(item)];
+            let mut items = match &def.kind {
+                TypeKind::Struct(s) => tokens(struct_item(cx, *id, def, s)),
+                TypeKind::Enum(e) => tokens(enum_item(*id, def, e)),
+                TypeKind::IntEnum(e) => tokens(int_enum_item(def, e)),
+                TypeKind::OneOf(o) => tokens(one_of_item(cx, def, o)),
+                TypeKind::Params(p) => tokens(params_item(cx, def, p)),
                 TypeKind::Errors(e) => status_set_item(cx, def, e, Outcome::Error),
                 TypeKind::Successes(e) => status_set_item(cx, def, e, Outcome::Success),
             };
-            let checks = cx
-                .validated
-                .contains(id)
-                .then(|| validate::validate_impl(cx, *id, patterns));
-            quote!(#item #checks)
+            if cx.validated.contains(id) {
+                items.push(Item::Tokens(validate::validate_impl(cx, *id, patterns)));
+            }
+            items
         }),
         head: Box::new(head),
         within: None,
@@ -598,24 +601,19 @@ enum Outcome {
 
 /// An enum of the responses an operation documents, with the function that picks the variant
 /// by status: `ErrorBody` for its errors, `SuccessBody` for successes whose bodies differ.
-fn status_set_item(
-    cx: &Context<'_>,
-    def: &TypeDef,
-    e: &StatusSet,
-    outcome: Outcome,
-) -> TokenStream {
+fn status_set_item(cx: &Context<'_>, def: &TypeDef, e: &StatusSet, outcome: Outcome) -> Vec<Item> {
     let name = ident(&def.name);
     let method = method_link(&e.method_name);
     let (doc, body_trait) = match outcome {
         Outcome::Error => (
             format!("The error responses {method} documents, by HTTP status."),
-            quote!(ErrorBody),
+            "ErrorBody",
         ),
         Outcome::Success => (
             format!(
                 "The success responses {method} documents, by HTTP status (their bodies differ)."
             ),
-            quote!(SuccessBody),
+            "SuccessBody",
         ),
     };
     let doc = DocBuilder::new().line(doc).outer();
@@ -632,85 +630,109 @@ fn status_set_item(
             None => quote!(#doc #variant,),
         }
     });
-    let mut arms: Vec<(StatusMatch, TokenStream, TokenStream)> = e
-        .variants
-        .iter()
-        .zip(&payloads)
-        .map(|(v, payload)| {
-            let variant = ident(&v.name);
-            let pattern = match v.status {
-                StatusMatch::Code(code) => {
-                    let code = Literal::u16_unsuffixed(code);
-                    quote!(#code)
-                }
-                StatusMatch::Range(class) => {
-                    let low = Literal::u16_unsuffixed(class * 100);
-                    let high = Literal::u16_unsuffixed(class * 100 + 99);
-                    quote!(#low..=#high)
-                }
-                StatusMatch::Default => quote!(_),
-            };
-            let decode = match (&v.body, payload) {
-                (Body::Empty | Body::ByStatus(_), _) | (_, None) => quote!(Ok(Self::#variant)),
-                (Body::Json(_), Some((_, true))) => {
-                    quote!(serde_json::from_slice(body).map(|b| Self::#variant(Box::new(b))))
-                }
-                (Body::Json(_), Some(_)) => {
-                    quote!(serde_json::from_slice(body).map(Self::#variant))
-                }
-                (Body::Text, _) => {
-                    quote!(Ok(Self::#variant(String::from_utf8_lossy(body).into_owned())))
-                }
-                (Body::Binary | Body::Form(_) | Body::Multipart(_), _) => {
-                    quote!(Ok(Self::#variant(body.to_vec())))
-                }
-            };
-            (v.status, pattern, decode)
-        })
-        .collect();
-    // Exact codes, then classes, then `default`.
-    arms.sort_by_key(|(status, ..)| *status);
-    let has_default = arms.iter().any(|(s, ..)| *s == StatusMatch::Default);
-    let body_param = if e.variants.iter().any(|v| v.body != Body::Empty) {
-        quote!(body)
-    } else {
-        quote!(_body)
-    };
-    // No `match` around a lone `default` (clippy's `match_single_binding`) or nothing at all.
-    let (status_param, decode) = match arms.as_slice() {
-        [] => (quote!(_status), quote!(None)),
-        [(StatusMatch::Default, _, decode)] => (quote!(_status), quote!(Some(#decode))),
-        _ => {
-            let arms = arms
-                .iter()
-                .map(|(_, pattern, decode)| quote!(#pattern => Some(#decode),));
-            let fallback = (!has_default).then(|| quote!(_ => None,));
-            (
-                quote!(status),
-                quote! {
-                    match status {
-                        #(#arms)*
-                        #fallback
-                    }
-                },
-            )
-        }
-    };
-    let body_fn = quote! {
-        fn from_response(#status_param: u16, #body_param: &[u8]) -> Option<Result<Self, serde_json::Error>> {
-            #decode
-        }
-    };
-    quote! {
+    let enum_item = quote! {
         #doc
         #[derive(Clone, Debug, PartialEq)]
         pub enum #name {
             #(#variants)*
         }
+    };
+    // The impl, the same few shapes for every operation, is made as a syntax tree.
+    let body_impl = from_response_impl(e, &payloads, body_trait, name);
+    vec![
+        Item::Tokens(enum_item),
+        Item::Syntax(body_impl.map(Box::new)),
+    ]
+}
 
-        impl crate::runtime::#body_trait for #name {
-            #body_fn
+/// `impl crate::runtime::ErrorBody` (or `SuccessBody`) for a status set: its variant by status.
+fn from_response_impl(
+    e: &StatusSet,
+    payloads: &[Option<(TokenStream, bool)>],
+    body_trait: &str,
+    name: proc_macro2::Ident,
+) -> syn::Result<syn::Item> {
+    let mut arms: Vec<(StatusMatch, syn::Expr)> = Vec::new();
+    for (v, payload) in e.variants.iter().zip(payloads) {
+        let template = match (&v.body, payload) {
+            (Body::Empty | Body::ByStatus(_), _) | (_, None) => "Ok(Self::__0)",
+            (Body::Json(_), Some((_, true))) => {
+                "serde_json::from_slice(body).map(|b| Self::__0(Box::new(b)))"
+            }
+            (Body::Json(_), Some(_)) => "serde_json::from_slice(body).map(Self::__0)",
+            (Body::Text, _) => "Ok(Self::__0(String::from_utf8_lossy(body).into_owned()))",
+            (Body::Binary | Body::Form(_) | Body::Multipart(_), _) => {
+                "Ok(Self::__0(body.to_vec()))"
+            }
+        };
+        let decode = syntax::expr(template, &[ident(&v.name).into()])?;
+        arms.push((v.status, decode));
+    }
+    // Exact codes, then classes, then `default`.
+    arms.sort_by_key(|(status, _)| *status);
+    let has_default = arms.iter().any(|(s, _)| *s == StatusMatch::Default);
+    let body_param = if e.variants.iter().any(|v| v.body != Body::Empty) {
+        "body"
+    } else {
+        "_body"
+    };
+    // No `match` around a lone `default` (clippy's `match_single_binding`) or nothing at all.
+    let (status_param, decode) = match arms.as_slice() {
+        [] => ("_status", syntax::expr("None", &[])?),
+        [(StatusMatch::Default, decode)] => (
+            "_status",
+            syntax::expr("Some(__0)", &[decode.clone().into()])?,
+        ),
+        _ => {
+            let mut by_status = syntax::expr("match status {}", &[])?;
+            if let syn::Expr::Match(by_status) = &mut by_status {
+                for (status, decode) in arms {
+                    let pattern = match status {
+                        StatusMatch::Code(code) => syn::Pat::Lit(lit_int(code)),
+                        StatusMatch::Range(class) => syn::Pat::Range(syn::ExprRange {
+                            attrs: Vec::new(),
+                            start: Some(Box::new(integer(class * 100))),
+                            limits: syn::RangeLimits::Closed(Default::default()),
+                            end: Some(Box::new(integer(class * 100 + 99))),
+                        }),
+                        StatusMatch::Default => syn::Pat::Wild(syn::PatWild {
+                            attrs: Vec::new(),
+                            underscore_token: Default::default(),
+                        }),
+                    };
+                    by_status.arms.push(syntax::fill(
+                        "__0 => Some(__1),",
+                        &[pattern.into(), decode.into()],
+                    )?);
+                }
+                if !has_default {
+                    by_status.arms.push(syntax::fill("_ => None,", &[])?);
+                }
+            }
+            ("status", by_status)
         }
+    };
+    syntax::fill(
+        "impl crate::runtime::__0 for __1 {
+            fn from_response(__2: u16, __3: &[u8]) -> Option<Result<Self, serde_json::Error>> {
+                __4
+            }
+        }",
+        &[
+            ident(body_trait).into(),
+            name.into(),
+            ident(status_param).into(),
+            ident(body_param).into(),
+            decode.into(),
+        ],
+    )
+}
+
+/// An integer literal (a status) as a pattern.
+fn lit_int(value: u16) -> syn::ExprLit {
+    match integer(value) {
+        syn::Expr::Lit(lit) => lit,
+        _ => unreachable!("`integer` makes a literal"),
     }
 }
 
