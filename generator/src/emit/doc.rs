@@ -49,12 +49,30 @@ pub fn outer(lines: &[String]) -> TokenStream {
         let lines = lines.iter().map(|line| attribute_value(line));
         return quote!(#(#[doc = #lines])*);
     }
-    let marker = BLOCKS.with(|blocks| {
+    let marker = put_aside_lines(lines);
+    quote!(#[#marker])
+}
+
+/// [`outer`] as syntax trees: the placeholder attribute is made, not parsed.
+pub fn outer_attributes(lines: &[String]) -> syn::Result<Vec<syn::Attribute>> {
+    if lines.is_empty() || lines.iter().any(|line| line.contains('\n')) {
+        return syn::parse::Parser::parse2(syn::Attribute::parse_outer, outer(lines));
+    }
+    Ok(vec![syn::Attribute {
+        pound_token: Default::default(),
+        style: syn::AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta: syn::Meta::Path(syn::Path::from(put_aside_lines(lines))),
+    }])
+}
+
+/// Puts `lines` aside until [`expand`], under the name of the placeholder that stands for them.
+fn put_aside_lines(lines: &[String]) -> proc_macro2::Ident {
+    BLOCKS.with(|blocks| {
         let mut blocks = blocks.borrow_mut();
         blocks.push(lines.to_vec());
         quote::format_ident!("{PLACEHOLDER}{}", blocks.len() - 1)
-    });
-    quote!(#[#marker])
+    })
 }
 
 /// What a placeholder attribute's name starts with: no attribute of the generated code, nor any
@@ -186,6 +204,11 @@ impl DocBuilder {
     /// Outer doc attributes.
     pub fn outer(&self) -> TokenStream {
         outer(&self.lines)
+    }
+
+    /// Outer doc attributes, as syntax trees.
+    pub fn outer_attributes(&self) -> syn::Result<Vec<syn::Attribute>> {
+        outer_attributes(&self.lines)
     }
 
     /// Inner doc attributes.

@@ -657,17 +657,46 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef, scope: Scope) -> TokenStream {
     }
 }
 
+/// [`rust_type`] as a syntax tree.
+pub(crate) fn syn_type(api: &Api, ty: &TypeRef, scope: Scope) -> syn::Result<syn::Type> {
+    match ty {
+        TypeRef::Primitive(p) => syntax::fill(primitive_text(*p), &[]),
+        TypeRef::Named(id) => {
+            let name = api
+                .types
+                .get(id)
+                .map_or_else(|| ident("Unknown"), |def| ident(&def.name));
+            let template = match scope {
+                Scope::Models => "__0",
+                Scope::Crate => "models::__0",
+            };
+            syntax::fill(template, &[name.into()])
+        }
+        TypeRef::Array(item) => syntax::fill("Vec<__0>", &[syn_type(api, item, scope)?.into()]),
+        TypeRef::Map(value) => syntax::fill(
+            "std::collections::BTreeMap<String, __0>",
+            &[syn_type(api, value, scope)?.into()],
+        ),
+    }
+}
+
 fn primitive(p: Primitive) -> TokenStream {
+    syntax::fill::<syn::Type>(primitive_text(p), &[])
+        .map_or_else(|e| e.to_compile_error(), |ty| quote!(#ty))
+}
+
+/// The Rust type of a primitive, as a template (see [`syntax`]).
+fn primitive_text(p: Primitive) -> &'static str {
     match p {
-        Primitive::String => quote!(String),
-        Primitive::Bool => quote!(bool),
-        Primitive::I32 => quote!(i32),
-        Primitive::I64 => quote!(i64),
-        Primitive::F64 => quote!(f64),
-        Primitive::Uuid => quote!(uuid::Uuid),
-        Primitive::DateTime => quote!(chrono::DateTime<chrono::Utc>),
-        Primitive::Date => quote!(chrono::NaiveDate),
-        Primitive::Json => quote!(serde_json::Value),
+        Primitive::String => "String",
+        Primitive::Bool => "bool",
+        Primitive::I32 => "i32",
+        Primitive::I64 => "i64",
+        Primitive::F64 => "f64",
+        Primitive::Uuid => "uuid::Uuid",
+        Primitive::DateTime => "chrono::DateTime<chrono::Utc>",
+        Primitive::Date => "chrono::NaiveDate",
+        Primitive::Json => "serde_json::Value",
     }
 }
 
@@ -760,6 +789,39 @@ pub(crate) fn estimated_size(api: &Api, ty: &TypeRef, depth: usize) -> usize {
 mod tests {
     use super::{Item, Job, Made, Spacer, side_by_side};
     use quote::quote;
+
+    /// A type made as a syntax tree is the type written as tokens.
+    #[test]
+    fn syntax_types_are_the_token_types() {
+        use super::{Scope, rust_type, syn_type};
+        use crate::ir::{Api, Primitive, TypeId, TypeRef};
+        let api = Api::default();
+        let primitives = [
+            Primitive::String,
+            Primitive::Bool,
+            Primitive::I32,
+            Primitive::I64,
+            Primitive::F64,
+            Primitive::Uuid,
+            Primitive::DateTime,
+            Primitive::Date,
+            Primitive::Json,
+        ];
+        let mut types: Vec<TypeRef> = primitives.into_iter().map(TypeRef::Primitive).collect();
+        types.push(TypeRef::Named(TypeId(0)));
+        types.push(TypeRef::Array(Box::new(TypeRef::Map(Box::new(
+            TypeRef::Named(TypeId(0)),
+        )))));
+        for ty in &types {
+            for scope in [Scope::Models, Scope::Crate] {
+                let made = syn_type(&api, ty, scope).expect("made");
+                assert_eq!(
+                    quote!(#made).to_string(),
+                    rust_type(&api, ty, scope).to_string()
+                );
+            }
+        }
+    }
 
     /// Items made as syntax trees take their places among the items parsed from tokens.
     #[test]

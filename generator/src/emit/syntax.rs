@@ -25,6 +25,14 @@ pub(crate) enum Part {
     Stmts(Vec<syn::Stmt>),
     /// A pattern (`__0 => ...`).
     Pat(syn::Pat),
+    /// A type (`Vec<__0>`).
+    Type(syn::Type),
+}
+
+impl From<syn::Type> for Part {
+    fn from(ty: syn::Type) -> Self {
+        Part::Type(ty)
+    }
 }
 
 impl From<syn::Pat> for Part {
@@ -69,6 +77,12 @@ impl Template for syn::Expr {
 impl Template for syn::Arm {
     fn fill_with(&mut self, filler: &mut Filler<'_>) {
         filler.visit_arm_mut(self);
+    }
+}
+
+impl Template for syn::Type {
+    fn fill_with(&mut self, filler: &mut Filler<'_>) {
+        filler.visit_type_mut(self);
     }
 }
 
@@ -195,6 +209,50 @@ pub(crate) fn with_args(
     call
 }
 
+/// A field of a struct with named fields: `attrs pub name: ty`.
+pub(crate) fn public_field(attrs: Vec<syn::Attribute>, name: Ident, ty: syn::Type) -> syn::Field {
+    syn::Field {
+        attrs,
+        vis: syn::Visibility::Public(Default::default()),
+        modifiers: syn::FieldModifiers::default(),
+        ident: Some(name),
+        colon_token: Some(Default::default()),
+        ty,
+        default: None,
+    }
+}
+
+/// `#[name]`, an attribute without arguments (`#[deprecated]`).
+pub(crate) fn bare_attribute(name: &str) -> syn::Attribute {
+    syn::Attribute {
+        pound_token: Default::default(),
+        style: syn::AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta: syn::Meta::Path(syn::Path::from(Ident::new(name, Span::call_site()))),
+    }
+}
+
+/// A struct with the named `fields`, each followed by a comma, from `template`, a struct with
+/// none (`pub struct __0 {}`), and `doc` before its other attributes.
+pub(crate) fn named_struct(
+    template: &'static str,
+    parts: &[Part],
+    doc: Vec<syn::Attribute>,
+    fields: impl IntoIterator<Item = syn::Field>,
+) -> syn::Result<syn::Item> {
+    let mut item: syn::Item = fill(template, parts)?;
+    if let syn::Item::Struct(item) = &mut item {
+        item.attrs.splice(0..0, doc);
+        if let syn::Fields::Named(named) = &mut item.fields {
+            for field in fields {
+                named.named.push_value(field);
+                named.named.push_punct(Default::default());
+            }
+        }
+    }
+    Ok(item)
+}
+
 /// `&[a, b, ...]`.
 pub(crate) fn slice(items: impl IntoIterator<Item = syn::Expr>) -> syn::Expr {
     syn::Expr::Reference(syn::ExprReference {
@@ -283,8 +341,27 @@ impl VisitMut for Filler<'_> {
                     path.path = syn::Path::from(ident);
                 }
             }
-            Some((index, Part::Stmts(_) | Part::Pat(_))) => self.misfit = Some(index),
+            Some((index, Part::Stmts(_) | Part::Pat(_) | Part::Type(_))) => {
+                self.misfit = Some(index)
+            }
             None => visit_mut::visit_expr_mut(self, expr),
+        }
+    }
+
+    fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+        let part = match ty {
+            syn::Type::Path(path) if path.qself.is_none() => path
+                .path
+                .get_ident()
+                .and_then(|ident| self.part(ident))
+                .map(|(index, part)| (index, part.clone())),
+            _ => None,
+        };
+        match part {
+            Some((_, Part::Type(part))) => *ty = part,
+            // A type named by the part.
+            Some((_, Part::Ident(_))) | None => visit_mut::visit_type_mut(self, ty),
+            Some((index, _)) => self.misfit = Some(index),
         }
     }
 

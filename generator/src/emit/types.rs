@@ -4,7 +4,7 @@
 use super::doc::{DocBuilder, code};
 use super::syntax::{self, integer};
 use super::validate::{self, Patterns};
-use super::{Context, Item, Scope, estimated_size, ident, rust_type};
+use super::{Context, Item, Scope, estimated_size, ident, rust_type, syn_type};
 use crate::ir::{
     Body, Field, IntEnum, OneOf, Param, ParamLocation, Params, StatusMatch, StatusSet, StringEnum,
     Struct, TypeDef, TypeId, TypeKind,
@@ -65,11 +65,11 @@ pub(super) fn models_rs<'a>(
         make: Box::new(move |(id, def), patterns: &mut Patterns| {
             let tokens = |item| vec![Item::Tokens(item)];
             let mut items = match &def.kind {
-                TypeKind::Struct(s) => tokens(struct_item(cx, *id, def, s)),
+                TypeKind::Struct(s) => struct_item(cx, *id, def, s),
                 TypeKind::Enum(e) => tokens(enum_item(*id, def, e)),
                 TypeKind::IntEnum(e) => tokens(int_enum_item(def, e)),
                 TypeKind::OneOf(o) => tokens(one_of_item(cx, def, o)),
-                TypeKind::Params(p) => tokens(params_item(cx, def, p)),
+                TypeKind::Params(p) => vec![Item::Syntax(params_item(cx, def, p).map(Box::new))],
                 TypeKind::Errors(e) => status_set_item(cx, def, e, Outcome::Error),
                 TypeKind::Successes(e) => status_set_item(cx, def, e, Outcome::Success),
             };
@@ -93,7 +93,9 @@ fn type_doc(def: &TypeDef, fallback: String) -> DocBuilder {
     }
 }
 
-fn struct_item(cx: &Context<'_>, id: TypeId, def: &TypeDef, s: &Struct) -> TokenStream {
+/// A schema's struct, made as a syntax tree (structs are most of the models, fields most of a
+/// struct), then the placeholder of its serde impls.
+fn struct_item(cx: &Context<'_>, id: TypeId, def: &TypeDef, s: &Struct) -> Vec<Item> {
     let name = ident(&def.name);
     let doc = s
         .rules
@@ -117,29 +119,47 @@ fn struct_item(cx: &Context<'_>, id: TypeId, def: &TypeDef, s: &Struct) -> Token
                 ))
             },
         )
-        .outer();
-    let fields = s.fields.iter().map(|f| field(cx, f));
-    let additional = s.additional.as_ref().map(|ty| {
-        let ty = rust_type(cx.api, ty, Scope::Models);
-        let field_name = ident(&additional_field_name(s));
-        quote! {
-            /// Properties not listed above, by name.
-            pub #field_name: std::collections::BTreeMap<String, #ty>,
+        .outer_attributes();
+    let item = doc.and_then(|doc| {
+        let mut fields = s
+            .fields
+            .iter()
+            .map(|f| field(cx, f))
+            .collect::<syn::Result<Vec<_>>>()?;
+        if let Some(ty) = &s.additional {
+            let ty = syntax::fill(
+                "std::collections::BTreeMap<String, __0>",
+                &[syn_type(cx.api, ty, Scope::Models)?.into()],
+            )?;
+            let doc = DocBuilder::new()
+                .line("Properties not listed above, by name.")
+                .outer_attributes()?;
+            fields.push(syntax::public_field(
+                doc,
+                ident(&additional_field_name(s)),
+                ty,
+            ));
         }
+        syntax::named_struct(
+            derives(s.fields.iter().all(Field::optional)),
+            &[name.into()],
+            doc,
+            fields,
+        )
     });
-    let all_optional = s.fields.iter().all(Field::optional);
-    let default = all_optional.then(|| quote!(Default,));
     // serde comes from `runtime::object!` (why: see there), invoked by `object_serde`.
-    let serde = placeholder(id);
-    quote! {
-        #doc
-        #[derive(Clone, Debug, #default PartialEq)]
-        pub struct #name {
-            #(#fields)*
-            #additional
-        }
+    vec![
+        Item::Syntax(item.map(Box::new)),
+        Item::Tokens(placeholder(id)),
+    ]
+}
 
-        #serde
+/// A struct of the models without fields, with its derives: `Default` too if `all_optional`.
+fn derives(all_optional: bool) -> &'static str {
+    if all_optional {
+        "#[derive(Clone, Debug, Default, PartialEq)] pub struct __0 {}"
+    } else {
+        "#[derive(Clone, Debug, PartialEq)] pub struct __0 {}"
     }
 }
 
@@ -210,16 +230,16 @@ pub(crate) fn one_of_payload_boxed(api: &crate::ir::Api, ty: &crate::ir::TypeRef
     estimated_size(api, ty, 0) > BOX_PAYLOAD_OVER
 }
 
-fn field(cx: &Context<'_>, f: &Field) -> TokenStream {
+fn field(cx: &Context<'_>, f: &Field) -> syn::Result<syn::Field> {
     let name = ident(&f.name);
-    let mut ty = rust_type(cx.api, &f.ty, Scope::Models);
+    let mut ty = syn_type(cx.api, &f.ty, Scope::Models)?;
     if f.boxed {
-        ty = quote!(Box<#ty>);
+        ty = syntax::fill("Box<__0>", &[ty.into()])?;
     }
     if f.tri_state() {
-        ty = quote!(Option<Option<#ty>>);
+        ty = syntax::fill("Option<Option<__0>>", &[ty.into()])?;
     } else if f.optional() {
-        ty = quote!(Option<#ty>);
+        ty = syntax::fill("Option<__0>", &[ty.into()])?;
     }
     let mut doc = DocBuilder::new()
         .markdown(f.doc.as_deref())
@@ -246,13 +266,11 @@ fn field(cx: &Context<'_>, f: &Field) -> TokenStream {
     if !f.constraints.is_empty() {
         doc = doc.line(constraints_text(&f.constraints));
     }
-    let doc = doc.outer();
-    let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
-    quote! {
-        #doc
-        #deprecated
-        pub #name: #ty,
+    let mut attrs = doc.outer_attributes()?;
+    if f.deprecated {
+        attrs.push(syntax::bare_attribute("deprecated"));
     }
+    Ok(syntax::public_field(attrs, name, ty))
 }
 
 /// "Checked before sending: at most 1024 characters, …".
@@ -539,30 +557,31 @@ fn method_link(method_name: &str) -> String {
     format!("[`Client::{name}`](crate::Client::{name})")
 }
 
-fn params_item(cx: &Context<'_>, def: &TypeDef, p: &Params) -> TokenStream {
-    let name = ident(&def.name);
+fn params_item(cx: &Context<'_>, def: &TypeDef, p: &Params) -> syn::Result<syn::Item> {
     let doc = DocBuilder::new()
         .line(format!(
             "The query and header parameters of {}.",
             method_link(&p.method_name)
         ))
-        .outer();
-    let fields = p.params.iter().map(|param| param_field(cx, param));
-    let default = p.all_optional().then(|| quote!(Default,));
-    quote! {
-        #doc
-        #[derive(Clone, Debug, #default PartialEq)]
-        pub struct #name {
-            #(#fields)*
-        }
-    }
+        .outer_attributes()?;
+    let fields = p
+        .params
+        .iter()
+        .map(|param| param_field(cx, param))
+        .collect::<syn::Result<Vec<_>>>()?;
+    syntax::named_struct(
+        derives(p.all_optional()),
+        &[ident(&def.name).into()],
+        doc,
+        fields,
+    )
 }
 
-fn param_field(cx: &Context<'_>, param: &Param) -> TokenStream {
+fn param_field(cx: &Context<'_>, param: &Param) -> syn::Result<syn::Field> {
     let name = ident(&param.name);
-    let mut ty = rust_type(cx.api, &param.ty, Scope::Models);
+    let mut ty = syn_type(cx.api, &param.ty, Scope::Models)?;
     if !param.required {
-        ty = quote!(Option<#ty>);
+        ty = syntax::fill("Option<__0>", &[ty.into()])?;
     }
     let location = match param.location {
         ParamLocation::Query => "query parameter",
@@ -585,11 +604,7 @@ fn param_field(cx: &Context<'_>, param: &Param) -> TokenStream {
     if param.deprecated {
         doc = doc.line("**Deprecated** in the spec.");
     }
-    let doc = doc.outer();
-    quote! {
-        #doc
-        pub #name: #ty,
-    }
+    Ok(syntax::public_field(doc.outer_attributes()?, name, ty))
 }
 
 /// Which responses a [`StatusSet`] holds.
