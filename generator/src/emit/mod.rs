@@ -404,12 +404,15 @@ impl<T: Copy + Sync, M: Made> Parts<'_, T, M> {
         let mut spacer = Spacer::default();
         let mut replaced = 0;
         for line in laid_out.lines() {
-            let line = verbatim
-                .get(line)
-                .inspect(|_| replaced += 1)
-                .map_or(line, String::as_str);
-            for line in line.split('\n') {
-                spacer.push(&mut body, line.strip_suffix('\r').unwrap_or(line));
+            match verbatim.get(line) {
+                // Text laid out by hand: lines of its own.
+                Some(text) => {
+                    replaced += 1;
+                    for line in text.split('\n') {
+                        spacer.push(&mut body, line.strip_suffix('\r').unwrap_or(line));
+                    }
+                }
+                None => spacer.push(&mut body, line),
             }
         }
         // A placeholder printed other than as expected would leave code that does not compile.
@@ -550,6 +553,25 @@ struct Spacer {
     last: Option<LastLine>,
 }
 
+/// A line as [`Spacer`] looks at it.
+#[derive(Clone, Copy)]
+struct Line<'a> {
+    text: &'a str,
+    indent: usize,
+    trimmed: &'a str,
+}
+
+impl<'a> Line<'a> {
+    fn of(text: &'a str) -> Self {
+        let rest = text.trim_start();
+        Line {
+            text,
+            indent: text.len() - rest.len(),
+            trimmed: rest.trim_end(),
+        }
+    }
+}
+
 /// What [`Spacer`] keeps of the last line it wrote.
 struct LastLine {
     indent: usize,
@@ -561,12 +583,13 @@ struct LastLine {
 
 impl Spacer {
     fn push(&mut self, out: &mut String, line: &str) {
-        if self.blank_before(line) {
+        let line = Line::of(line);
+        if self.blank_before(&line) {
             out.push('\n');
         }
-        out.push_str(line);
+        out.push_str(line.text);
         out.push('\n');
-        self.note(line);
+        self.note(&line);
     }
 
     /// Writes each line of `text`.
@@ -582,20 +605,23 @@ impl Spacer {
         let (Some(first), Some(last)) = (text.lines().next(), text.lines().next_back()) else {
             return;
         };
-        if self.blank_before(first) {
+        if self.blank_before(&Line::of(first)) {
             out.push('\n');
         }
         out.push_str(text);
-        self.note(last);
+        self.note(&Line::of(last));
     }
 
     /// Whether a blank line goes between the last line and `line`.
-    fn blank_before(&self, line: &str) -> bool {
+    fn blank_before(&self, line: &Line<'_>) -> bool {
         let Some(last) = &self.last else {
             return false;
         };
-        let indent = line.len() - line.trim_start().len();
-        let this = line.trim();
+        let Line {
+            indent,
+            trimmed: this,
+            ..
+        } = *line;
         let continues = this.starts_with(['}', ')'])
             || this.starts_with("else")
             || (last.is_use && this.starts_with("use "));
@@ -604,9 +630,12 @@ impl Spacer {
     }
 
     /// Remembers `line`, just written.
-    fn note(&mut self, line: &str) {
-        let indent = line.len() - line.trim_start().len();
-        let this = line.trim();
+    fn note(&mut self, line: &Line<'_>) {
+        let Line {
+            indent,
+            trimmed: this,
+            ..
+        } = *line;
         self.last = Some(LastLine {
             indent,
             ends_item: !this.starts_with("//")

@@ -66,7 +66,10 @@ pub(super) fn models_rs<'a>(
             let tokens = |item| vec![Item::Tokens(item)];
             let mut items = match &def.kind {
                 TypeKind::Struct(s) => struct_item(cx, *id, def, s),
-                TypeKind::Enum(e) => tokens(enum_item(*id, def, e)),
+                TypeKind::Enum(e) => vec![
+                    Item::Syntax(enum_item(def, e).map(Box::new)),
+                    Item::Tokens(placeholder(*id)),
+                ],
                 TypeKind::IntEnum(e) => tokens(int_enum_item(def, e)),
                 TypeKind::OneOf(o) => tokens(one_of_item(cx, def, o)),
                 TypeKind::Params(p) => vec![Item::Syntax(params_item(cx, def, p).map(Box::new))],
@@ -323,38 +326,46 @@ pub(crate) fn constraint_parts(c: &crate::ir::Constraints) -> Vec<String> {
     parts
 }
 
-fn enum_item(id: TypeId, def: &TypeDef, e: &StringEnum) -> TokenStream {
-    let name = ident(&def.name);
-    let conversions = placeholder(id);
+/// A string enum, made as a syntax tree; its conversions follow it (the type's placeholder).
+///
+/// The conversions are the same for every enum but for the values: one macro of the runtime
+/// writes them, which keeps models.rs a third shorter and quicker to compile. The call is laid
+/// out by `enum_conversions`, one value per line (prettyplease would print the macro's tokens as
+/// one run).
+fn enum_item(def: &TypeDef, e: &StringEnum) -> syn::Result<syn::Item> {
     let doc = type_doc(def, format!("The `{}` values.", def.name))
         .line(
             "Open: a value this client does not know yet is kept in `Unknown` rather than \
              failing to decode.",
         )
-        .outer();
-    let variants = e.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let doc = DocBuilder::new()
-            .line(code(&v.wire))
-            .markdown(v.doc.as_deref())
-            .outer();
-        quote!(#doc #variant,)
-    });
-    // The conversions are the same for every enum but for the values: one macro of the
-    // runtime writes them, which keeps models.rs a third shorter and quicker to compile. The
-    // call is laid out by `enum_conversions`, one value per line (prettyplease would print the
-    // macro's tokens as one run).
-    quote! {
-        #doc
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum #name {
-            #(#variants)*
+        .outer_attributes()?;
+    let mut item: syn::Item = syntax::fill(
+        "#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum __0 {
             /// A value not in the spec, as received.
             Unknown(String),
+        }",
+        &[ident(&def.name).into()],
+    )?;
+    if let syn::Item::Enum(item) = &mut item {
+        item.attrs.splice(0..0, doc);
+        let unknown = std::mem::take(&mut item.variants);
+        for v in &e.variants {
+            let attrs = DocBuilder::new()
+                .line(code(&v.wire))
+                .markdown(v.doc.as_deref())
+                .outer_attributes()?;
+            item.variants.push_value(syn::Variant {
+                attrs,
+                ident: ident(&v.name),
+                fields: syn::Fields::Unit,
+                discriminant: None,
+            });
+            item.variants.push_punct(Default::default());
         }
-
-        #conversions
+        item.variants.extend(unknown.into_pairs());
     }
+    Ok(item)
 }
 
 /// The `runtime::open_enum!` call that replaces the placeholder `enum_item` leaves for the
