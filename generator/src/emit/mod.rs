@@ -509,7 +509,13 @@ impl Made for syn::Result<Vec<syn::ImplItem>> {
 /// shown on its own (an example's statements, a trait's method declaration). `None` if it does
 /// not parse.
 pub(crate) fn body_lines(item: TokenStream) -> Option<Vec<String>> {
-    let parsed = syn::parse2::<syn::File>(item).ok()?;
+    body_lines_of(syn::parse2::<syn::Item>(item).ok()?)
+}
+
+/// [`body_lines`] of an item made as a syntax tree.
+pub(crate) fn body_lines_of(item: syn::Item) -> Option<Vec<String>> {
+    let mut parsed: syn::File = syn::parse2(TokenStream::new()).ok()?;
+    parsed.items.push(item);
     let text = doc::expand(prettyplease::unparse(&parsed))?;
     let lines: Vec<&str> = text.lines().collect();
     let body = lines

@@ -11,7 +11,7 @@
 use super::doc::{DocBuilder, code};
 use super::syntax::{self, Part, boolean, slice, string, variable};
 use super::validate::{self, Patterns};
-use super::{Context, Scope, ident, rust_type};
+use super::{Context, Scope, ident, rust_type, syn_type};
 use crate::ir::{
     Api, Body, Operation, Param, ParamLocation, ParamStyle, PathSegment, Primitive, StatusMatch,
     TypeDef, TypeKind, TypeRef,
@@ -70,9 +70,7 @@ fn operation(cx: &Context<'_>, op: &Operation, patterns: &mut Patterns) -> Metho
     let method = ident(&op.method_name);
     let with_response = format_ident!("{}", suffixed(&op.method_name, "with_response"));
 
-    let sig = Signature::of(api, op);
-    let (args, arg_names) = (&sig.args, &sig.arg_names);
-    let (success, errors) = (&sig.success, &sig.errors);
+    let sig = Signature::of(api, op)?;
     let send = match &op.success {
         Body::Json(_) => "send_json",
         Body::Empty => "send_empty",
@@ -133,16 +131,11 @@ fn operation(cx: &Context<'_>, op: &Operation, patterns: &mut Patterns) -> Metho
         &[Ident::new(send, Span::call_site()).into()],
     )?);
 
-    let doc = operation_doc(cx, op);
-    let with_response_doc = DocBuilder::new()
-        .line(format!(
-            "Like [`Client::{}`], but also returns the response's status, headers and request id.",
-            unraw(&op.method_name)
-        ))
-        .outer();
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let call = syntax::expr("self.__0()", &[with_response.clone().into()])?;
-    let call = syntax::with_args(call, arg_names.iter().cloned().map(variable));
+    let call = syntax::with_args(
+        call,
+        sig.args.iter().map(|(name, _)| variable(name.clone())),
+    );
     // A deprecated method calls its deprecated twin; that call is not the user's to be warned of.
     let plain_body = if op.deprecated {
         "#[allow(deprecated)] let call = __0; runtime::into_inner(call)"
@@ -150,47 +143,57 @@ fn operation(cx: &Context<'_>, op: &Operation, patterns: &mut Patterns) -> Metho
         "runtime::into_inner(__0)"
     };
     let plain_body = syntax::stmts(plain_body, &[call.into()])?;
-    let stream = stream_method(cx, op);
     // An anonymous list of maps of maps, say, inside `impl Future<Output = Result<…>>`: a type
     // alias of our own would need a name no schema gave it.
-    let complex = nested_containers(op).then(|| quote!(#[allow(clippy::type_complexity)]));
+    let complex = nested_containers(op).then_some("#[allow(clippy::type_complexity)]");
     // Every path parameter is an argument (`&self` counts too for clippy): a deep path with
     // parameters and a body takes more than clippy's seven, as the spec says it must.
-    let many = (args.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let plain_output = call_output(success, errors);
-    let with_response_output = call_output(&quote!(ResponseValue<#success>), errors);
-    // The signatures are parsed, the bodies made as syntax trees (see `syntax`).
-    let with_body = |tokens: TokenStream, stmts: Vec<syn::Stmt>| {
-        let mut method: syn::ImplItemFn = syn::parse2(tokens)?;
+    let many = (sig.args.len() + 1 > 7).then_some("#[allow(clippy::too_many_arguments)]");
+    let allowances = complex.into_iter().chain(many);
+    let method_fn = |name: Ident, output: &'static str, attrs: Vec<syn::Attribute>, stmts| {
+        let mut method: syn::ImplItemFn = sig.method(name, output)?;
+        method.attrs = attrs;
+        for allowance in allowances.clone() {
+            method
+                .attrs
+                .extend(syntax::fill::<syntax::Attrs>(allowance, &[])?.0);
+        }
         method.block.stmts = stmts;
         Ok::<_, syn::Error>(syn::ImplItem::Fn(method))
     };
+    let mut with_response_doc = DocBuilder::new()
+        .line(format!(
+            "Like [`Client::{}`], but also returns the response's status, headers and request id.",
+            unraw(&op.method_name)
+        ))
+        .outer_attributes()?;
+    if op.deprecated {
+        with_response_doc.push(syntax::bare_attribute("deprecated"));
+    }
     let mut methods = vec![
-        with_body(
-            quote! {
-                #doc
-                #complex
-                #many
-                pub fn #method(&self, #(#args),*) -> #plain_output {}
-            },
-            plain_body,
-        )?,
-        with_body(
-            quote! {
-                #with_response_doc
-                #deprecated
-                #complex
-                #many
-                pub fn #with_response(&self, #(#args),*) -> #with_response_output {}
-            },
+        method_fn(method, PLAIN_OUTPUT, operation_doc(cx, op)?, plain_body)?,
+        method_fn(
+            with_response,
+            WITH_RESPONSE_OUTPUT,
+            with_response_doc,
             send_request,
         )?,
     ];
-    if let Some(stream) = stream {
+    if let Some(stream) = stream_method(cx, op) {
         methods.push(syn::parse2(stream)?);
     }
     Ok(methods)
 }
+
+/// What an operation's method returns (a template, `__1` for the success type, `__2` for the
+/// error set): a future that borrows only the client.
+const PLAIN_OUTPUT: &str =
+    "fn __0(&self) -> impl Future<Output = Result<__1, Error<models::__2>>> + use<'_> {}";
+
+/// What its `_with_response` twin returns.
+const WITH_RESPONSE_OUTPUT: &str = "fn __0(&self) -> impl Future<\
+     Output = Result<ResponseValue<__1>, Error<models::__2>>,\
+     > + use<'_> {}";
 
 /// Whether an operation's methods take or return a list or map of lists or maps, which the
 /// future's type around it makes more complex than clippy's `type_complexity` allows.
@@ -210,59 +213,43 @@ fn nested_containers(op: &Operation) -> bool {
         .any(|ty| depth(ty) >= 2)
 }
 
-/// What an operation's methods return: a future of `success` or the operation's error set, which
-/// borrows only the client.
-fn call_output(success: &TokenStream, errors: &proc_macro2::Ident) -> TokenStream {
-    quote!(impl Future<Output = Result<#success, Error<models::#errors>>> + use<'_>)
-}
-
 /// The arguments and result types of an operation's method.
 pub(crate) struct Signature {
     /// `name: Type`, in order: path parameters in template order, the parameter struct, the body.
-    pub args: Vec<TokenStream>,
-    /// The argument names alone.
-    pub arg_names: Vec<Ident>,
+    pub args: Vec<(Ident, syn::Type)>,
     /// What a success returns.
-    pub success: TokenStream,
+    pub success: syn::Type,
     /// The operation's error set.
-    pub errors: proc_macro2::Ident,
+    pub errors: Ident,
 }
 
 impl Signature {
-    pub(crate) fn of(api: &Api, op: &Operation) -> Self {
+    pub(crate) fn of(api: &Api, op: &Operation) -> syn::Result<Self> {
         let mut args = Vec::new();
-        let mut arg_names = Vec::new();
         for param in &op.path_params {
-            let name = ident(&param.name);
-            let ty = path_arg_type(api, &param.ty);
-            args.push(quote!(#name: #ty));
-            arg_names.push(name);
+            args.push((ident(&param.name), path_arg_type(api, &param.ty)?));
         }
         if let Some(params) = op.params.and_then(|id| api.types.get(&id)) {
-            let ty = ident(&params.name);
-            args.push(quote!(params: &models::#ty));
-            arg_names.push(ident("params"));
+            let ty = syntax::fill("&models::__0", &[ident(&params.name).into()])?;
+            args.push((ident("params"), ty));
         }
         if let Some(body) = &op.body {
-            let ty = match &body.body {
+            let ty: syn::Type = match &body.body {
                 Body::Json(ty) | Body::Form(ty) => {
-                    let ty = rust_type(api, ty, Scope::Crate);
-                    quote!(&#ty)
+                    syntax::fill("&__0", &[syn_type(api, ty, Scope::Crate)?.into()])?
                 }
-                Body::Text => quote!(&str),
-                Body::Multipart(_) => quote!(&runtime::Multipart),
-                Body::Binary | Body::Empty | Body::ByStatus(_) => quote!(Vec<u8>),
+                Body::Text => syntax::fill("&str", &[])?,
+                Body::Multipart(_) => syntax::fill("&runtime::Multipart", &[])?,
+                Body::Binary | Body::Empty | Body::ByStatus(_) => syntax::fill("Vec<u8>", &[])?,
             };
             let ty = if body.required {
                 ty
             } else {
-                quote!(Option<#ty>)
+                syntax::fill("Option<__0>", &[ty.into()])?
             };
-            args.push(quote!(body: #ty));
-            arg_names.push(ident("body"));
+            args.push((ident("body"), ty));
             if !body.media_choices.is_empty() {
-                args.push(quote!(content_type: &str));
-                arg_names.push(ident("content_type"));
+                args.push((ident("content_type"), syntax::fill("&str", &[])?));
             }
         }
         let errors = api
@@ -270,32 +257,55 @@ impl Signature {
             .get(&op.errors)
             .map_or_else(|| ident("Unknown"), |def| ident(&def.name));
         let success = match &op.success {
-            Body::Json(ty) => rust_type(api, ty, Scope::Crate),
-            Body::Empty => quote!(()),
-            Body::Text => quote!(String),
-            Body::Binary | Body::Form(_) | Body::Multipart(_) => quote!(Vec<u8>),
-            Body::ByStatus(id) => rust_type(api, &TypeRef::Named(*id), Scope::Crate),
+            Body::Json(ty) => syn_type(api, ty, Scope::Crate)?,
+            Body::Empty => syntax::fill("()", &[])?,
+            Body::Text => syntax::fill("String", &[])?,
+            Body::Binary | Body::Form(_) | Body::Multipart(_) => syntax::fill("Vec<u8>", &[])?,
+            Body::ByStatus(id) => syn_type(api, &TypeRef::Named(*id), Scope::Crate)?,
         };
-        Signature {
+        Ok(Signature {
             args,
-            arg_names,
             success,
             errors,
+        })
+    }
+
+    /// A method `name` with these arguments and `output` ([`PLAIN_OUTPUT`] or
+    /// [`WITH_RESPONSE_OUTPUT`]), public, without a body.
+    fn method(&self, name: Ident, output: &'static str) -> syn::Result<syn::ImplItemFn> {
+        let mut method: syn::ImplItemFn = syntax::fill(
+            output,
+            &[
+                name.into(),
+                self.success.clone().into(),
+                self.errors.clone().into(),
+            ],
+        )?;
+        method.vis = syn::Visibility::Public(Default::default());
+        for (name, ty) in &self.args {
+            let arg = syntax::fill("__0: __1", &[name.clone().into(), ty.clone().into()])?;
+            method.sig.inputs.push(arg);
         }
+        Ok(method)
     }
 
     /// The method's declaration, as text laid out by prettyplease (for the Markdown pages).
     pub(crate) fn declaration(&self, op: &Operation) -> String {
-        let method = ident(&op.method_name);
-        let (args, success, errors) = (&self.args, &self.success, &self.errors);
-        // A trait, because a declaration without a body only parses there.
-        let output = call_output(success, errors);
-        let item = quote! {
-            trait Client {
-                fn #method(&self, #(#args),*) -> #output;
-            }
-        };
-        super::body_lines(item)
+        // In a trait, because a declaration without a body only parses there.
+        let declaration = self
+            .method(ident(&op.method_name), PLAIN_OUTPUT)
+            .and_then(|method| {
+                let mut client: syn::Item = syntax::fill("trait Client { fn f(); }", &[])?;
+                if let syn::Item::Trait(client) = &mut client {
+                    if let Some(syn::TraitItem::Fn(declared)) = client.items.first_mut() {
+                        declared.sig = method.sig;
+                    }
+                }
+                Ok(client)
+            });
+        declaration
+            .ok()
+            .and_then(super::body_lines_of)
             .unwrap_or_default()
             .into_iter()
             .map(|line| match line.strip_prefix("fn ") {
@@ -518,18 +528,14 @@ pub(crate) fn part_text(part: &crate::ir::MultipartPart) -> String {
 }
 
 /// The type of a path argument: borrowed where the value is not `Copy`.
-fn path_arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
+fn path_arg_type(api: &Api, ty: &TypeRef) -> syn::Result<syn::Type> {
     match ty {
-        TypeRef::Primitive(Primitive::String) => quote!(&str),
-        TypeRef::Primitive(p) if p.is_copy() => rust_type(api, ty, Scope::Crate),
+        TypeRef::Primitive(Primitive::String) => syntax::fill("&str", &[]),
+        TypeRef::Primitive(p) if p.is_copy() => syn_type(api, ty, Scope::Crate),
         TypeRef::Array(item) => {
-            let item = rust_type(api, item, Scope::Crate);
-            quote!(&[#item])
+            syntax::fill("&[__0]", &[syn_type(api, item, Scope::Crate)?.into()])
         }
-        _ => {
-            let ty = rust_type(api, ty, Scope::Crate);
-            quote!(&#ty)
-        }
+        _ => syntax::fill("&__0", &[syn_type(api, ty, Scope::Crate)?.into()]),
     }
 }
 
@@ -798,7 +804,7 @@ fn security(op: &Operation) -> Option<syn::Expr> {
     Some(slice(alternatives))
 }
 
-fn operation_doc(cx: &Context<'_>, op: &Operation) -> TokenStream {
+fn operation_doc(cx: &Context<'_>, op: &Operation) -> syn::Result<Vec<syn::Attribute>> {
     let api = cx.api;
     let method = op.method.as_str();
     let endpoint = format!("`{method} {}`", op.path.raw);
@@ -882,9 +888,11 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> TokenStream {
     doc = doc
         .line("# Example")
         .raw_lines(std::iter::once(String::new()).chain(super::example::of(cx, op).rustdoc()));
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    let doc = doc.outer();
-    quote!(#doc #deprecated)
+    let mut attrs = doc.outer_attributes()?;
+    if op.deprecated {
+        attrs.push(syntax::bare_attribute("deprecated"));
+    }
+    Ok(attrs)
 }
 
 /// What the `content_type` argument may be, for the docs.

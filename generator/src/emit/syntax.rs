@@ -86,6 +86,36 @@ impl Template for syn::Type {
     }
 }
 
+impl Template for syn::FnArg {
+    fn fill_with(&mut self, filler: &mut Filler<'_>) {
+        filler.visit_fn_arg_mut(self);
+    }
+}
+
+impl Template for syn::ImplItemFn {
+    fn fill_with(&mut self, filler: &mut Filler<'_>) {
+        filler.visit_impl_item_fn_mut(self);
+    }
+}
+
+/// Outer attributes.
+#[derive(Clone)]
+pub(crate) struct Attrs(pub Vec<syn::Attribute>);
+
+impl syn::parse::Parse for Attrs {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        syn::Attribute::parse_outer(input).map(Attrs)
+    }
+}
+
+impl Template for Attrs {
+    fn fill_with(&mut self, filler: &mut Filler<'_>) {
+        for attr in &mut self.0 {
+            filler.visit_attribute_mut(attr);
+        }
+    }
+}
+
 impl Template for syn::Item {
     fn fill_with(&mut self, filler: &mut Filler<'_>) {
         filler.visit_item_mut(self);

@@ -72,7 +72,11 @@ fn operation(cx: &Context<'_>, layout: &Layout, op: &Operation) -> Vec<String> {
     ));
     out.push(String::new());
     out.push("```rust".to_owned());
-    out.push(Signature::of(api, op).declaration(op));
+    out.push(
+        Signature::of(api, op)
+            .map(|sig| sig.declaration(op))
+            .unwrap_or_default(),
+    );
     out.push("```".to_owned());
     out.push(String::new());
 
