@@ -252,6 +252,19 @@ pub(crate) fn public_field(attrs: Vec<syn::Attribute>, name: Ident, ty: syn::Typ
     }
 }
 
+/// A field of a tuple struct or variant: `ty`.
+pub(crate) fn unnamed_field(ty: syn::Type) -> syn::Field {
+    syn::Field {
+        attrs: Vec::new(),
+        vis: syn::Visibility::Inherited,
+        modifiers: syn::FieldModifiers::default(),
+        ident: None,
+        colon_token: None,
+        ty,
+        default: None,
+    }
+}
+
 /// `#[name]`, an attribute without arguments (`#[deprecated]`).
 pub(crate) fn bare_attribute(name: &str) -> syn::Attribute {
     syn::Attribute {

@@ -642,39 +642,60 @@ fn status_set_item(cx: &Context<'_>, def: &TypeDef, e: &StatusSet, outcome: Outc
             "SuccessBody",
         ),
     };
-    let doc = DocBuilder::new().line(doc).outer();
-    let payloads: Vec<Option<(TokenStream, bool)>> =
-        e.variants.iter().map(|v| payload(cx, &v.body)).collect();
-    let variants = e.variants.iter().zip(&payloads).map(|(v, payload)| {
-        let variant = ident(&v.name);
-        let doc = DocBuilder::new()
-            .line(format!("{}.", status_text(v.status)))
-            .markdown(v.doc.as_deref())
-            .outer();
-        match payload {
-            Some((ty, _)) => quote!(#doc #variant(#ty),),
-            None => quote!(#doc #variant,),
+    let payloads = e
+        .variants
+        .iter()
+        .map(|v| payload(cx, &v.body))
+        .collect::<syn::Result<Vec<_>>>();
+    let items = payloads.and_then(|payloads| {
+        let mut set: syn::Item = syntax::fill(
+            "#[derive(Clone, Debug, PartialEq)] pub enum __0 {}",
+            &[name.clone().into()],
+        )?;
+        if let syn::Item::Enum(set) = &mut set {
+            set.attrs
+                .splice(0..0, DocBuilder::new().line(doc).outer_attributes()?);
+            for (v, payload) in e.variants.iter().zip(&payloads) {
+                let attrs = DocBuilder::new()
+                    .line(format!("{}.", status_text(v.status)))
+                    .markdown(v.doc.as_deref())
+                    .outer_attributes()?;
+                let fields = match payload {
+                    Some((ty, _)) => syn::Fields::Unnamed(syn::FieldsUnnamed {
+                        paren_token: Default::default(),
+                        unnamed: std::iter::once(syntax::unnamed_field(ty.clone())).collect(),
+                    }),
+                    None => syn::Fields::Unit,
+                };
+                set.variants.push_value(syn::Variant {
+                    attrs,
+                    ident: ident(&v.name),
+                    fields,
+                    discriminant: None,
+                });
+                set.variants.push_punct(Default::default());
+            }
         }
+        // The impl, the same few shapes for every operation.
+        let boxed: Vec<Option<bool>> = payloads
+            .iter()
+            .map(|payload| payload.as_ref().map(|(_, boxed)| *boxed))
+            .collect();
+        Ok((set, from_response_impl(e, &boxed, body_trait, name)?))
     });
-    let enum_item = quote! {
-        #doc
-        #[derive(Clone, Debug, PartialEq)]
-        pub enum #name {
-            #(#variants)*
-        }
-    };
-    // The impl, the same few shapes for every operation, is made as a syntax tree.
-    let body_impl = from_response_impl(e, &payloads, body_trait, name);
-    vec![
-        Item::Tokens(enum_item),
-        Item::Syntax(body_impl.map(Box::new)),
-    ]
+    match items {
+        Ok((set, body_impl)) => vec![
+            Item::Syntax(Ok(Box::new(set))),
+            Item::Syntax(Ok(Box::new(body_impl))),
+        ],
+        Err(e) => vec![Item::Syntax(Err(e))],
+    }
 }
 
 /// `impl crate::runtime::ErrorBody` (or `SuccessBody`) for a status set: its variant by status.
 fn from_response_impl(
     e: &StatusSet,
-    payloads: &[Option<(TokenStream, bool)>],
+    payloads: &[Option<bool>],
     body_trait: &str,
     name: proc_macro2::Ident,
 ) -> syn::Result<syn::Item> {
@@ -682,7 +703,7 @@ fn from_response_impl(
     for (v, payload) in e.variants.iter().zip(payloads) {
         let template = match (&v.body, payload) {
             (Body::Empty | Body::ByStatus(_), _) | (_, None) => "Ok(Self::__0)",
-            (Body::Json(_), Some((_, true))) => {
+            (Body::Json(_), Some(true)) => {
                 "serde_json::from_slice(body).map(|b| Self::__0(Box::new(b)))"
             }
             (Body::Json(_), Some(_)) => "serde_json::from_slice(body).map(Self::__0)",
@@ -763,21 +784,23 @@ fn lit_int(value: u16) -> syn::ExprLit {
 }
 
 /// The payload type of an error variant, and whether it is boxed.
-fn payload(cx: &Context<'_>, body: &Body) -> Option<(TokenStream, bool)> {
-    match body {
+fn payload(cx: &Context<'_>, body: &Body) -> syn::Result<Option<(syn::Type, bool)>> {
+    Ok(match body {
         // A variant's body is never itself chosen by status.
         Body::Empty | Body::ByStatus(_) => None,
         Body::Json(ty) => {
-            let rust = rust_type(cx.api, ty, Scope::Models);
+            let rust = syn_type(cx.api, ty, Scope::Models)?;
             if estimated_size(cx.api, ty, 0) > BOX_PAYLOAD_OVER {
-                Some((quote!(Box<#rust>), true))
+                Some((syntax::fill("Box<__0>", &[rust.into()])?, true))
             } else {
                 Some((rust, false))
             }
         }
-        Body::Text => Some((quote!(String), false)),
-        Body::Binary | Body::Form(_) | Body::Multipart(_) => Some((quote!(Vec<u8>), false)),
-    }
+        Body::Text => Some((syntax::fill("String", &[])?, false)),
+        Body::Binary | Body::Form(_) | Body::Multipart(_) => {
+            Some((syntax::fill("Vec<u8>", &[])?, false))
+        }
+    })
 }
 
 fn status_text(status: StatusMatch) -> String {
