@@ -695,7 +695,7 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef, scope: Scope) -> TokenStream {
 /// [`rust_type`] as a syntax tree.
 pub(crate) fn syn_type(api: &Api, ty: &TypeRef, scope: Scope) -> syn::Result<syn::Type> {
     match ty {
-        TypeRef::Primitive(p) => syntax::fill(primitive_text(*p), &[]),
+        TypeRef::Primitive(p) => syntax::fill(p.rust_path(), &[]),
         TypeRef::Named(id) => {
             let name = api
                 .types
@@ -716,23 +716,8 @@ pub(crate) fn syn_type(api: &Api, ty: &TypeRef, scope: Scope) -> syn::Result<syn
 }
 
 fn primitive(p: Primitive) -> TokenStream {
-    syntax::fill::<syn::Type>(primitive_text(p), &[])
+    syntax::fill::<syn::Type>(p.rust_path(), &[])
         .map_or_else(|e| e.to_compile_error(), |ty| quote!(#ty))
-}
-
-/// The Rust type of a primitive, as a template (see [`syntax`]).
-fn primitive_text(p: Primitive) -> &'static str {
-    match p {
-        Primitive::String => "String",
-        Primitive::Bool => "bool",
-        Primitive::I32 => "i32",
-        Primitive::I64 => "i64",
-        Primitive::F64 => "f64",
-        Primitive::Uuid => "uuid::Uuid",
-        Primitive::DateTime => "chrono::DateTime<chrono::Utc>",
-        Primitive::Date => "chrono::NaiveDate",
-        Primitive::Json => "serde_json::Value",
-    }
 }
 
 /// Every primitive the API uses, to pick the crate's dependencies.

@@ -68,34 +68,24 @@ pub(crate) trait Template: syn::parse::Parse + Clone + 'static {
     fn fill_with(&mut self, filler: &mut Filler<'_>);
 }
 
-impl Template for syn::Expr {
-    fn fill_with(&mut self, filler: &mut Filler<'_>) {
-        filler.visit_expr_mut(self);
-    }
+/// Implements [`Template`] for syntax trees `syn` walks with the given `VisitMut` method.
+macro_rules! templates {
+    ($($tree:ty => $visit:ident),* $(,)?) => {$(
+        impl Template for $tree {
+            fn fill_with(&mut self, filler: &mut Filler<'_>) {
+                filler.$visit(self);
+            }
+        }
+    )*};
 }
 
-impl Template for syn::Arm {
-    fn fill_with(&mut self, filler: &mut Filler<'_>) {
-        filler.visit_arm_mut(self);
-    }
-}
-
-impl Template for syn::Type {
-    fn fill_with(&mut self, filler: &mut Filler<'_>) {
-        filler.visit_type_mut(self);
-    }
-}
-
-impl Template for syn::FnArg {
-    fn fill_with(&mut self, filler: &mut Filler<'_>) {
-        filler.visit_fn_arg_mut(self);
-    }
-}
-
-impl Template for syn::ImplItemFn {
-    fn fill_with(&mut self, filler: &mut Filler<'_>) {
-        filler.visit_impl_item_fn_mut(self);
-    }
+templates! {
+    syn::Expr => visit_expr_mut,
+    syn::Arm => visit_arm_mut,
+    syn::Type => visit_type_mut,
+    syn::FnArg => visit_fn_arg_mut,
+    syn::ImplItemFn => visit_impl_item_fn_mut,
+    syn::Item => visit_item_mut,
 }
 
 /// Outer attributes.
@@ -113,12 +103,6 @@ impl Template for Attrs {
         for attr in &mut self.0 {
             filler.visit_attribute_mut(attr);
         }
-    }
-}
-
-impl Template for syn::Item {
-    fn fill_with(&mut self, filler: &mut Filler<'_>) {
-        filler.visit_item_mut(self);
     }
 }
 
