@@ -2,10 +2,10 @@
 //! parts that vary go, parsed the first time a thread uses it and cloned after that.
 //!
 //! prettyplease lays out syntax trees. Code written as tokens (`quote`) is parsed back by `syn`
-//! first, which was a quarter of a run's instructions for Circle's spec; the statements of the
-//! operations' methods, a few shapes over and over, were a third of that parsing. Made here,
-//! they are cloned instead, into the same trees the parse would give, so the code laid out is
-//! the same.
+//! first, which was a quarter of a run's instructions for Circle's spec. The shapes emitted most
+//! (the operations' statements and signatures, structs, enums, status sets) are made here
+//! instead: cloned into the same trees the parse would give, so the code laid out is the same.
+//! Shapes that vary most (checks, `oneOf`s, examples) are still written as tokens.
 
 use proc_macro2::{Ident, Span};
 use std::any::{Any, TypeId};
