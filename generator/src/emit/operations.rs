@@ -191,9 +191,8 @@ const PLAIN_OUTPUT: &str =
     "fn __0(&self) -> impl Future<Output = Result<__1, Error<models::__2>>> + use<'_> {}";
 
 /// What its `_with_response` twin returns.
-const WITH_RESPONSE_OUTPUT: &str = "fn __0(&self) -> impl Future<\
-     Output = Result<ResponseValue<__1>, Error<models::__2>>,\
-     > + use<'_> {}";
+const WITH_RESPONSE_OUTPUT: &str = "fn __0(&self) \
+     -> impl Future<Output = Result<ResponseValue<__1>, Error<models::__2>>> + use<'_> {}";
 
 /// Whether an operation's methods take or return a list or map of lists or maps, which the
 /// future's type around it makes more complex than clippy's `type_complexity` allows.
