@@ -183,10 +183,19 @@ pub(crate) fn string(text: &str) -> syn::Expr {
 
 /// An integer literal without a suffix (`401`), as `quote` writes one.
 pub(crate) fn integer(value: u16) -> syn::Expr {
-    literal(syn::Lit::Int(syn::LitInt::new(
-        &value.to_string(),
-        Span::call_site(),
-    )))
+    literal(integer_literal(value))
+}
+
+/// [`integer`] as a pattern.
+pub(crate) fn integer_pattern(value: u16) -> syn::Pat {
+    syn::Pat::Lit(syn::ExprLit {
+        attrs: Vec::new(),
+        lit: integer_literal(value),
+    })
+}
+
+fn integer_literal(value: u16) -> syn::Lit {
+    syn::Lit::Int(syn::LitInt::new(&value.to_string(), Span::call_site()))
 }
 
 /// `true` or `false`.
@@ -492,14 +501,7 @@ mod tests {
     fn patterns_fill_pattern_places_and_names_stay_bindings() {
         let arm: syn::Arm = fill(
             "__0 => Some(__1),",
-            &[
-                syn::Pat::Lit(match integer(404) {
-                    syn::Expr::Lit(lit) => lit,
-                    _ => unreachable!(),
-                })
-                .into(),
-                string("missing").into(),
-            ],
+            &[integer_pattern(404).into(), string("missing").into()],
         )
         .unwrap();
         same(&arm, quote!(404 => Some("missing"),));

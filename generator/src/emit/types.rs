@@ -2,7 +2,7 @@
 //! and the checks of request bodies.
 
 use super::doc::{DocBuilder, code};
-use super::syntax::{self, integer};
+use super::syntax::{self, integer, integer_pattern};
 use super::validate::{self, Patterns};
 use super::{Context, Item, Scope, estimated_size, ident, rust_type, syn_type};
 use crate::ir::{
@@ -734,23 +734,22 @@ fn from_response_impl(
             let mut by_status = syntax::expr("match status {}", &[])?;
             if let syn::Expr::Match(by_status) = &mut by_status {
                 for (status, decode) in arms {
-                    let pattern = match status {
-                        StatusMatch::Code(code) => syn::Pat::Lit(lit_int(code)),
-                        StatusMatch::Range(class) => syn::Pat::Range(syn::ExprRange {
-                            attrs: Vec::new(),
-                            start: Some(Box::new(integer(class * 100))),
-                            limits: syn::RangeLimits::Closed(Default::default()),
-                            end: Some(Box::new(integer(class * 100 + 99))),
-                        }),
-                        StatusMatch::Default => syn::Pat::Wild(syn::PatWild {
-                            attrs: Vec::new(),
-                            underscore_token: Default::default(),
-                        }),
-                    };
-                    by_status.arms.push(syntax::fill(
-                        "__0 => Some(__1),",
-                        &[pattern.into(), decode.into()],
-                    )?);
+                    let decode = decode.into();
+                    by_status.arms.push(match status {
+                        StatusMatch::Code(code) => syntax::fill(
+                            "__0 => Some(__1),",
+                            &[integer_pattern(code).into(), decode],
+                        )?,
+                        StatusMatch::Range(class) => syntax::fill(
+                            "__0..=__1 => Some(__2),",
+                            &[
+                                integer(class * 100).into(),
+                                integer(class * 100 + 99).into(),
+                                decode,
+                            ],
+                        )?,
+                        StatusMatch::Default => syntax::fill("_ => Some(__0),", &[decode])?,
+                    });
                 }
                 if !has_default {
                     by_status.arms.push(syntax::fill("_ => None,", &[])?);
@@ -773,14 +772,6 @@ fn from_response_impl(
             decode.into(),
         ],
     )
-}
-
-/// An integer literal (a status) as a pattern.
-fn lit_int(value: u16) -> syn::ExprLit {
-    match integer(value) {
-        syn::Expr::Lit(lit) => lit,
-        _ => unreachable!("`integer` makes a literal"),
-    }
 }
 
 /// The payload type of an error variant, and whether it is boxed.
