@@ -245,16 +245,33 @@ pub(crate) fn public_field(attrs: Vec<syn::Attribute>, name: Ident, ty: syn::Typ
     }
 }
 
-/// A field of a tuple struct or variant: `ty`.
-pub(crate) fn unnamed_field(ty: syn::Type) -> syn::Field {
-    syn::Field {
-        attrs: Vec::new(),
-        vis: syn::Visibility::Inherited,
-        modifiers: syn::FieldModifiers::default(),
-        ident: None,
-        colon_token: None,
-        ty,
-        default: None,
+/// A variant without a discriminant: `attrs name` or, with a payload, `attrs name(ty)`.
+pub(crate) fn variant(
+    attrs: Vec<syn::Attribute>,
+    name: Ident,
+    payload: Option<syn::Type>,
+) -> syn::Variant {
+    let fields = match payload {
+        Some(ty) => syn::Fields::Unnamed(syn::FieldsUnnamed {
+            paren_token: Default::default(),
+            unnamed: std::iter::once(syn::Field {
+                attrs: Vec::new(),
+                vis: syn::Visibility::Inherited,
+                modifiers: syn::FieldModifiers::default(),
+                ident: None,
+                colon_token: None,
+                ty,
+                default: None,
+            })
+            .collect(),
+        }),
+        None => syn::Fields::Unit,
+    };
+    syn::Variant {
+        attrs,
+        ident: name,
+        fields,
+        discriminant: None,
     }
 }
 
@@ -285,6 +302,27 @@ pub(crate) fn named_struct(
                 named.named.push_punct(Default::default());
             }
         }
+    }
+    Ok(item)
+}
+
+/// An enum from `template` (`pub enum __0 { ... }`), with `doc` before its other attributes
+/// and `variants`, each followed by a comma, before the template's own.
+pub(crate) fn enum_with(
+    template: &'static str,
+    parts: &[Part],
+    doc: Vec<syn::Attribute>,
+    variants: impl IntoIterator<Item = syn::Variant>,
+) -> syn::Result<syn::Item> {
+    let mut item: syn::Item = fill(template, parts)?;
+    if let syn::Item::Enum(item) = &mut item {
+        item.attrs.splice(0..0, doc);
+        let own = std::mem::take(&mut item.variants);
+        for variant in variants {
+            item.variants.push_value(variant);
+            item.variants.push_punct(Default::default());
+        }
+        item.variants.extend(own.into_pairs());
     }
     Ok(item)
 }

@@ -339,33 +339,27 @@ fn enum_item(def: &TypeDef, e: &StringEnum) -> syn::Result<syn::Item> {
              failing to decode.",
         )
         .outer_attributes()?;
-    let mut item: syn::Item = syntax::fill(
+    let variants = e
+        .variants
+        .iter()
+        .map(|v| {
+            let attrs = DocBuilder::new()
+                .line(code(&v.wire))
+                .markdown(v.doc.as_deref())
+                .outer_attributes()?;
+            Ok(syntax::variant(attrs, ident(&v.name), None))
+        })
+        .collect::<syn::Result<Vec<_>>>()?;
+    syntax::enum_with(
         "#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum __0 {
             /// A value not in the spec, as received.
             Unknown(String),
         }",
         &[ident(&def.name).into()],
-    )?;
-    if let syn::Item::Enum(item) = &mut item {
-        item.attrs.splice(0..0, doc);
-        let unknown = std::mem::take(&mut item.variants);
-        for v in &e.variants {
-            let attrs = DocBuilder::new()
-                .line(code(&v.wire))
-                .markdown(v.doc.as_deref())
-                .outer_attributes()?;
-            item.variants.push_value(syn::Variant {
-                attrs,
-                ident: ident(&v.name),
-                fields: syn::Fields::Unit,
-                discriminant: None,
-            });
-            item.variants.push_punct(Default::default());
-        }
-        item.variants.extend(unknown.into_pairs());
-    }
-    Ok(item)
+        doc,
+        variants,
+    )
 }
 
 /// The `runtime::open_enum!` call that replaces the placeholder `enum_item` leaves for the
@@ -648,34 +642,25 @@ fn status_set_item(cx: &Context<'_>, def: &TypeDef, e: &StatusSet, outcome: Outc
         .map(|v| payload(cx, &v.body))
         .collect::<syn::Result<Vec<_>>>();
     let items = payloads.and_then(|payloads| {
-        let mut set: syn::Item = syntax::fill(
-            "#[derive(Clone, Debug, PartialEq)] pub enum __0 {}",
-            &[name.clone().into()],
-        )?;
-        if let syn::Item::Enum(set) = &mut set {
-            set.attrs
-                .splice(0..0, DocBuilder::new().line(doc).outer_attributes()?);
-            for (v, payload) in e.variants.iter().zip(&payloads) {
+        let variants = e
+            .variants
+            .iter()
+            .zip(&payloads)
+            .map(|(v, payload)| {
                 let attrs = DocBuilder::new()
                     .line(format!("{}.", status_text(v.status)))
                     .markdown(v.doc.as_deref())
                     .outer_attributes()?;
-                let fields = match payload {
-                    Some((ty, _)) => syn::Fields::Unnamed(syn::FieldsUnnamed {
-                        paren_token: Default::default(),
-                        unnamed: std::iter::once(syntax::unnamed_field(ty.clone())).collect(),
-                    }),
-                    None => syn::Fields::Unit,
-                };
-                set.variants.push_value(syn::Variant {
-                    attrs,
-                    ident: ident(&v.name),
-                    fields,
-                    discriminant: None,
-                });
-                set.variants.push_punct(Default::default());
-            }
-        }
+                let payload = payload.as_ref().map(|(ty, _)| ty.clone());
+                Ok(syntax::variant(attrs, ident(&v.name), payload))
+            })
+            .collect::<syn::Result<Vec<_>>>()?;
+        let set = syntax::enum_with(
+            "#[derive(Clone, Debug, PartialEq)] pub enum __0 {}",
+            &[name.clone().into()],
+            DocBuilder::new().line(doc).outer_attributes()?,
+            variants,
+        )?;
         // The impl, the same few shapes for every operation.
         let boxed: Vec<Option<bool>> = payloads
             .iter()
