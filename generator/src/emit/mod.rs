@@ -96,12 +96,11 @@ impl Context<'_> {
     fn rust_file_in_parts<T: Copy + Sync, M: Made>(
         &self,
         parts: Parts<'_, T, M>,
-        file: &str,
     ) -> Result<String, Diagnostics> {
         let chunks = (0..parts.chunks())
-            .map(|index| parts.lay_out_chunk(index, file))
+            .map(|index| parts.lay_out_chunk(index))
             .collect::<Result<Vec<_>, _>>()?;
-        self.assemble(&parts, chunks, file)
+        self.assemble(&parts, chunks)
     }
 
     /// The text of a file of [`Parts`] from its chunks laid out, in order: the head, then the
@@ -110,8 +109,8 @@ impl Context<'_> {
         &self,
         parts: &Parts<'_, T, M>,
         chunks: Vec<LaidOut>,
-        file: &str,
     ) -> Result<String, Diagnostics> {
+        let file = parts.file;
         let (mut open, mut close) = match chunks.first() {
             Some(first) => (first.open.clone(), first.close.clone()),
             None => (String::new(), String::new()),
@@ -192,8 +191,8 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<BTreeMap<String, String>, Diagnos
     };
     let (models, operations, (docs, lib, client)) = if cx.one_thread {
         (
-            cx.rust_file_in_parts(types::models_rs(cx), "models.rs"),
-            cx.rust_file_in_parts(operations::operations_rs(cx), "operations.rs"),
+            cx.rust_file_in_parts(types::models_rs(cx)),
+            cx.rust_file_in_parts(operations::operations_rs(cx)),
             rest(),
         )
     } else {
@@ -206,16 +205,16 @@ pub(crate) fn emit(cx: &Context<'_>) -> Result<BTreeMap<String, String>, Diagnos
         // operations come last: the pages make each operation's example, which their docs
         // show too, and the two would otherwise wait for each other's.
         let mut jobs: Vec<Job<'_>> = vec![Box::new(|| drop(rest_files.set(rest())))];
-        jobs.extend(model_chunks.jobs(&models, "models.rs"));
-        jobs.extend(operation_chunks.jobs(&operations, "operations.rs"));
+        jobs.extend(model_chunks.jobs(&models));
+        jobs.extend(operation_chunks.jobs(&operations));
         side_by_side(jobs);
         (
             model_chunks
-                .laid_out("models.rs")
-                .and_then(|chunks| cx.assemble(&models, chunks, "models.rs")),
+                .laid_out(models.file)
+                .and_then(|chunks| cx.assemble(&models, chunks)),
             operation_chunks
-                .laid_out("operations.rs")
-                .and_then(|chunks| cx.assemble(&operations, chunks, "operations.rs")),
+                .laid_out(operations.file)
+                .and_then(|chunks| cx.assemble(&operations, chunks)),
             rest_files
                 .into_inner()
                 .ok_or_else(|| not_run("the Markdown pages"))?,
@@ -288,10 +287,9 @@ impl Slots {
     fn jobs<'a, T: Copy + Sync, M: Made>(
         &'a self,
         parts: &'a Parts<'_, T, M>,
-        file: &'a str,
     ) -> impl Iterator<Item = Job<'a>> {
         self.0.iter().enumerate().map(move |(index, slot)| {
-            Box::new(move || drop(slot.set(parts.lay_out_chunk(index, file)))) as Job<'a>
+            Box::new(move || drop(slot.set(parts.lay_out_chunk(index)))) as Job<'a>
         })
     }
 
@@ -332,6 +330,8 @@ type MakeItem<'a, T, M> = Box<dyn Fn(T, &mut validate::Patterns) -> M + Send + S
 /// A file of many items, made (as `M`) and laid out a chunk at a time, on any thread, then
 /// joined by [`Context::assemble`]. Nothing is made before a chunk needs it.
 struct Parts<'a, T, M = TokenStream> {
+    /// The file, as diagnostics name it (`models.rs`).
+    file: &'static str,
     /// What the items are made from, in order.
     items: Vec<T>,
     /// How many items are laid out together: chunks of about the same work.
@@ -369,7 +369,8 @@ impl<T: Copy + Sync, M: Made> Parts<'_, T, M> {
     }
 
     /// Makes and lays out chunk `index`, on this thread (where its docs wait to be expanded).
-    fn lay_out_chunk(&self, index: usize, file: &str) -> Result<LaidOut, Diagnostics> {
+    fn lay_out_chunk(&self, index: usize) -> Result<LaidOut, Diagnostics> {
+        let file = self.file;
         let internal = |what: String| {
             Diagnostics::from(Diagnostic::error(format!(
                 "internal error: {what} of the generated {file}; please report it with the spec"

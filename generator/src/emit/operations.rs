@@ -52,6 +52,7 @@ pub(super) fn operations_rs<'a>(cx: &'a Context<'a>) -> super::Parts<'a, &'a Ope
         patterns
     };
     super::Parts {
+        file: "operations.rs",
         items: cx.api.operations.iter().collect(),
         // An operation is about three times the work of a model; small chunks come last, and
         // the two threads end within one of each other.

@@ -53,6 +53,7 @@ pub(super) fn models_rs<'a>(
         }
     };
     super::Parts {
+        file: "models.rs",
         items: defs,
         chunk_items: 64,
         verbatim: Box::new(|(id, def): (&TypeId, &TypeDef)| match &def.kind {
